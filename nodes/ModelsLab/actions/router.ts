@@ -1,0 +1,67 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { NodeError } from '../helpers/errors';
+import { ensureNodeError } from '../helpers/errors';
+
+import { LIMITS } from '../schemas/limits';
+import * as image from './image';
+
+/**
+ * Runs the chosen operation for every input item, up to `concurrency` at a time, and returns the
+ * results in input order, each paired to its item. With "continue on fail" a failing item becomes
+ * an error item and the others go on; otherwise no new item starts and the first error is thrown.
+ */
+
+type ImageOperation = 'text2img' | 'enterpriseText2img' | 'fetchResult';
+
+function errorItem(error: NodeError, itemIndex: number): INodeExecutionData {
+	const requestId = error.context.requestId as string | undefined;
+	return {
+		json: {
+			error: error.message,
+			...(error.description ? { description: error.description } : {}),
+			...(requestId ? { id: requestId } : {}),
+		},
+		pairedItem: { item: itemIndex },
+	};
+}
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const operation = this.getNodeParameter('operation', 0) as ImageOperation;
+	const handler = image[operation];
+	if (!handler) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
+	}
+	const concurrency = Math.min(
+		Math.max(Math.floor(Number(this.getNodeParameter('concurrency', 0, 5))) || 1, 1),
+		LIMITS.concurrency.max,
+	);
+	const cancelSignal = this.getExecutionCancelSignal();
+	const results: INodeExecutionData[][] = items.map(() => []);
+	let next = 0;
+	const failures: Array<{ itemIndex: number; error: NodeError }> = [];
+
+	const worker = async () => {
+		while (next < items.length && failures.length === 0 && !cancelSignal?.aborted) {
+			const itemIndex = next++;
+			try {
+				results[itemIndex] = await handler.execute.call(this, itemIndex);
+			} catch (caught) {
+				const error = ensureNodeError(this.getNode(), caught, itemIndex);
+				if (this.continueOnFail()) {
+					results[itemIndex] = [errorItem(error, itemIndex)];
+				} else {
+					failures.push({ itemIndex, error });
+				}
+			}
+		}
+	};
+	// in-flight items finish before an error is thrown, so no wait loop outlives the node
+	await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+	if (failures.length > 0) {
+		throw failures.reduce((first, failure) => (failure.itemIndex < first.itemIndex ? failure : first)).error;
+	}
+	return [results.flat()];
+}

@@ -1,0 +1,377 @@
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import {
+	ALGORITHM_TYPES,
+	ENTERPRISE_STEPS,
+	LIMITS,
+	SAFETY_CHECKER_TYPES,
+	SCHEDULERS,
+	rangeText,
+} from '../schemas/limits';
+import type { OptionName, TopLevelField } from '../schemas/text2img';
+import type { ApiKind } from '../transport/apis';
+
+/**
+ * The one factory for the fields both text2img operations share. Field names are typed against the
+ * zod schemas, so a field the schema does not know cannot be added here. Each endpoint's
+ * differences are the `variant` branches below and nothing else.
+ */
+
+type Field<Name extends string> = INodeProperties & { name: Name };
+
+const topLevel = <Name extends TopLevelField>(field: Field<Name>) => field;
+const option = <Name extends OptionName>(field: Field<Name>) => field;
+
+const toOptions = (values: readonly string[]): INodePropertyOptions[] =>
+	values.map((value) => ({ name: value, value }));
+
+const numberRange = (limit: { min: number; max: number }, numberPrecision?: number) => ({
+	minValue: limit.min,
+	maxValue: limit.max,
+	...(numberPrecision === undefined ? {} : { numberPrecision }),
+});
+
+function modelIdField(variant: ApiKind): INodeProperties {
+	const required = variant === 'enterprise';
+	// the standard API runs flux by default; enterprise servers run whatever model you deployed
+	const modelDefault = required ? { mode: 'list', value: '' } : { mode: 'id', value: 'flux' };
+	return topLevel({
+		displayName: 'Model',
+		name: 'modelId',
+		type: 'resourceLocator',
+		default: modelDefault,
+		required,
+		description: required
+			? 'The model your enterprise server runs: a public model or one you trained'
+			: 'The model to generate with, e.g. "flux" or "sdxl", or one of your own models',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchModels', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'flux',
+			},
+		],
+	});
+}
+
+function stepsOption(variant: ApiKind): INodeProperties {
+	if (variant === 'enterprise') {
+		return option({
+			displayName: 'Inference Steps',
+			name: 'numInferenceSteps',
+			type: 'options',
+			options: ENTERPRISE_STEPS.map((steps) => ({ name: String(steps), value: steps })),
+			default: 21,
+			description: `Denoising steps. Enterprise servers accept only ${ENTERPRISE_STEPS.join(', ')}. Default: 21.`,
+		});
+	}
+	return option({
+		displayName: 'Inference Steps',
+		name: 'numInferenceSteps',
+		type: 'number',
+		typeOptions: numberRange(LIMITS.numInferenceSteps),
+		default: 30,
+		description: `Denoising steps, ${rangeText(LIMITS.numInferenceSteps)}. More steps add detail and time; flux on v6 caps at 20. Default: 30.`,
+	});
+}
+
+/** The v6 endpoint's flux knobs; the enterprise endpoint has none. */
+function fluxOptions(variant: ApiKind): INodeProperties[] {
+	if (variant === 'enterprise') return [];
+	return [
+		option({
+			displayName: 'Flux: Injected Noise Alpha',
+			name: 'injectedNoiseAlpha',
+			type: 'number',
+			typeOptions: numberRange(LIMITS.injectedNoiseAlpha, 2),
+			default: 0.75,
+			description: `How much noise is injected: keeps structure (low) or adds variety (high), ${rangeText(LIMITS.injectedNoiseAlpha)}. Default: 0.75.`,
+		}),
+		option({
+			displayName: 'Flux: Sigma Threshold',
+			name: 'sigmaThreshold',
+			type: 'number',
+			typeOptions: numberRange(LIMITS.sigmaThreshold, 2),
+			default: 0.45,
+			description: `Noise level at which sampling changes behaviour, ${rangeText(LIMITS.sigmaThreshold)}. Default: 0.45.`,
+		}),
+		option({
+			displayName: 'Flux: True CFG Scale',
+			name: 'trueCfgScale',
+			type: 'number',
+			typeOptions: numberRange(LIMITS.trueCfgScale, 2),
+			default: 1,
+			description: `Effective classifier-free guidance, ${rangeText(LIMITS.trueCfgScale)}. Default: 1.`,
+		}),
+		option({
+			displayName: 'Flux: Use CFG Zero Star',
+			name: 'useCfgZeroStar',
+			type: 'boolean',
+			default: true,
+			description: 'Whether to use the zero-CFG variant, which reduces some artifacts (sent as use_cfg_zero_star "yes"/"no"; API default: yes)',
+		}),
+		option({
+			displayName: 'Flux: Use Zero Init',
+			name: 'useZeroInit',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to start diffusion from zeros instead of random noise (API default: no)',
+		}),
+		option({
+			displayName: 'Flux: Zero Steps',
+			name: 'zeroSteps',
+			type: 'number',
+			typeOptions: numberRange(LIMITS.zeroSteps),
+			default: 0,
+			description: 'Initial steps that use zero init (with Use Zero Init), from 0 up to the step count. Default: 0.',
+		}),
+	];
+}
+
+function generationOptions(variant: ApiKind): INodeProperties[] {
+	const options: INodeProperties[] = [
+		stepsOption(variant),
+		option({
+			displayName: 'Guidance Scale',
+			name: 'guidanceScale',
+			type: 'number',
+			typeOptions: numberRange(LIMITS.guidanceScale, 1),
+			default: 7.5,
+			description: `How closely the image follows the prompt, ${rangeText(LIMITS.guidanceScale)}. Default: 7.5.`,
+		}),
+		option({
+			displayName: 'Seed',
+			name: 'seed',
+			type: 'number',
+			typeOptions: { minValue: -1, maxValue: LIMITS.seed.max },
+			default: -1,
+			description: `Same seed and prompt give the same image, ${rangeText(LIMITS.seed)}. -1 (or leaving the option out) picks a random seed.`,
+		}),
+		option({
+			displayName: 'Scheduler',
+			name: 'scheduler',
+			type: 'options',
+			options: toOptions(SCHEDULERS),
+			default: 'UniPCMultistepScheduler',
+			description: 'The diffusion scheduler (sampler)',
+		}),
+		option({
+			displayName: 'Safety Checker',
+			name: 'safetyChecker',
+			type: 'boolean',
+			default: true,
+			description: 'Whether NSFW images are replaced with a blank image (API default: yes)',
+		}),
+		option({
+			displayName: 'Safety Checker Type',
+			name: 'safetyCheckerType',
+			type: 'options',
+			options: toOptions(SAFETY_CHECKER_TYPES),
+			default: 'sensitive_content_text',
+			description: 'What happens to an image flagged as NSFW. Default: sensitive_content_text.',
+		}),
+		option({
+			displayName: 'Enhance Prompt',
+			name: 'enhancePrompt',
+			type: 'boolean',
+			default: true,
+			description: 'Whether ModelsLab enriches the prompt (API default: yes)',
+		}),
+		option({
+			displayName: 'LoRAs',
+			name: 'loras',
+			type: 'fixedCollection',
+			typeOptions: { multipleValues: true },
+			default: {},
+			placeholder: 'Add LoRA',
+			description:
+				'LoRA models and their strengths, sent as comma-separated lora_model and lora_strength',
+			options: [
+				{
+					displayName: 'LoRA',
+					name: 'lora',
+					values: [
+						{
+							displayName: 'Model ID',
+							name: 'model',
+							type: 'string',
+							default: '',
+							placeholder: 'more_details',
+							description: 'LoRA model ID (comma-separated IDs need as many comma-separated strengths)',
+						},
+						{
+							displayName: 'Strength',
+							name: 'strength',
+							type: 'number',
+							typeOptions: numberRange(LIMITS.loraStrength, 2),
+							default: 1,
+							description: `LoRA weight, ${rangeText(LIMITS.loraStrength)}`,
+						},
+					],
+				},
+			],
+		}),
+		option({
+			displayName: 'Clip Skip',
+			name: 'clipSkip',
+			type: 'number',
+			typeOptions: numberRange(LIMITS.clipSkip),
+			default: 2,
+			description: `CLIP layers to skip, ${rangeText(LIMITS.clipSkip)}`,
+		}),
+		option({
+			displayName: 'ToMe SD',
+			name: 'tomesd',
+			type: 'boolean',
+			default: true,
+			description: 'Whether to use token merging (ToMe) for faster generation (API default: yes)',
+		}),
+		option({
+			displayName: 'Use Karras Sigmas',
+			name: 'useKarrasSigmas',
+			type: 'boolean',
+			default: true,
+			description: 'Whether to use the Karras noise schedule (API default: yes)',
+		}),
+		option({
+			displayName: 'VAE',
+			name: 'vae',
+			type: 'string',
+			default: '',
+			description: 'Custom VAE model ID. Leave out to use the model default.',
+		}),
+		option({
+			displayName: 'Panorama',
+			name: 'panorama',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to generate a panorama image (API default: no)',
+		}),
+		option({
+			displayName: 'Self Attention',
+			name: 'selfAttention',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to use self-attention: higher quality, slower (API default: no)',
+		}),
+		option({
+			displayName: 'Upscale',
+			name: 'upscale',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to upscale the result 2× (API default: no)',
+		}),
+		option({
+			displayName: 'Highres Fix',
+			name: 'highresFix',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to apply the high-resolution fix (API default: no)',
+		}),
+		option({
+			displayName: 'Algorithm Type',
+			name: 'algorithmType',
+			type: 'options',
+			options: toOptions(ALGORITHM_TYPES),
+			default: 'none',
+			description: 'Algorithm of DPMSolverMultistepScheduler. Default: none.',
+		}),
+		option({
+			displayName: 'Temporary Links',
+			name: 'temp',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to get temporary image links that expire after 24 hours (API default: no)',
+		}),
+		option({
+			displayName: 'Webhook URL',
+			name: 'webhook',
+			type: 'string',
+			default: '',
+			placeholder: 'https://example.com/modelslab-done',
+			description:
+				'ModelsLab POSTs the result here when the job finishes (e.g. a Wait node\'s resume URL)',
+		}),
+		option({
+			displayName: 'Track ID',
+			name: 'trackId',
+			type: 'string',
+			default: '',
+			description: 'Your own ID, echoed back in the webhook call',
+		}),
+		option({
+			displayName: 'Base64 Response',
+			name: 'base64',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to ask for base64 image data instead of links; the node decodes it into binary files either way (API default: no)',
+		}),
+		...fluxOptions(variant),
+	];
+	return options;
+}
+
+export function generationFields(variant: ApiKind): INodeProperties[] {
+	return [
+		modelIdField(variant),
+		topLevel({
+			displayName: 'Prompt',
+			name: 'prompt',
+			type: 'string',
+			typeOptions: { rows: 4 },
+			default: '',
+			required: true,
+			placeholder: 'A golden retriever puppy in autumn leaves, soft natural light',
+			description: `What the image should show (up to ${LIMITS.promptLength.max} characters)`,
+		}),
+		topLevel({
+			displayName: 'Negative Prompt',
+			name: 'negativePrompt',
+			type: 'string',
+			typeOptions: { rows: 2 },
+			default: '',
+			description: 'What the image should not show (flux ignores it)',
+		}),
+		topLevel({
+			displayName: 'Width',
+			name: 'width',
+			type: 'number',
+			typeOptions: numberRange(LIMITS.dimension),
+			default: 512,
+			description: `Image width in pixels, ${rangeText(LIMITS.dimension)}`,
+		}),
+		topLevel({
+			displayName: 'Height',
+			name: 'height',
+			type: 'number',
+			typeOptions: numberRange(LIMITS.dimension),
+			default: 512,
+			description: `Image height in pixels, ${rangeText(LIMITS.dimension)}`,
+		}),
+		topLevel({
+			displayName: 'Number of Images',
+			name: 'samples',
+			type: 'number',
+			typeOptions: numberRange(LIMITS.samples),
+			default: 1,
+			description: `Images per request, ${rangeText(LIMITS.samples)}; each becomes its own output item`,
+		}),
+		{
+			displayName: 'Options',
+			name: 'options',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			options: generationOptions(variant).sort((a, b) =>
+				a.displayName.localeCompare(b.displayName),
+			),
+		},
+	];
+}

@@ -1,0 +1,83 @@
+import type { IDataObject } from 'n8n-workflow';
+
+/**
+ * Pure image helpers: what an `output` entry is (a link, base64, or a link to a `.base64` text
+ * file), the real type of some bytes, and file names.
+ */
+
+export type ImageSource =
+	| { kind: 'url'; url: string }
+	| { kind: 'base64Link'; url: string }
+	| { kind: 'inline'; base64: string; mimeType?: string };
+
+const DATA_URI = /^data:([\w/+.-]+)?(?:;[\w=-]+)*;base64,(.*)$/s;
+
+export function classifyImageEntry(entry: string): ImageSource {
+	const value = entry.trim();
+	const dataUri = DATA_URI.exec(value);
+	if (dataUri) return { kind: 'inline', base64: dataUri[2], mimeType: dataUri[1] };
+	if (/^https?:\/\//i.test(value)) {
+		const path = value.split(/[?#]/)[0];
+		return path.toLowerCase().endsWith('.base64')
+			? { kind: 'base64Link', url: value }
+			: { kind: 'url', url: value };
+	}
+	return { kind: 'inline', base64: value };
+}
+
+/** Decodes base64 text, which may itself be a data URI, and refuses what is not base64. */
+export function decodeBase64(text: string): Buffer | undefined {
+	const dataUri = DATA_URI.exec(text.trim());
+	const payload = (dataUri ? dataUri[2] : text).replace(/\s+/g, '');
+	if (payload === '' || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(payload)) return undefined;
+	return Buffer.from(payload, 'base64');
+}
+
+const SIGNATURES: Array<{ mimeType: string; test: (bytes: Buffer) => boolean }> = [
+	{
+		mimeType: 'image/png',
+		test: (b) => b.length > 8 && b.readUInt32BE(0) === 0x89504e47 && b.readUInt32BE(4) === 0x0d0a1a0a,
+	},
+	{ mimeType: 'image/jpeg', test: (b) => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
+	{
+		mimeType: 'image/webp',
+		test: (b) => b.length > 12 && b.toString('ascii', 0, 4) === 'RIFF' && b.toString('ascii', 8, 12) === 'WEBP',
+	},
+	{ mimeType: 'image/gif', test: (b) => b.length > 6 && b.toString('ascii', 0, 4) === 'GIF8' },
+];
+
+/** The image type read from the bytes themselves: servers send wrong or missing content types. */
+export function detectImageMimeType(bytes: Buffer): string | undefined {
+	return SIGNATURES.find((signature) => signature.test(bytes))?.mimeType;
+}
+
+const EXTENSIONS: Record<string, string> = {
+	'image/png': 'png',
+	'image/jpeg': 'jpg',
+	'image/webp': 'webp',
+	'image/gif': 'gif',
+};
+
+export function extensionFor(mimeType: string): string {
+	return EXTENSIONS[mimeType] ?? 'bin';
+}
+
+export function imageFileName(requestId: string, imageIndex: number, mimeType: string): string {
+	return `modelslab-${requestId}-${imageIndex}.${extensionFor(mimeType)}`;
+}
+
+const SECRET_KEYS = /^(key|api_?key|apikey|token|secret|password|authorization)$/i;
+
+/** The API's meta minus anything secret: key-like fields and any value equal to the key. */
+export function sanitizeMeta(meta: unknown, secret?: unknown): IDataObject {
+	if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) return {};
+	const clean: IDataObject = {};
+	for (const [name, value] of Object.entries(meta as IDataObject)) {
+		if (SECRET_KEYS.test(name)) continue;
+		if (typeof secret === 'string' && secret !== '' && typeof value === 'string' && value.includes(secret)) {
+			continue;
+		}
+		clean[name] = value;
+	}
+	return clean;
+}

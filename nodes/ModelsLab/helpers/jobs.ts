@@ -1,0 +1,191 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import type { ApiDefinition } from '../transport/apis';
+import { failureOf, modelsLabApiRequest, resolveApiUrl } from '../transport';
+import type { ApiAnswer } from './apiAnswer';
+import { cancelledError, ensureNodeError } from './errors';
+import { isApiAnswer, readMessage, readRequestId, readStatus } from './apiAnswer';
+import type { ItemContext, OutputSettings } from './toOutputItems';
+import { pendingItem, successItems } from './toOutputItems';
+import type { Clock } from './waitForResult';
+import { systemClock, waitForResult } from './waitForResult';
+
+/**
+ * The life of one job, shared by all three operations: create it (text2img), or fetch it (Fetch
+ * Result), then settle it into output items or a clear error that names the request id.
+ */
+
+export interface JobSettings extends OutputSettings {
+	waitForCompletion: boolean;
+	/** Seconds. */
+	maxWaitTime: number;
+}
+
+export interface JobContext extends ItemContext {
+	api: ApiDefinition;
+	/** The credential's base URL: `fetch_result` links are followed only on its origin. */
+	baseUrl: string;
+	settings: JobSettings;
+	/** Clock time after which the node stops waiting. */
+	deadline: number;
+	clock: Clock;
+}
+
+/** A 429 means the job was not accepted, so this is the one create that may be sent again. */
+const RATE_LIMIT = { maxRetries: 5, defaultWaitSeconds: 10 };
+
+export async function startJobContext(
+	this: IExecuteFunctions,
+	api: ApiDefinition,
+	itemIndex: number,
+	clock: Clock = systemClock,
+): Promise<JobContext> {
+	const settings: JobSettings = {
+		waitForCompletion: this.getNodeParameter('waitForCompletion', itemIndex, true) as boolean,
+		maxWaitTime: Number(this.getNodeParameter('maxWaitTime', itemIndex, 300)),
+		output: this.getNodeParameter('output', itemIndex, 'binary') as OutputSettings['output'],
+		binaryPropertyName: String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data')),
+	};
+	if (!Number.isFinite(settings.maxWaitTime) || settings.maxWaitTime <= 0) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`Max Wait Time must be a positive number of seconds, got ${JSON.stringify(settings.maxWaitTime)}`,
+			{ itemIndex },
+		);
+	}
+	if (settings.output === 'binary' && settings.binaryPropertyName.trim() === '') {
+		throw new NodeOperationError(this.getNode(), 'Put Output File in Field cannot be empty', {
+			itemIndex,
+		});
+	}
+	const credentials = await this.getCredentials(api.credentialType, itemIndex);
+	return {
+		api,
+		itemIndex,
+		settings,
+		baseUrl: String(credentials.baseUrl ?? ''),
+		secret: String(credentials.apiKey ?? ''),
+		deadline: clock.now() + settings.maxWaitTime * 1000,
+		clock,
+	};
+}
+
+function asAnswer(this: IExecuteFunctions, body: unknown, context: JobContext): ApiAnswer {
+	if (isApiAnswer(body)) return body;
+	throw new NodeApiError(this.getNode(), { message: 'unexpected answer' }, {
+		message: 'ModelsLab answered with something other than a JSON object',
+		itemIndex: context.itemIndex,
+	});
+}
+
+export async function createJob(
+	this: IExecuteFunctions,
+	body: IDataObject,
+	context: JobContext,
+): Promise<ApiAnswer> {
+	for (let attempt = 0; ; attempt++) {
+		try {
+			const answer = await modelsLabApiRequest.call(this, {
+				api: context.api,
+				url: context.api.createPath,
+				body,
+				purpose: 'create',
+				itemIndex: context.itemIndex,
+			});
+			return asAnswer.call(this, answer, context);
+		} catch (error) {
+			const failure = failureOf(error);
+			const waitMs = (failure.retryAfterSeconds ?? RATE_LIMIT.defaultWaitSeconds) * 1000;
+			const inTime = context.clock.now() + waitMs < context.deadline;
+			if (!failure.rateLimited || attempt >= RATE_LIMIT.maxRetries || !inTime) {
+				throw ensureNodeError(this.getNode(), error, context.itemIndex);
+			}
+			await context.clock.sleep(waitMs, this.getExecutionCancelSignal());
+		}
+	}
+}
+
+/** One fetch: through the answer's `fetch_result` when it is on the API's origin, else the documented route. */
+export async function fetchJob(
+	this: IExecuteFunctions,
+	requestId: string,
+	context: JobContext,
+	fetchResultUrl?: unknown,
+): Promise<ApiAnswer> {
+	const followLink =
+		typeof fetchResultUrl === 'string' && resolveApiUrl(fetchResultUrl, context.baseUrl) !== undefined;
+	const answer = await modelsLabApiRequest.call(this, {
+		api: context.api,
+		url: followLink ? (fetchResultUrl as string) : context.api.fetchPath(requestId),
+		body: context.api.fetchBody(requestId),
+		purpose: 'fetch',
+		itemIndex: context.itemIndex,
+		requestId,
+	});
+	return asAnswer.call(this, answer, context);
+}
+
+function jobFailure(
+	this: IExecuteFunctions,
+	answer: ApiAnswer,
+	requestId: string | undefined,
+	context: JobContext,
+): NodeApiError {
+	const status = readStatus(answer) ?? String(answer.status ?? 'unknown');
+	const message = readMessage(answer).split(context.secret || '\u0000').join('***') || 'no message';
+	const subject = requestId ? `request ${requestId}` : 'the request';
+	return new NodeApiError(this.getNode(), { status, message } as JsonObject, {
+		message: `ModelsLab ${status === 'failed' ? 'failed' : 'refused'} ${subject}: ${message}`,
+		description: requestId
+			? `Status "${status}" for request ID ${requestId}.`
+			: `Status "${status}". No job was created, so nothing was billed.`,
+		itemIndex: context.itemIndex,
+	});
+}
+
+/** Success, queued or failed: turn any answer about a job into items, waiting if asked to. */
+export async function settleJob(
+	this: IExecuteFunctions,
+	answer: ApiAnswer,
+	context: JobContext,
+	knownRequestId?: string,
+): Promise<INodeExecutionData[]> {
+	const requestId = readRequestId(answer) ?? knownRequestId;
+	const status = readStatus(answer);
+	if (status === 'success') return await successItems.call(this, answer, context.settings, context);
+	if (status !== 'processing') throw jobFailure.call(this, answer, requestId, context);
+	if (!context.settings.waitForCompletion) return [pendingItem({ ...answer, id: requestId }, context)];
+	if (!requestId) {
+		throw new NodeApiError(this.getNode(), { message: 'no id' }, {
+			message: 'ModelsLab queued the job but gave no request ID to fetch it with',
+			itemIndex: context.itemIndex,
+		});
+	}
+
+	const outcome = await waitForResult({
+		first: answer,
+		fetch: async () => await fetchJob.call(this, requestId, context, answer.fetch_result),
+		deadline: context.deadline,
+		clock: context.clock,
+		signal: this.getExecutionCancelSignal(),
+	});
+	switch (outcome.kind) {
+		case 'success':
+			return await successItems.call(this, { ...outcome.answer, id: requestId }, context.settings, context);
+		case 'failed':
+			throw jobFailure.call(this, outcome.answer, requestId, context);
+		case 'cancelled':
+			throw cancelledError(this.getNode(), context.itemIndex, requestId);
+		case 'timeout':
+			throw new NodeOperationError(
+				this.getNode(),
+				`Request ${requestId} was still ${outcome.lastStatus} after ${context.settings.maxWaitTime} s (Max Wait Time)`,
+				{
+					itemIndex: context.itemIndex,
+					description: `The job may still finish and is billed either way. Collect it with Fetch Result and request ID ${requestId}, or raise Max Wait Time.`,
+				},
+			);
+	}
+}
+

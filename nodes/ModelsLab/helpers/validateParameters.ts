@@ -1,0 +1,60 @@
+import type { INodeProperties } from 'n8n-workflow';
+import type { ZodIssue, ZodTypeAny, z } from 'zod';
+
+/**
+ * Runs the zod schema over what n8n hands the node and, on failure, names each field by the label
+ * the user sees, with the value given and the allowed range. Nothing is sent before this passes.
+ */
+
+function labelsOf(properties: INodeProperties[]): Map<string, string> {
+	const labels = new Map<string, string>();
+	for (const property of properties) {
+		labels.set(property.name, property.displayName);
+		for (const option of property.options ?? []) {
+			if ('displayName' in option && 'name' in option) {
+				labels.set(`${property.name}.${option.name}`, option.displayName);
+			}
+		}
+	}
+	return labels;
+}
+
+function valueAt(input: unknown, path: Array<string | number>): unknown {
+	return path.reduce<unknown>(
+		(value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined),
+		input,
+	);
+}
+
+function describeValue(value: unknown): string {
+	if (value === undefined) return 'nothing';
+	const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+	return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+export function describeIssue(issue: ZodIssue, input: unknown, labels: Map<string, string>): string {
+	const path = issue.path.map(String);
+	const field = labels.get(path.slice(0, 2).join('.')) ?? labels.get(path[0]) ?? path.join('.');
+	const value = valueAt(input, issue.path);
+	if (issue.code === 'unrecognized_keys') {
+		return `${field}: ${issue.keys.join(', ')} ${issue.keys.length > 1 ? 'are' : 'is'} not available for this operation`;
+	}
+	const loraLike = issue.code === 'custom' && path[1] === 'loras';
+	return loraLike ? `${field}: ${issue.message}` : `${field} ${issue.message}, got ${describeValue(value)}`;
+}
+
+export type ValidationResult<T> = { ok: true; data: T } | { ok: false; problems: string[] };
+
+export function validateParameters<Schema extends ZodTypeAny>(
+	schema: Schema,
+	input: unknown,
+	properties: INodeProperties[],
+): ValidationResult<z.output<Schema>> {
+	const result = schema.safeParse(input);
+	if (result.success) return { ok: true, data: result.data };
+	const labels = labelsOf(properties);
+	return {
+		ok: false,
+		problems: result.error.issues.map((issue: ZodIssue) => describeIssue(issue, input, labels)),
+	};
+}

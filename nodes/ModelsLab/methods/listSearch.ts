@@ -1,0 +1,26 @@
+import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
+
+import { APIS, MODEL_LIST_PATH } from '../transport/apis';
+import { modelsLabApiRequest } from '../transport';
+
+/** The model picker: the account's models from model_list, filtered by what the user types. */
+export async function searchModels(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
+	const operation = this.getNodeParameter('operation', 'text2img') as string;
+	const api = operation === 'enterpriseText2img' ? APIS.enterprise : APIS.standard;
+	const answer = await modelsLabApiRequest.call(this, { api, url: MODEL_LIST_PATH, purpose: 'lookup' });
+	const models = (Array.isArray(answer) ? answer : ((answer as IDataObject).data ?? [])) as IDataObject[];
+	const needle = (filter ?? '').trim().toLowerCase();
+	const results = models
+		.filter((model) => typeof model.model_id === 'string' && model.model_id !== '')
+		.map((model) => {
+			const id = model.model_id as string;
+			const name = typeof model.model_name === 'string' && model.model_name ? model.model_name : id;
+			return { name: name === id ? id : `${name} (${id})`, value: id };
+		})
+		.filter((model) => !needle || model.name.toLowerCase().includes(needle))
+		.sort((a, b) => a.name.localeCompare(b.name));
+	return { results };
+}

@@ -1,0 +1,58 @@
+/**
+ * Documented ranges, in one place: the zod schemas validate against them and the parameter UI
+ * shows them, so the two cannot disagree.
+ */
+export const LIMITS = {
+	dimension: { min: 256, max: 1024 },
+	samples: { min: 1, max: 4 },
+	numInferenceSteps: { min: 1, max: 50 },
+	guidanceScale: { min: 1, max: 20 },
+	seed: { min: 0, max: 4294967295 },
+	clipSkip: { min: 1, max: 8 },
+	loraStrength: { min: 0.1, max: 1 },
+	injectedNoiseAlpha: { min: 0, max: 1 },
+	sigmaThreshold: { min: 0, max: 1 },
+	trueCfgScale: { min: 0, max: 10 },
+	zeroSteps: { min: 0, max: 50 },
+	promptLength: { max: 10000 },
+	maxWaitTime: { min: 1, max: 3600 },
+	concurrency: { min: 1, max: 50 },
+} as const;
+
+export const ENTERPRISE_STEPS = [21, 31, 41] as const;
+
+export const SCHEDULERS = [
+	'DDPMScheduler',
+	'DDIMScheduler',
+	'PNDMScheduler',
+	'LMSDiscreteScheduler',
+	'EulerDiscreteScheduler',
+	'EulerAncestralDiscreteScheduler',
+	'DPMSolverMultistepScheduler',
+	'HeunDiscreteScheduler',
+	'KDPM2DiscreteScheduler',
+	'DPMSolverSinglestepScheduler',
+	'KDPM2AncestralDiscreteScheduler',
+	'UniPCMultistepScheduler',
+	'DDIMInverseScheduler',
+	'DEISMultistepScheduler',
+	'IPNDMScheduler',
+	'KarrasVeScheduler',
+	'ScoreSdeVeScheduler',
+	'LCMScheduler',
+] as const;
+
+export const SAFETY_CHECKER_TYPES = ['sensitive_content_text', 'blur', 'pixelate', 'black'] as const;
+
+/** `algorithm_type` values of diffusers' DPMSolverMultistepScheduler; `none` leaves the default. */
+export const ALGORITHM_TYPES = [
+	'none',
+	'dpmsolver',
+	'dpmsolver++',
+	'sde-dpmsolver',
+	'sde-dpmsolver++',
+] as const;
+
+export function rangeText(limit: { min: number; max: number }): string {
+	return `${limit.min}–${limit.max}`;
+}

@@ -1,0 +1,231 @@
+import { z } from 'zod';
+
+import {
+	ALGORITHM_TYPES,
+	ENTERPRISE_STEPS,
+	LIMITS,
+	SAFETY_CHECKER_TYPES,
+	SCHEDULERS,
+	rangeText,
+} from './limits';
+
+/**
+ * Request schemas for both text2img endpoints. They validate what n8n hands the node (UI values or
+ * expression results, so numbers may arrive as strings and flags as "yes"/"no") before any request
+ * is sent, and their types drive the parameter factory in `descriptions/generationFields.ts`.
+ */
+
+type Range = { min: number; max: number };
+
+/** Numeric strings from expressions ("512") count as numbers; anything else is left for zod to refuse. */
+function toNumber(value: unknown): unknown {
+	if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) {
+		return Number(value);
+	}
+	return value;
+}
+
+const rangeMessage = (limit: Range) => `must be between ${limit.min} and ${limit.max}`;
+
+const numberIn = (limit: Range) =>
+	z.preprocess(
+		toNumber,
+		z
+			.number({ invalid_type_error: `must be a number (${rangeText(limit)})` })
+			.finite(`must be a number (${rangeText(limit)})`)
+			.min(limit.min, rangeMessage(limit))
+			.max(limit.max, rangeMessage(limit)),
+	);
+
+const integerIn = (limit: Range) =>
+	z.preprocess(
+		toNumber,
+		z
+			.number({ invalid_type_error: `must be a whole number (${rangeText(limit)})` })
+			.int(`must be a whole number (${rangeText(limit)})`)
+			.min(limit.min, rangeMessage(limit))
+			.max(limit.max, rangeMessage(limit)),
+	);
+
+const flag = z.preprocess(
+	(value) => {
+		if (value === 'yes' || value === 'true') return true;
+		if (value === 'no' || value === 'false') return false;
+		return value;
+	},
+	z.boolean({ invalid_type_error: 'must be true/false or "yes"/"no"' }),
+);
+
+const text = (max = 1000) =>
+	z.string({ invalid_type_error: 'must be text' }).max(max, `must be at most ${max} characters`);
+
+/** Empty, null and -1 all mean "random" (the API's `seed: null`). */
+const seed = z.preprocess(
+	(value) => (value === '' || value === null || value === -1 || value === '-1' ? null : toNumber(value)),
+	integerIn(LIMITS.seed).nullable(),
+);
+
+const httpUrl = z
+	.string({ invalid_type_error: 'must be a URL' })
+	.trim()
+	.refine((value) => /^https?:\/\/[^\s]+$/i.test(value), 'must be an http(s) URL');
+
+const promptText = z
+	.string({ invalid_type_error: 'must be text', required_error: 'is required' })
+	.trim()
+	.min(1, 'is required and cannot be empty')
+	.max(LIMITS.promptLength.max, `must be at most ${LIMITS.promptLength.max} characters`);
+
+export interface Lora {
+	model: string;
+	strength: number;
+}
+
+/**
+ * LoRAs arrive as the UI's `{ lora: [{ model, strength }] }`, and an entry may hold comma-separated
+ * lists from a spreadsheet cell ("a,b" with "0.6,0.8"). Each model needs exactly one strength.
+ */
+const loras = z.unknown().transform((value, ctx): Lora[] => {
+	const entries: unknown[] = Array.isArray(value)
+		? value
+		: ((value as { lora?: unknown[] } | null)?.lora ?? []);
+	const result: Lora[] = [];
+	for (const entry of entries) {
+		const { model, strength } = (entry ?? {}) as { model?: unknown; strength?: unknown };
+		const models = String(model ?? '')
+			.split(',')
+			.map((part) => part.trim())
+			.filter((part) => part !== '');
+		const strengths =
+			typeof strength === 'string' ? strength.split(',').map((part) => part.trim()) : [strength];
+		if (models.length === 0) {
+			ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'each LoRA needs a model ID' });
+			return [];
+		}
+		if (models.length !== strengths.length) {
+			ctx.addIssue({
+				code: z.ZodIssueCode.custom,
+				message: `${models.length} model(s) but ${strengths.length} strength(s); give one strength per LoRA model`,
+			});
+			return [];
+		}
+		for (const [index, name] of models.entries()) {
+			const parsed = numberIn(LIMITS.loraStrength).safeParse(strengths[index]);
+			if (!parsed.success) {
+				ctx.addIssue({
+					code: z.ZodIssueCode.custom,
+					message: `strength of "${name}" ${parsed.error.issues[0].message}, got ${JSON.stringify(strengths[index])}`,
+				});
+				return [];
+			}
+			result.push({ model: name, strength: parsed.data });
+		}
+	}
+	return result;
+});
+
+/** Options both endpoints accept. */
+export const baseOptionsSchema = z
+	.object({
+		numInferenceSteps: integerIn(LIMITS.numInferenceSteps),
+		guidanceScale: numberIn(LIMITS.guidanceScale),
+		seed,
+		scheduler: z.enum(SCHEDULERS),
+		safetyChecker: flag,
+		safetyCheckerType: z.enum(SAFETY_CHECKER_TYPES),
+		enhancePrompt: flag,
+		loras,
+		clipSkip: integerIn(LIMITS.clipSkip),
+		tomesd: flag,
+		useKarrasSigmas: flag,
+		vae: text(200),
+		panorama: flag,
+		selfAttention: flag,
+		upscale: flag,
+		highresFix: flag,
+		algorithmType: z.enum(ALGORITHM_TYPES),
+		temp: flag,
+		webhook: httpUrl,
+		trackId: text(200),
+		base64: flag,
+	})
+	.partial()
+	.strict();
+
+/** v6 adds the flux-only knobs. */
+export const standardOptionsSchema = baseOptionsSchema
+	.extend({
+		injectedNoiseAlpha: numberIn(LIMITS.injectedNoiseAlpha),
+		sigmaThreshold: numberIn(LIMITS.sigmaThreshold),
+		trueCfgScale: numberIn(LIMITS.trueCfgScale),
+		useCfgZeroStar: flag,
+		useZeroInit: flag,
+		zeroSteps: integerIn(LIMITS.zeroSteps),
+	})
+	.partial()
+	.superRefine((options, ctx) => {
+		const steps = options.numInferenceSteps;
+		if (options.zeroSteps !== undefined && steps !== undefined && options.zeroSteps > steps) {
+			ctx.addIssue({
+				code: z.ZodIssueCode.custom,
+				path: ['zeroSteps'],
+				message: `must be between 0 and the step count (${steps})`,
+			});
+		}
+	});
+
+/** Enterprise servers only run 21, 31 or 41 steps. */
+export const enterpriseOptionsSchema = baseOptionsSchema
+	.extend({
+		numInferenceSteps: z.preprocess(
+			toNumber,
+			z.union(
+				ENTERPRISE_STEPS.map((steps) => z.literal(steps)) as unknown as [
+					z.ZodLiteral<21>,
+					z.ZodLiteral<31>,
+					z.ZodLiteral<41>,
+				],
+				{ errorMap: () => ({ message: `must be one of ${ENTERPRISE_STEPS.join(', ')}` }) },
+			),
+		),
+	})
+	.partial();
+
+const dimension = integerIn(LIMITS.dimension);
+
+/** Fields both text2img operations share; each endpoint extends this with its own options. */
+export const generationSchema = z.object({
+	modelId: z
+		.string({ invalid_type_error: 'must be text' })
+		.trim()
+		.max(200, 'must be at most 200 characters')
+		.optional(),
+	prompt: promptText,
+	negativePrompt: text(LIMITS.promptLength.max).optional(),
+	width: dimension,
+	height: dimension,
+	samples: integerIn(LIMITS.samples),
+	options: baseOptionsSchema,
+});
+
+export const text2imgSchema = generationSchema.extend({ options: standardOptionsSchema });
+
+export const enterpriseText2imgSchema = generationSchema.extend({
+	modelId: z
+		.string({ invalid_type_error: 'must be text', required_error: 'is required' })
+		.trim()
+		.min(1, 'is required on the enterprise endpoint')
+		.max(200, 'must be at most 200 characters'),
+	options: enterpriseOptionsSchema,
+});
+
+export type GenerationParams = z.output<typeof generationSchema>;
+export type Text2ImgParams = z.output<typeof text2imgSchema>;
+export type EnterpriseText2ImgParams = z.output<typeof enterpriseText2imgSchema>;
+export type GenerationSchema = typeof text2imgSchema | typeof enterpriseText2imgSchema;
+
+/** Every option key of either endpoint: the parameter factory is typed against this. */
+export type OptionName =
+	| keyof z.input<typeof standardOptionsSchema>
+	| keyof z.input<typeof enterpriseOptionsSchema>;
+export type TopLevelField = Exclude<keyof z.input<typeof generationSchema>, 'options'>;
