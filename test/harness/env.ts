@@ -4,7 +4,7 @@
  * (InstanceSettings writes `<N8N_USER_FOLDER>/.n8n/config` on first use).
  *
  * Jest gives every test file its own copy of process.env, so this makes one folder per test file;
- * runWorkflow.ts removes it in an afterAll (an 'exit' listener would never fire inside jest's sandbox).
+ * runWorkflow.ts removes it in an afterAll: an 'exit' listener never fires inside jest's sandbox.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

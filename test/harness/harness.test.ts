@@ -78,7 +78,13 @@ const testApi: ICredentialType = {
 	name: 'testApi',
 	displayName: 'Test API',
 	properties: [
-		{ displayName: 'API Key', name: 'apiKey', type: 'string', typeOptions: { password: true }, default: '' },
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+		},
 		{ displayName: 'Base URL', name: 'baseUrl', type: 'string', default: 'http://127.0.0.1:9' },
 		{ displayName: 'Region', name: 'region', type: 'string', default: 'eu' },
 	],
@@ -116,7 +122,11 @@ const testNode: INodeType = {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{ name: 'testApi', required: true, displayOptions: { show: { authentication: ['generic'] } } },
-			{ name: 'testFnApi', required: true, displayOptions: { show: { authentication: ['function'] } } },
+			{
+				name: 'testFnApi',
+				required: true,
+				displayOptions: { show: { authentication: ['function'] } },
+			},
 		],
 		properties: [
 			{
@@ -250,7 +260,7 @@ const customOpsNode: INodeType = {
 	},
 };
 
-// ---- helpers --------------------------------------------------------------------------------------
+// ---- helpers -----------------------------------------------------------------------------------
 
 const base = (overrides: Partial<NodeRunOptions> = {}): NodeRunOptions => ({
 	nodeTypes: { [TEST_NODE_TYPE]: testNode },
@@ -266,7 +276,7 @@ const hasKeyAnywhere = (request: ReceivedRequest) =>
 	(request.body !== undefined && 'key' in request.body) ||
 	Object.values(request.headers).some((value) => String(value).includes('k-secret'));
 
-// ---- tests ------------------------------------------------------------------------------------------
+// ---- tests -------------------------------------------------------------------------------------
 
 describe('runWorkflow', () => {
 	test.each(['default', 'filesystem'] as const)(
@@ -298,7 +308,10 @@ describe('runWorkflow', () => {
 			});
 
 			expect(result.outputs).toHaveLength(1);
-			expect(result.outputs[0].json).toEqual({ prompt: 'a red fox', imageUrl: `${baseUrl}/files/out.png` });
+			expect(result.outputs[0].json).toEqual({
+				prompt: 'a red fox',
+				imageUrl: `${baseUrl}/files/out.png`,
+			});
 			expect(result.outputs[0].pairedItem).toEqual({ item: 0 });
 			expect(result.binaries).toEqual([{ data: IMAGE }]);
 
@@ -363,7 +376,11 @@ describe('runWorkflow', () => {
 	test('continueOnFail turns a failing item into an error item', async () => {
 		const result = await runWorkflow(
 			base({
-				node: { type: TEST_NODE_TYPE, parameters: { prompt: '={{ $json.prompt }}' }, continueOnFail: true },
+				node: {
+					type: TEST_NODE_TYPE,
+					parameters: { prompt: '={{ $json.prompt }}' },
+					continueOnFail: true,
+				},
 				inputItems: [{ json: { prompt: 'bad' } }, { json: { prompt: 'good' } }],
 			}),
 		);

@@ -81,7 +81,7 @@ interface CommonOptions {
 
 export interface NodeRunOptions extends CommonOptions {
 	node: NodeUnderTest;
-	/** Items the node under test receives, from a `Harness Input` start node. Default: one empty item. */
+	/** Items the node under test gets, from a `Harness Input` start node. Default: one empty item. */
 	inputItems?: INodeExecutionData[];
 }
 

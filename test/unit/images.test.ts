@@ -1,0 +1,79 @@
+import { readEtaSeconds, readMessage, readRequestId, readStatus } from '../../nodes/ModelsLab/helpers/apiAnswer';
+import {
+	classifyImageEntry,
+	decodeBase64,
+	detectImageMimeType,
+	imageFileName,
+	sanitizeMeta,
+} from '../../nodes/ModelsLab/helpers/images';
+
+const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+const JPEG = Buffer.from('ffd8ffe000104a464946', 'hex');
+const WEBP = Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('WEBPVP8 ')]);
+
+describe('image entries', () => {
+	it('tells links, .base64 links, data URIs and raw base64 apart', () => {
+		expect(classifyImageEntry('https://cdn.example/a-0.png')).toEqual({ kind: 'url', url: 'https://cdn.example/a-0.png' });
+		expect(classifyImageEntry('https://cdn.example/a-0.base64?x=1')).toEqual({
+			kind: 'base64Link',
+			url: 'https://cdn.example/a-0.base64?x=1',
+		});
+		expect(classifyImageEntry('data:image/jpeg;base64,/9j/4AAQ')).toEqual({
+			kind: 'inline',
+			base64: '/9j/4AAQ',
+			mimeType: 'image/jpeg',
+		});
+		expect(classifyImageEntry(' iVBORw0KGgo= ')).toEqual({ kind: 'inline', base64: 'iVBORw0KGgo=' });
+	});
+
+	it('decodes base64 in every documented form and refuses what is not base64', () => {
+		const text = PNG.toString('base64');
+		expect(decodeBase64(text)).toEqual(PNG);
+		expect(decodeBase64(`data:image/png;base64,${text}`)).toEqual(PNG);
+		expect(decodeBase64(`${text.slice(0, 8)}\n${text.slice(8)}\n`)).toEqual(PNG);
+		expect(decodeBase64('<html>not found</html>')).toBeUndefined();
+		expect(decodeBase64('')).toBeUndefined();
+	});
+
+	it('reads the type from the bytes, whatever the server claimed', () => {
+		expect(detectImageMimeType(PNG)).toBe('image/png');
+		expect(detectImageMimeType(JPEG)).toBe('image/jpeg');
+		expect(detectImageMimeType(WEBP)).toBe('image/webp');
+		expect(detectImageMimeType(Buffer.from('GIF89a....'))).toBe('image/gif');
+		expect(detectImageMimeType(Buffer.from('<html>'))).toBeUndefined();
+	});
+
+	it('names files modelslab-<id>-<index>.<ext>', () => {
+		expect(imageFileName('13441520', 0, 'image/png')).toBe('modelslab-13441520-0.png');
+		expect(imageFileName('abc', 3, 'image/jpeg')).toBe('modelslab-abc-3.jpg');
+	});
+
+	it('strips secrets from meta: key-like fields and any value holding the key', () => {
+		expect(
+			sanitizeMeta({ seed: 1, key: 'k', api_key: 'k', prompt: 'p', webhook: 'https://x/?k=SECRET-123' }, 'SECRET-123'),
+		).toEqual({ seed: 1, prompt: 'p' });
+		expect(sanitizeMeta(null)).toEqual({});
+	});
+});
+
+describe('API answers', () => {
+	it('reads message and messege, strings and field objects', () => {
+		expect(readMessage({ message: 'Invalid API key' })).toBe('Invalid API key');
+		expect(readMessage({ messege: 'Try to fetch request after seconds estimated' })).toBe(
+			'Try to fetch request after seconds estimated',
+		);
+		expect(readMessage({ messege: { width: ['The width must not be greater than 1024.'], prompt: ['required'] } })).toBe(
+			'width: The width must not be greater than 1024.; prompt: required',
+		);
+		expect(readMessage({ status: 'error' })).toBe('');
+	});
+
+	it('reads statuses, ids and etas leniently', () => {
+		expect(readStatus({ status: 'Success' })).toBe('success');
+		expect(readStatus({ status: 'queued' })).toBeUndefined();
+		expect(readRequestId({ id: 13441520 })).toBe('13441520');
+		expect(readRequestId({ request_id: 'abc' })).toBe('abc');
+		expect(readEtaSeconds({ eta: '35' })).toBe(35);
+		expect(readEtaSeconds({ eta: 'soon' })).toBeUndefined();
+	});
+});
