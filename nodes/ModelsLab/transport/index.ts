@@ -65,6 +65,16 @@ const HTTP_MEANINGS: Record<number, { message: string; description: string }> = 
 	},
 };
 
+const NETWORK_REASONS: Record<string, string> = {
+	ECONNRESET: 'connection reset',
+	ECONNREFUSED: 'connection refused',
+	ECONNABORTED: 'timed out',
+	ETIMEDOUT: 'timed out',
+	ENOTFOUND: 'host not found',
+	EAI_AGAIN: 'host not found',
+	EPIPE: 'connection closed',
+};
+
 export function redactSecret(text: string, secret: unknown): string {
 	return typeof secret === 'string' && secret.length >= 4 ? text.split(secret).join('***') : text;
 }
@@ -125,8 +135,9 @@ function networkFailure(
 	cause: unknown,
 	secret: unknown,
 ): NodeApiError {
-	const code = (cause as { code?: string }).code;
-	const reason = redactSecret(code ?? (cause as Error).message ?? 'network error', secret);
+	const code = (cause as { code?: string }).code ?? '';
+	// plain words: n8n rewrites messages that contain raw codes such as ECONNRESET
+	const reason = NETWORK_REASONS[code] ?? redactSecret(String((cause as Error).message ?? 'network error'), secret);
 	if (request.purpose === 'create') {
 		return apiError(context, request, {
 			message: `ModelsLab did not answer the generation request (${reason})`,
