@@ -1,0 +1,285 @@
+import { apiCalls, expectKeyNowhereButApi, pngSize, runNode, startNode, useSandbox } from './setup';
+
+const sandbox = useSandbox();
+const STANDARD_KEY = 'sandbox-standard-key';
+
+const text2img = (extra: Record<string, unknown> = {}) => ({
+	resource: 'image',
+	operation: 'text2img',
+	modelId: { __rl: true, mode: 'id', value: 'flux' },
+	prompt: 'a lighthouse at dawn',
+	width: 512,
+	height: 512,
+	samples: 1,
+	...extra,
+});
+
+/** What the sandbox answered to the create, to derive the exact expected output. */
+function createAnswer() {
+	const create = sandbox().counters().requests.find((request) => request.route === 'create');
+	return create?.response as { id: number; meta: Record<string, unknown>; generationTime: number; output: string[] };
+}
+
+describe('Text2Img, in-process through n8n-core, against the sandbox', () => {
+	it('returns a finished image at once as a binary file, with the exact request and item', async () => {
+		const result = await runNode(sandbox(), { parameters: text2img({ options: { seed: 42, numInferenceSteps: 20 } }) });
+		expect(result.status).toBe('success');
+
+		expect(apiCalls(sandbox())).toEqual([
+			{
+				path: '/api/v6/images/text2img',
+				body: {
+					key: STANDARD_KEY,
+					model_id: 'flux',
+					prompt: 'a lighthouse at dawn',
+					width: 512,
+					height: 512,
+					samples: 1,
+					seed: 42,
+					num_inference_steps: 20,
+				},
+			},
+		]);
+		const answer = createAnswer();
+		const id = String(answer.id);
+		expect(result.outputs).toEqual([
+			{
+				json: {
+					id,
+					status: 'success',
+					imageUrl: answer.output[0],
+					imageIndex: 0,
+					seed: 42,
+					generationTime: answer.generationTime,
+					meta: answer.meta,
+				},
+				binary: {
+					data: expect.objectContaining({
+						mimeType: 'image/png',
+						fileName: `modelslab-${id}-0.png`,
+						fileExtension: 'png',
+					}),
+				},
+				pairedItem: { item: 0 },
+			},
+		]);
+		expect(result.binaries[0].data.equals(sandbox().jobBytes(id, 0))).toBe(true);
+		expect(pngSize(result.binaries[0].data)).toEqual({ width: 512, height: 512 });
+		// the image came from the CDN, without the key
+		expect(sandbox().counters().cdnLog.map((record) => record.path)).toEqual([new URL(answer.output[0]).pathname]);
+		expect(result.credentialApplications.map((application) => application.credentialType)).toEqual(['modelsLabApi']);
+		expectKeyNowhereButApi(sandbox(), result, STANDARD_KEY);
+	});
+
+	it('works from defaults only: resource, operation and model come from the description', async () => {
+		const result = await runNode(sandbox(), { parameters: { prompt: 'just a prompt' } });
+		expect(result.status).toBe('success');
+		expect(apiCalls(sandbox())[0].body).toEqual({
+			key: STANDARD_KEY,
+			model_id: 'flux',
+			prompt: 'just a prompt',
+			width: 512,
+			height: 512,
+			samples: 1,
+		});
+	});
+
+	it('waits for a processing job: first fetch at the eta, through fetch_result, then the image', async () => {
+		sandbox().configure({ processingMs: 900 });
+		const started = Date.now();
+		const result = await runNode(sandbox(), { parameters: text2img() });
+		expect(result.status).toBe('success');
+		const answer = createAnswer() as unknown as { id: number; eta: number; fetch_result: string };
+		expect(answer).toMatchObject({ eta: 1, fetch_result: `${sandbox().baseUrl}/api/v6/images/fetch/${answer.id}` });
+		expect(apiCalls(sandbox())).toEqual([
+			{ path: '/api/v6/images/text2img', body: expect.objectContaining({ key: STANDARD_KEY }) },
+			{ path: `/api/v6/images/fetch/${answer.id}`, body: { key: STANDARD_KEY } },
+		]);
+		const [create, fetch] = sandbox().counters().requests;
+		expect(fetch.t - create.t).toBeGreaterThanOrEqual(950);
+		expect(Date.now() - started).toBeLessThan(5000);
+		expect(result.outputs).toHaveLength(1);
+		expect(result.outputs[0].json).toMatchObject({ id: String(answer.id), status: 'success', imageIndex: 0 });
+		expect(result.binaries[0].data.equals(sandbox().jobBytes(answer.id, 0))).toBe(true);
+	});
+
+	it('samples=4 gives 4 binary items of the asked size, each its own image', async () => {
+		const result = await runNode(sandbox(), { parameters: text2img({ samples: 4, width: 768, height: 256 }) });
+		expect(result.status).toBe('success');
+		const id = String(createAnswer().id);
+		expect(result.outputs.map((item) => [item.json.imageIndex, item.binary?.data.fileName, item.pairedItem])).toEqual([
+			[0, `modelslab-${id}-0.png`, { item: 0 }],
+			[1, `modelslab-${id}-1.png`, { item: 0 }],
+			[2, `modelslab-${id}-2.png`, { item: 0 }],
+			[3, `modelslab-${id}-3.png`, { item: 0 }],
+		]);
+		result.binaries.forEach((binary, index) => {
+			expect(binary.data.equals(sandbox().jobBytes(id, index))).toBe(true);
+			expect(pngSize(binary.data)).toEqual({ width: 768, height: 256 });
+		});
+		expect(new Set(result.binaries.map((binary) => binary.data.toString('base64'))).size).toBe(4);
+	});
+
+	it('URL mode returns links only and downloads nothing', async () => {
+		const result = await runNode(sandbox(), { parameters: text2img({ samples: 2, output: 'urls' }) });
+		const answer = createAnswer();
+		expect(result.outputs.map((item) => item.json.imageUrl)).toEqual(answer.output);
+		expect(result.outputs.every((item) => item.binary === undefined)).toBe(true);
+		expect(sandbox().counters().cdnRequests).toBe(0);
+	});
+
+	it('puts the image in the binary field the user named', async () => {
+		const result = await runNode(sandbox(), { parameters: text2img({ binaryPropertyName: 'poster' }) });
+		expect(Object.keys(result.outputs[0].binary ?? {})).toEqual(['poster']);
+		expect(result.binaries[0].poster.equals(sandbox().jobBytes(createAnswer().id, 0))).toBe(true);
+	});
+
+	it('with wait off, returns the id, status, eta and future links of a queued job', async () => {
+		sandbox().configure({ processingMs: 5000 });
+		const result = await runNode(sandbox(), { parameters: text2img({ waitForCompletion: false }) });
+		const answer = createAnswer() as unknown as { id: number; future_links: string[] };
+		expect(result.outputs).toEqual([
+			{
+				json: { id: String(answer.id), status: 'processing', eta: 5, futureLinks: answer.future_links },
+				pairedItem: { item: 0 },
+			},
+		]);
+		expect(apiCalls(sandbox()).map((call) => call.path)).toEqual(['/api/v6/images/text2img']);
+	});
+
+	it.each([
+		['raw' as const],
+		['dataUri' as const],
+		['link' as const],
+	])('decodes base64 answers (%s form) into the exact image bytes', async (base64Form) => {
+		sandbox().configure({ base64Form });
+		const result = await runNode(sandbox(), { parameters: text2img({ options: { base64: true } }) });
+		expect(result.status).toBe('success');
+		const answer = createAnswer();
+		expect(apiCalls(sandbox())[0].body).toMatchObject({ base64: 'yes' });
+		expect(result.binaries[0].data.equals(sandbox().jobBytes(answer.id, 0))).toBe(true);
+		expect(result.outputs[0].binary?.data).toMatchObject({ mimeType: 'image/png', fileName: `modelslab-${answer.id}-0.png` });
+		expect(result.outputs[0].json.imageUrl).toBe(base64Form === 'link' ? answer.output[0] : null);
+	});
+
+	it('refuses bad input before any request, naming the field, value and range', async () => {
+		const result = await runNode(sandbox(), { parameters: text2img({ width: 2048, samples: '9' }) });
+		expect(result.status).toBe('error');
+		expect(result.error).toMatchObject({
+			name: 'NodeOperationError',
+			message:
+				'Invalid parameters: Width must be between 256 and 1024, got 2048; Number of Images must be between 1 and 4, got "9"',
+			description: 'Nothing was sent to ModelsLab.',
+		});
+		expect(sandbox().counters().requests).toEqual([]);
+	});
+
+	it('accepts numeric strings from expressions', async () => {
+		const result = await runNode(sandbox(), {
+			parameters: text2img({ width: '={{ $json.w }}', height: '={{ $json.h }}' }),
+			inputItems: [{ json: { w: '640', h: 384 } }],
+		});
+		expect(result.status).toBe('success');
+		expect(apiCalls(sandbox())[0].body).toMatchObject({ width: 640, height: 384 });
+		expect(pngSize(result.binaries[0].data)).toEqual({ width: 640, height: 384 });
+	});
+
+	it('turns status "error" into a clear error, with the API message', async () => {
+		sandbox().injectFault({ route: 'create', kind: 'apiError', message: { width: ['The width must be between 256 and 1024.'] } });
+		const result = await runNode(sandbox(), { parameters: text2img() });
+		expect(result.error).toMatchObject({
+			name: 'NodeApiError',
+			message: 'ModelsLab refused the request: width: The width must be between 256 and 1024.',
+			description: 'Status "error". No job was created, so nothing was billed.',
+		});
+	});
+
+	it('turns status "failed" into an error that names the request id', async () => {
+		sandbox().configure({ processingMs: 600, failNextJobs: 1 });
+		const result = await runNode(sandbox(), { parameters: text2img() });
+		const id = createAnswer().id;
+		expect(result.error).toMatchObject({
+			name: 'NodeApiError',
+			message: `ModelsLab failed request ${id}: Image generation failed`,
+			description: `Status "failed" for request ID ${id}.`,
+		});
+	});
+
+	it('explains a bad key (401) without ever showing it', async () => {
+		const wrongKey = 'wrong-key-that-must-not-leak-123';
+		const result = await runNode(sandbox(), { parameters: text2img(), credentials: { standardKey: wrongKey } });
+		expect(result.error).toMatchObject({
+			name: 'NodeApiError',
+			httpCode: '401',
+			message: 'ModelsLab rejected the API key (HTTP 401): Invalid API key',
+		});
+		expect(apiCalls(sandbox())).toEqual([{ path: '/api/v6/images/text2img', body: expect.objectContaining({ key: wrongKey }) }]);
+		expectKeyNowhereButApi(sandbox(), result, wrongKey);
+	});
+
+	it('with continue on fail, the failing middle item becomes a paired error item and the others go on', async () => {
+		const result = await runNode(sandbox(), {
+			parameters: text2img({ prompt: '={{ $json.prompt }}', width: '={{ $json.width }}' }),
+			inputItems: [
+				{ json: { prompt: 'first', width: 512 } },
+				{ json: { prompt: 'second', width: 4096 } },
+				{ json: { prompt: 'third', width: 256 } },
+			],
+			continueOnFail: true,
+		});
+		expect(result.status).toBe('success');
+		expect(result.outputs.map((item) => [item.json.status ?? 'error', item.pairedItem])).toEqual([
+			['success', { item: 0 }],
+			['error', { item: 1 }],
+			['success', { item: 2 }],
+		]);
+		expect(result.outputs[1].json).toEqual({
+			error: 'Invalid parameters: Width must be between 256 and 1024, got 4096',
+			description: 'Nothing was sent to ModelsLab.',
+		});
+		expect(apiCalls(sandbox()).map((call) => (call.body as { prompt: string }).prompt).sort()).toEqual(['first', 'third']);
+		expect(pngSize(result.binaries[2].data)).toEqual({ width: 256, height: 512 });
+	});
+
+	it('strips secrets the API echoes into meta', async () => {
+		sandbox().configure({ echoKeyInMeta: true });
+		const result = await runNode(sandbox(), { parameters: text2img() });
+		expect(JSON.stringify(createAnswer().meta)).toContain(STANDARD_KEY);
+		expect(result.outputs[0].json.meta).not.toHaveProperty('key');
+		expectKeyNowhereButApi(sandbox(), result, STANDARD_KEY);
+	});
+
+	it('ignores a fetch_result on another origin and fetches the documented route', async () => {
+		sandbox().configure({ processingMs: 500, fetchResultOrigin: 'http://127.0.0.2:9' });
+		const result = await runNode(sandbox(), { parameters: text2img() });
+		expect(result.status).toBe('success');
+		const id = createAnswer().id;
+		expect(apiCalls(sandbox())[1]).toEqual({ path: `/api/v6/images/fetch/${id}`, body: { key: STANDARD_KEY } });
+	});
+
+	it('stops at once when the execution is cancelled mid-wait, sending nothing more', async () => {
+		sandbox().configure({ processingMs: 20_000 });
+		const run = startNode(sandbox(), { parameters: text2img() });
+		await new Promise((resolve) => setTimeout(resolve, 600));
+		const before = sandbox().counters().requests.length;
+		const cancelledAt = Date.now();
+		run.cancel();
+		const result = await run.promise;
+		expect(Date.now() - cancelledAt).toBeLessThan(1000);
+		expect(result.status).toBe('canceled');
+		expect(before).toBe(1);
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		expect(sandbox().counters().requests).toHaveLength(1);
+	});
+
+	it('times out at Max Wait Time with the request id and last status', async () => {
+		sandbox().configure({ processingMs: 60_000, etaSeconds: 1 });
+		const result = await runNode(sandbox(), { parameters: text2img({ maxWaitTime: 2 }) });
+		const id = createAnswer().id;
+		expect(result.error).toMatchObject({
+			name: 'NodeOperationError',
+			message: `Request ${id} was still processing after 2 s (Max Wait Time)`,
+		});
+		expect(result.error?.description).toContain(`Fetch Result and request ID ${id}`);
+	});
+});
