@@ -1,4 +1,4 @@
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { ModelsLabApi } from '../../credentials/ModelsLabApi.credentials';
 import { ModelsLabEnterpriseApi } from '../../credentials/ModelsLabEnterpriseApi.credentials';
@@ -30,7 +30,7 @@ export function useSandbox(options: SandboxOptions = {}): () => Sandbox {
 }
 
 export interface NodeRun {
-	parameters: IDataObject;
+	parameters: INodeParameters;
 	inputItems?: INodeExecutionData[];
 	continueOnFail?: boolean;
 	credentials?: { standardKey?: string; enterpriseKey?: string };
@@ -42,9 +42,9 @@ function runOptions(sandbox: Sandbox, run: Omit<NodeRun, 'parameters'>) {
 		nodeTypes: { [NODE_TYPE]: new ModelsLab() },
 		credentialTypes: { modelsLabApi: new ModelsLabApi(), modelsLabEnterpriseApi: new ModelsLabEnterpriseApi() },
 		credentials: {
-			modelsLabApi: { apiKey: run.credentials?.standardKey ?? sandbox.standardKey, baseUrl: sandbox.baseUrl },
+			modelsLabApi: { apiKey: run.credentials?.standardKey ?? sandbox.standardKey ?? '', baseUrl: sandbox.baseUrl },
 			modelsLabEnterpriseApi: {
-				apiKey: run.credentials?.enterpriseKey ?? sandbox.enterpriseKey,
+				apiKey: run.credentials?.enterpriseKey ?? sandbox.enterpriseKey ?? '',
 				baseUrl: sandbox.baseUrl,
 			},
 		},
