@@ -1,14 +1,10 @@
 import type { ICredentialType } from 'n8n-workflow';
 
-import {
-	apiKeyProperty,
-	baseUrlProperty,
-	keyInBody,
-	modelsLabIcon,
-	walletBalanceTest,
-} from './modelsLabCredential';
+import { ModelsLabApi } from './ModelsLabApi.credentials';
+import { apiKeyProperty, baseUrlProperty, modelsLabIcon, walletBalanceTest } from './modelsLabCredential';
 
-export class ModelsLabEnterpriseApi implements ICredentialType {
+/** The standard credential with an enterprise key: the same body `key` and free test. */
+export class ModelsLabEnterpriseApi extends ModelsLabApi implements ICredentialType {
 	name = 'modelsLabEnterpriseApi';
 
 	displayName = 'ModelsLab Enterprise API';
@@ -24,8 +20,6 @@ export class ModelsLabEnterpriseApi implements ICredentialType {
 		),
 		baseUrlProperty,
 	];
-
-	authenticate = keyInBody;
 
 	test = walletBalanceTest;
 }

@@ -1,13 +1,6 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import {
-	ALGORITHM_TYPES,
-	ENTERPRISE_STEPS,
-	LIMITS,
-	SAFETY_CHECKER_TYPES,
-	SCHEDULERS,
-	rangeText,
-} from '../schemas/limits';
+import { ALGORITHM_TYPES, ENTERPRISE_STEPS, LIMITS, SAFETY_CHECKER_TYPES, SCHEDULERS, rangeText } from '../schemas/limits';
 import type { OptionName, TopLevelField } from '../schemas/text2img';
 import type { ApiKind } from '../transport/apis';
 

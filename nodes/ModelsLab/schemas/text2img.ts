@@ -1,13 +1,6 @@
 import { z } from 'zod';
 
-import {
-	ALGORITHM_TYPES,
-	ENTERPRISE_STEPS,
-	LIMITS,
-	SAFETY_CHECKER_TYPES,
-	SCHEDULERS,
-	rangeText,
-} from './limits';
+import { ALGORITHM_TYPES, ENTERPRISE_STEPS, LIMITS, SAFETY_CHECKER_TYPES, SCHEDULERS, rangeText } from './limits';
 
 /**
  * Request schemas for both text2img endpoints. They validate what n8n hands the node (UI values or
