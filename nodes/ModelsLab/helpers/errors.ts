@@ -12,8 +12,14 @@ export function ensureNodeError(node: INode, error: unknown, itemIndex: number):
 	return new NodeOperationError(node, error as Error, { itemIndex });
 }
 
+/** Puts the request id where continue-on-fail error items and users can pick it up. */
+export function withRequestId<E extends NodeError>(error: E, requestId: string | undefined): E {
+	if (requestId) error.context.requestId = requestId;
+	return error;
+}
+
 export function cancelledError(node: INode, itemIndex: number | undefined, requestId?: string) {
-	return new NodeOperationError(
+	const error = new NodeOperationError(
 		node,
 		requestId
 			? `Execution cancelled while waiting for request ${requestId}`
@@ -23,4 +29,5 @@ export function cancelledError(node: INode, itemIndex: number | undefined, reque
 			description: requestId ? `Collect it later with Fetch Result and request ID ${requestId}.` : undefined,
 		},
 	);
+	return withRequestId(error, requestId);
 }

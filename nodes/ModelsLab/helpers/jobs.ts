@@ -4,7 +4,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { ApiDefinition } from '../transport/apis';
 import { failureOf, modelsLabApiRequest, resolveApiUrl } from '../transport';
 import type { ApiAnswer } from './apiAnswer';
-import { cancelledError, ensureNodeError } from './errors';
+import { cancelledError, ensureNodeError, withRequestId } from './errors';
 import { isApiAnswer, readMessage, readRequestId, readStatus } from './apiAnswer';
 import type { ItemContext, OutputSettings } from './toOutputItems';
 import { pendingItem, successItems } from './toOutputItems';
@@ -135,13 +135,14 @@ function jobFailure(
 	const status = readStatus(answer) ?? String(answer.status ?? 'unknown');
 	const message = readMessage(answer).split(context.secret || '\u0000').join('***') || 'no message';
 	const subject = requestId ? `request ${requestId}` : 'the request';
-	return new NodeApiError(this.getNode(), { status, message } as JsonObject, {
+	const error = new NodeApiError(this.getNode(), { status, message } as JsonObject, {
 		message: `ModelsLab ${status === 'failed' ? 'failed' : 'refused'} ${subject}: ${message}`,
 		description: requestId
 			? `Status "${status}" for request ID ${requestId}.`
 			: `Status "${status}". No job was created, so nothing was billed.`,
 		itemIndex: context.itemIndex,
 	});
+	return withRequestId(error, requestId);
 }
 
 /** Success, queued or failed: turn any answer about a job into items, waiting if asked to. */
@@ -178,13 +179,16 @@ export async function settleJob(
 		case 'cancelled':
 			throw cancelledError(this.getNode(), context.itemIndex, requestId);
 		case 'timeout':
-			throw new NodeOperationError(
-				this.getNode(),
-				`Request ${requestId} was still ${outcome.lastStatus} after ${context.settings.maxWaitTime} s (Max Wait Time)`,
-				{
-					itemIndex: context.itemIndex,
-					description: `The job may still finish and is billed either way. Collect it with Fetch Result and request ID ${requestId}, or raise Max Wait Time.`,
-				},
+			throw withRequestId(
+				new NodeOperationError(
+					this.getNode(),
+					`Request ${requestId} was still ${outcome.lastStatus} after ${context.settings.maxWaitTime} s (Max Wait Time)`,
+					{
+						itemIndex: context.itemIndex,
+						description: `The job may still finish and is billed either way. Collect it with Fetch Result and request ID ${requestId}, or raise Max Wait Time.`,
+					},
+				),
+				requestId,
 			);
 	}
 }
