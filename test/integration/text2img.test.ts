@@ -241,6 +241,23 @@ describe('Text2Img, in-process through n8n-core, against the sandbox', () => {
 		expect(pngSize(result.binaries[2].data)).toEqual({ width: 256, height: 512 });
 	});
 
+	it('runs items concurrently up to Concurrency, keeping input order and pairing', async () => {
+		sandbox().configure({ processingMs: 400 });
+		const prompts = ['one', 'two', 'three', 'four', 'five', 'six'];
+		const result = await runNode(sandbox(), {
+			parameters: text2img({ prompt: '={{ $json.prompt }}', concurrency: 2, output: 'urls' }),
+			inputItems: prompts.map((prompt) => ({ json: { prompt } })),
+		});
+		expect(result.status).toBe('success');
+		const jobs = sandbox().counters().jobs;
+		const promptOfJob = new Map(jobs.map((job) => [String(job.id), job.prompt]));
+		expect(result.outputs.map((item) => [promptOfJob.get(item.json.id as string), item.pairedItem])).toEqual(
+			prompts.map((prompt, index) => [prompt, { item: index }]),
+		);
+		expect(sandbox().counters().peakProcessing).toBe(2);
+		expect(sandbox().counters().creates).toBe(6);
+	});
+
 	it('strips secrets the API echoes into meta', async () => {
 		sandbox().configure({ echoKeyInMeta: true });
 		const result = await runNode(sandbox(), { parameters: text2img() });
