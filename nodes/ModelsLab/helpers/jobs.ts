@@ -101,7 +101,9 @@ export async function createJob(
 			if (!failure.rateLimited || attempt >= RATE_LIMIT.maxRetries || !inTime) {
 				throw ensureNodeError(this.getNode(), error, context.itemIndex);
 			}
-			await context.clock.sleep(waitMs, this.getExecutionCancelSignal());
+			const signal = this.getExecutionCancelSignal();
+			await context.clock.sleep(waitMs, signal).catch(() => undefined);
+			if (signal?.aborted) throw cancelledError(this.getNode(), context.itemIndex);
 		}
 	}
 }
