@@ -58,6 +58,9 @@ const seed = z.preprocess(
 	integerIn(LIMITS.seed).nullable(),
 );
 
+const oneOf = <T extends [string, ...string[]]>(values: readonly [...T], allowed: string) =>
+	z.enum(values as T, { errorMap: () => ({ message: `must be ${allowed}` }) });
+
 const httpUrl = z
 	.string({ invalid_type_error: 'must be a URL' })
 	.trim()
@@ -68,6 +71,10 @@ const promptText = z
 	.trim()
 	.min(1, 'is required and cannot be empty')
 	.max(LIMITS.promptLength.max, `must be at most ${LIMITS.promptLength.max} characters`);
+
+function shorten(text: string): string {
+	return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
 
 export interface Lora {
 	model: string;
@@ -107,7 +114,7 @@ const loras = z.unknown().transform((value, ctx): Lora[] => {
 			if (!parsed.success) {
 				ctx.addIssue({
 					code: z.ZodIssueCode.custom,
-					message: `strength of "${name}" ${parsed.error.issues[0].message}, got ${JSON.stringify(strengths[index])}`,
+					message: `strength of "${shorten(name)}" ${parsed.error.issues[0].message}, got ${shorten(JSON.stringify(strengths[index]) ?? String(strengths[index]))}`,
 				});
 				return [];
 			}
@@ -123,9 +130,9 @@ export const baseOptionsSchema = z
 		numInferenceSteps: integerIn(LIMITS.numInferenceSteps),
 		guidanceScale: numberIn(LIMITS.guidanceScale),
 		seed,
-		scheduler: z.enum(SCHEDULERS),
+		scheduler: oneOf(SCHEDULERS, `one of the ${SCHEDULERS.length} documented schedulers, e.g. UniPCMultistepScheduler`),
 		safetyChecker: flag,
-		safetyCheckerType: z.enum(SAFETY_CHECKER_TYPES),
+		safetyCheckerType: oneOf(SAFETY_CHECKER_TYPES, `one of ${SAFETY_CHECKER_TYPES.join(', ')}`),
 		enhancePrompt: flag,
 		loras,
 		clipSkip: integerIn(LIMITS.clipSkip),
@@ -136,7 +143,7 @@ export const baseOptionsSchema = z
 		selfAttention: flag,
 		upscale: flag,
 		highresFix: flag,
-		algorithmType: z.enum(ALGORITHM_TYPES),
+		algorithmType: oneOf(ALGORITHM_TYPES, `one of ${ALGORITHM_TYPES.join(', ')}`),
 		temp: flag,
 		webhook: httpUrl,
 		trackId: text(200),
