@@ -258,6 +258,42 @@ describe('Text2Img, in-process through n8n-core, against the sandbox', () => {
 		expect(sandbox().counters().creates).toBe(6);
 	});
 
+	it('a 429 means not accepted: waits retry_after, sends the create again once, bills once', async () => {
+		sandbox().injectFault({ route: 'create', kind: 'rateLimit', retryAfter: 1 });
+		const result = await runNode(sandbox(), { parameters: text2img() });
+		expect(result.status).toBe('success');
+		const counters = sandbox().counters();
+		expect([counters.createAttempts, counters.rejected429, counters.creates]).toEqual([2, 1, 1]);
+		const [rejected, accepted] = counters.requests;
+		expect(accepted.t - rejected.t).toBeGreaterThanOrEqual(950);
+		expect(accepted.body).toEqual(rejected.body);
+	});
+
+	it('never resends a create that may have been accepted (5xx after accepting), and says how to resume', async () => {
+		sandbox().injectFault({ route: 'create', kind: 'status', status: 502, afterAccept: true });
+		const result = await runNode(sandbox(), { parameters: text2img() });
+		expect(result.error).toMatchObject({ name: 'NodeApiError', httpCode: '502', message: 'ModelsLab answered HTTP 502: Bad Gateway' });
+		expect(result.error?.description).toContain('does not send it again');
+		expect([sandbox().counters().createAttempts, sandbox().counters().creates]).toEqual([1, 1]);
+	});
+
+	it('retries a fetch that failed with 503 or a reset, then returns the image', async () => {
+		sandbox().configure({ processingMs: 300 });
+		sandbox().injectFault({ route: 'fetch', kind: 'status', status: 503 });
+		sandbox().injectFault({ route: 'fetch', kind: 'reset' });
+		const result = await runNode(sandbox(), { parameters: text2img() });
+		expect(result.status).toBe('success');
+		const id = createAnswer().id;
+		expect(apiCalls(sandbox()).map((call) => call.path)).toEqual([
+			'/api/v6/images/text2img',
+			`/api/v6/images/fetch/${id}`,
+			`/api/v6/images/fetch/${id}`,
+			`/api/v6/images/fetch/${id}`,
+		]);
+		expect(sandbox().counters().creates).toBe(1);
+		expect(result.binaries[0].data.equals(sandbox().jobBytes(id, 0))).toBe(true);
+	});
+
 	it('strips secrets the API echoes into meta', async () => {
 		sandbox().configure({ echoKeyInMeta: true });
 		const result = await runNode(sandbox(), { parameters: text2img() });
