@@ -3,7 +3,6 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { NodeError } from '../helpers/errors';
 import { ensureNodeError } from '../helpers/errors';
-
 import { LIMITS } from '../schemas/limits';
 import * as image from './image';
 
