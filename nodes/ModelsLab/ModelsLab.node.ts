@@ -17,7 +17,8 @@ export class ModelsLab implements INodeType {
 		icon: { light: 'file:modelslab.svg', dark: 'file:modelslab.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] }}',
+		subtitle:
+			'={{ { text2img: "Text to Image", enterpriseText2img: "Enterprise Text to Image", fetchResult: "Fetch Result" }[$parameter["operation"]] }}',
 		description: 'Generate images with ModelsLab: Flux, SDXL and community models',
 		defaults: { name: 'ModelsLab' },
 		usableAsTool: true,

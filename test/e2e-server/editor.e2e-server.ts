@@ -1,0 +1,241 @@
+/**
+ * The editor in Chromium: sign in to a running n8n through its login form, open a workflow with one ModelsLab
+ * node per operation, and check what a user sees. Each operation's parameter panel shows its key fields by
+ * their display names, the credential dialog shows its fields and a passing connection test against the
+ * sandbox, and "Execute step" on Text to Image shows the image as binary output.
+ *
+ * Screenshots go to .tmp/e2e-server/screenshots/ on every run; with MODELSLAB_UPDATE_DOCS=1 they also
+ * replace the committed ones in docs/.
+ */
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+import type { Sandbox } from '../../sandbox/server';
+import { startSandbox } from '../../sandbox/server';
+import type { Browser, BrowserContext, Page } from './browser';
+import { guardedContext, launchChromium } from './browser';
+import type { N8nServer, SavedWorkflow, WorkflowJson } from './n8nServer';
+import { OWNER, SANDBOX_KEYS, startN8n } from './n8nServer';
+import { REPO_ROOT } from './tools';
+
+const SHOTS = path.join(REPO_ROOT, '.tmp', 'e2e-server', 'screenshots');
+const DOCS = path.join(REPO_ROOT, 'docs');
+const UPDATE_DOCS = process.env.MODELSLAB_UPDATE_DOCS === '1';
+const TOUR = path.join(__dirname, 'workflows', 'editor-tour.json');
+
+const ndv = '[data-test-id="ndv"]';
+const byTestId = (id: string) => `[data-test-id="${id}"]`;
+
+describe('the ModelsLab node in the n8n editor (Chromium)', () => {
+	let sandbox: Sandbox;
+	let n8n: N8nServer;
+	let browser: Browser | undefined;
+	let context: BrowserContext | undefined;
+	let page: Page;
+	let blocked: string[] = [];
+	let workflow: SavedWorkflow;
+	const pageErrors: string[] = [];
+
+	async function screenshot(name: string, target: { screenshot(o: { path: string }): Promise<Buffer> } = page) {
+		mkdirSync(SHOTS, { recursive: true });
+		const file = path.join(SHOTS, name);
+		await target.screenshot({ path: file });
+		if (UPDATE_DOCS) {
+			mkdirSync(DOCS, { recursive: true });
+			copyFileSync(file, path.join(DOCS, name));
+		}
+		return file;
+	}
+
+	async function openNode(name: string) {
+		const node = page.locator(byTestId('canvas-node'), { hasText: new RegExp(`^${name}`) }).first();
+		await node.waitFor();
+		await node.dblclick();
+		await page.locator(ndv).waitFor();
+		await page.locator(`${ndv} ${byTestId('node-parameters')}`).waitFor();
+		// no hover or focus effects on the field that opened under the double-clicked canvas node
+		await page.mouse.move(1, 1);
+		await page.locator('body').evaluate(() => {
+			const doc = (globalThis as unknown as { document: { activeElement: { blur?: () => void } | null } }).document;
+			doc.activeElement?.blur?.();
+		});
+	}
+
+	async function closeNode() {
+		await page.locator(`${ndv} ${byTestId('ndv-close-button')}`).click();
+		await page.locator(ndv).waitFor({ state: 'hidden' });
+	}
+
+	/** The display names of the parameters (and credential slot) shown right now inside `container`. */
+	async function visibleLabels(container = `${ndv} ${byTestId('node-parameters')}`): Promise<string[]> {
+		return await page.locator(container).first().evaluate((root) => {
+			const labels = Array.from(root.querySelectorAll('[data-test-id="credentials-label"], label'));
+			return [
+				...new Set(
+					labels
+						.filter((el) => el.offsetParent !== null) // visible
+						// the first line is the name; a required field adds " *", hover adds "Fixed / Expression"
+						.map((el) => (el.innerText ?? '').split('\n')[0].replace(/\s*\*$/, '').trim())
+						.filter(Boolean),
+				),
+			];
+		});
+	}
+
+	async function selectedOperation(): Promise<string> {
+		return await page.locator(`${ndv} ${byTestId('parameter-input-operation')} input`).first().inputValue();
+	}
+
+	beforeAll(async () => {
+		sandbox = await startSandbox({ processingMs: 1000 });
+		n8n = await startN8n({ name: 'editor' });
+		await n8n.setupOwner();
+		const credentials = await n8n.createSandboxCredentials(sandbox.baseUrl);
+		workflow = await n8n.createWorkflow(JSON.parse(readFileSync(TOUR, 'utf8')) as WorkflowJson, credentials);
+
+		browser = await launchChromium();
+		({ context, blocked } = await guardedContext(browser));
+		page = await context.newPage();
+		page.setDefaultTimeout(30000);
+		page.on('pageerror', (error) => pageErrors.push(error.message));
+	}, 180000);
+
+	afterAll(async () => {
+		await context?.close().catch(() => undefined);
+		await browser?.close().catch(() => undefined);
+		await n8n?.stop();
+		await sandbox?.close();
+		if (pageErrors.length) process.stderr.write(`[editor] page errors:\n${pageErrors.join('\n')}\n`);
+	});
+
+	it('signs in through the login form and opens the workflow', async () => {
+		await page.goto(`${n8n.baseUrl}/signin`);
+		await page.locator(`${byTestId('emailOrLdapLoginId')} input`).fill(OWNER.email);
+		await page.locator(`${byTestId('password')} input`).fill(OWNER.password);
+		await page.locator(byTestId('form-submit-button')).click();
+		await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+
+		await page.goto(`${n8n.baseUrl}/workflow/${workflow.id}`);
+		await page.locator(byTestId('canvas-node')).first().waitFor();
+		expect(await page.locator(byTestId('canvas-node')).count()).toBe(4);
+	});
+
+	it('Text to Image: the panel shows its key fields', async () => {
+		await openNode('Text to Image');
+		expect(await selectedOperation()).toBe('Text to Image');
+		const labels = await visibleLabels();
+		expect(labels).toEqual(
+			expect.arrayContaining([
+				'Credential for ModelsLab API',
+				'Operation',
+				'Model',
+				'Prompt',
+				'Negative Prompt',
+				'Width',
+				'Height',
+				'Number of Images',
+				'Options',
+				'Wait for Completion',
+				'Max Wait Time (Seconds)',
+				'Output',
+				'Put Output File in Field',
+				'Concurrency',
+			]),
+		);
+		await screenshot('editor-text2img.png');
+		await closeNode();
+	});
+
+	it('Enterprise Text to Image: the panel shows its key fields and the enterprise credential', async () => {
+		await openNode('Enterprise Text to Image');
+		expect(await selectedOperation()).toBe('Enterprise Text to Image');
+		const labels = await visibleLabels();
+		expect(labels).toEqual(
+			expect.arrayContaining(['Credential for ModelsLab Enterprise API', 'Model', 'Prompt', 'Width', 'Height', 'Wait for Completion', 'Output']),
+		);
+		expect(labels).not.toContain('Credential for ModelsLab API');
+		await screenshot('editor-enterprise-text2img.png');
+		await closeNode();
+	});
+
+	it('Fetch Result: the panel shows Request ID and API, and no generation fields', async () => {
+		await openNode('Fetch Result');
+		expect(await selectedOperation()).toBe('Fetch Result');
+		const labels = await visibleLabels();
+		expect(labels).toEqual(
+			expect.arrayContaining(['Credential for ModelsLab API', 'Request ID', 'API', 'Wait for Completion', 'Output']),
+		);
+		expect(labels).not.toContain('Prompt');
+		expect(labels).not.toContain('Width');
+		await screenshot('editor-fetch-result.png');
+		await closeNode();
+	});
+
+	it('the ModelsLab API credential dialog shows API Key and Base URL, hides the key, and its test passes', async () => {
+		await openNode('Text to Image');
+		const dialog = page.locator(byTestId('credential-edit-dialog'));
+		try {
+			await page.locator(`${ndv} ${byTestId('credential-edit-button')}`).click();
+			await dialog.waitFor();
+			// the free wallet_balance test ran against the sandbox and passed
+			await page.locator(byTestId('credentials-config-container-test-success')).waitFor();
+			expect(sandbox.stats.requests.some((r) => r.route === 'wallet' && r.status === 200)).toBe(true);
+			expect(await visibleLabels(byTestId('credential-edit-dialog'))).toEqual(
+				expect.arrayContaining(['API Key', 'Base URL']),
+			);
+			expect(await page.locator(byTestId('editCredential-modal')).innerText()).toContain('ModelsLab API');
+
+			const baseUrl = page.locator(`${byTestId('parameter-input-baseUrl')} input`).first();
+			expect(await baseUrl.inputValue()).toBe(sandbox.baseUrl);
+			const apiKey = page.locator(`${byTestId('parameter-input-apiKey')} input`).first();
+			expect(await apiKey.getAttribute('type')).toBe('password');
+			expect(await apiKey.inputValue()).not.toContain(SANDBOX_KEYS.standard);
+
+			await page.waitForTimeout(500); // let the dialog's buttons finish fading in
+			await screenshot('credential-dialog.png', page.locator('.el-dialog:has([data-test-id="credential-edit-dialog"])'));
+		} finally {
+			for (let i = 0; i < 3 && ((await dialog.isVisible()) || (await page.locator(ndv).isVisible())); i++) {
+				await page.keyboard.press('Escape');
+				await page.waitForTimeout(300);
+			}
+		}
+		await dialog.waitFor({ state: 'hidden' });
+		await page.locator(ndv).waitFor({ state: 'hidden' });
+	});
+
+	it('"Execute step" on Text to Image shows the generated PNG as binary output', async () => {
+		sandbox.reset();
+		await openNode('Text to Image');
+		await page.locator(`${ndv} ${byTestId('node-execute-button')}`).click();
+
+		const output = page.locator(`${ndv} ${byTestId('output-panel')}`);
+		await output.locator(byTestId('ndv-binary-data_0')).waitFor({ timeout: 60000 });
+		expect(sandbox.stats.creates).toBe(1);
+		const jobId = sandbox.stats.jobs[0].id;
+		const text = await output.innerText();
+		expect(text).toContain('Binary');
+		expect(text).toContain(`modelslab-${jobId}-0.png`);
+		expect(text).toContain('image/png');
+
+		// "View" renders the file the way a user sees it: an <img> served by n8n's binary-data route
+		await output.locator(byTestId('ndv-view-binary-data')).click();
+		const image = output.locator('img[src*="/rest/binary-data"]').first();
+		await image.waitFor();
+		await page.waitForTimeout(300);
+		const rendered = await image.evaluate((img) => ({
+			complete: img.complete,
+			width: img.naturalWidth,
+			height: img.naturalHeight,
+			src: img.src ?? '',
+		}));
+		expect(rendered).toMatchObject({ complete: true, width: 512, height: 512 });
+		expect(rendered.src).toContain('mimeType=image%2Fpng');
+		await screenshot('editor-execute-step.png');
+		await closeNode();
+	});
+
+	it('neither the browser nor n8n called any address but loopback', () => {
+		expect(blocked).toEqual([]);
+		expect(n8n.blockedOutbound()).toEqual([]);
+	});
+});
