@@ -18,7 +18,7 @@ export class ModelsLab implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle:
-			'={{ { text2img: "Text to Image", enterpriseText2img: "Enterprise Text to Image", fetchResult: "Fetch Result" }[$parameter["operation"]] }}',
+			'={{ $parameter["operation"] === "fetchResult" ? "Fetch Result" : $parameter["operation"] === "enterpriseText2img" ? "Enterprise Text to Image" : "Text to Image" }}',
 		description: 'Generate images with ModelsLab: Flux, SDXL and community models',
 		defaults: { name: 'ModelsLab' },
 		usableAsTool: true,
