@@ -3,14 +3,15 @@
  * against the sandbox. Run with `npx jest -c jest.e2e.config.js`; see test/e2e/README.md.
  * Its files end in .e2e.ts, so the default `jest` run (jest.config.js, *.test.ts) never picks them up.
  */
+// same TypeScript setup as the unit and in-process tests
+const { testEnvironment, transform } = require('./jest.config');
+
 /** @type {import('jest').Config} */
 module.exports = {
-	testEnvironment: 'node',
+	testEnvironment,
 	roots: ['<rootDir>/test/e2e'],
 	testMatch: ['**/*.e2e.ts'],
-	transform: {
-		'^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }],
-	},
+	transform,
 	// tools cache (about 5 min the first time), build, pack and install
 	globalSetup: '<rootDir>/test/e2e/globalSetup.ts',
 	globalTeardown: '<rootDir>/test/e2e/globalTeardown.ts',

@@ -31,21 +31,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 
+import { N8N_NPM_INSTALL_ARGS } from '../e2e/helpers';
 import { REPO_ROOT, tools } from './tools';
 
 const execFileAsync = promisify(execFile);
 const LOGS = path.join(REPO_ROOT, '.tmp', 'e2e-server', 'logs');
 
-/** The flags n8n 2.41.1 itself passes to `npm install` for a community package
- * (dist/modules/community-packages/community-packages.service.js, downloadPackage). */
-export const N8N_COMMUNITY_INSTALL_FLAGS = [
-	'--audit=false',
-	'--fund=false',
-	'--bin-links=false',
-	'--install-strategy=shallow',
-	'--ignore-scripts=true',
-	'--package-lock=false',
-];
 /** n8n deletes devDependencies, peerDependencies and optionalDependencies from the package's package.json
  * before that install; `--legacy-peer-deps` is the same for `npm install <tgz>` (no n8n-workflow copy). */
 const PEER_DEPS_AS_N8N = '--legacy-peer-deps';
@@ -185,7 +176,7 @@ export async function installPackage(userFolder: string, tgz: string): Promise<s
 		path.join(nodesDir, 'package.json'),
 		JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2),
 	);
-	await execFileAsync('npm', ['install', tgz, ...N8N_COMMUNITY_INSTALL_FLAGS, PEER_DEPS_AS_N8N], {
+	await execFileAsync('npm', [...N8N_NPM_INSTALL_ARGS, tgz, PEER_DEPS_AS_N8N], {
 		cwd: nodesDir,
 		env: { ...process.env, npm_config_cache: path.join(userFolder, '.npm-cache'), npm_config_update_notifier: 'false' },
 	});
