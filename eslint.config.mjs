@@ -13,15 +13,16 @@ export default defineConfig(
 		'node_modules',
 		'coverage',
 		'sandbox',
-		'scripts',
+		'scripts/**/*.js',
+		'.tmp',
 		'jest.config.js',
 		'gulpfile.js',
 		'eslint.config.mjs',
 	]),
 	{
 		files: ['**/*.ts'],
-		// Tests are not shipped, so the n8n rules do not apply to them.
-		ignores: ['test/**'],
+		// Tests, scripts and the benchmark are not shipped, so the n8n rules do not apply to them.
+		ignores: ['test/**', 'scripts/**', 'bench/**'],
 		extends: [js.configs.recommended, tseslint.configs.recommended, n8nCommunityNodesPlugin.configs.recommended],
 		rules: {
 			'prefer-spread': 'off',
@@ -62,8 +63,8 @@ export default defineConfig(
 		},
 	},
 	{
-		// Tests: plain JS + TypeScript recommended rules only.
-		files: ['test/**/*.ts'],
+		// Tests, scripts and the benchmark: plain JS + TypeScript recommended rules only.
+		files: ['test/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts'],
 		extends: [js.configs.recommended, tseslint.configs.recommended],
 	},
 );

@@ -1,7 +1,8 @@
 /**
- * Installed-package e2e: REAL n8n 2.41.1 (from scripts/tools-cache.sh) runs the packed package
- * against the sandbox. Run with `npx jest -c jest.e2e.config.js`; see test/e2e/README.md.
- * Its files end in .e2e.ts, so the default `jest` run (jest.config.js, *.test.ts) never picks them up.
+ * Real n8n 2.41.1 (Node 24, from scripts/tools-cache.sh) with the packed package installed the way n8n
+ * installs community packages, against the sandbox: `n8n execute` runs, `n8n start` driven through REST
+ * (webhook resume, examples), and the editor in Chromium. See test/e2e/README.md.
+ * Its files end in .e2e.ts, so the unit/in-process run (jest.config.js, *.test.ts) never picks them up.
  */
 // same TypeScript setup as the unit and in-process tests
 const { testEnvironment, transform } = require('./jest.config');
@@ -12,11 +13,11 @@ module.exports = {
 	roots: ['<rootDir>/test/e2e'],
 	testMatch: ['**/*.e2e.ts'],
 	transform,
-	// tools cache (about 5 min the first time), build, pack and install
+	// tools cache (about 6 min the first time), build and pack once for all files
 	globalSetup: '<rootDir>/test/e2e/globalSetup.ts',
 	globalTeardown: '<rootDir>/test/e2e/globalTeardown.ts',
-	// every test starts a real n8n process (4-6 s each when the cache is warm)
+	// each file has its own n8n user folder; two files at a time on two cores
+	maxWorkers: 2,
 	testTimeout: 180000,
-	// one n8n user folder and one SQLite database: n8n runs one at a time
-	maxWorkers: 1,
+	slowTestThreshold: 60,
 };

@@ -1,16 +1,12 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
+import * as path from 'node:path';
 
-import type { E2eState } from './helpers';
-import { STATE_ENV } from './helpers';
+import { TGZ_ENV } from './helpers';
 
-/** Removes the run's temp folder (user folder, database, tarball) unless MODELSLAB_E2E_KEEP=1. */
+/** Removes the temp folder of the packed tarball. */
 export default async function globalTeardown(): Promise<void> {
-	const stateFile = process.env[STATE_ENV];
-	if (!stateFile || !existsSync(stateFile)) return;
-	const state = JSON.parse(readFileSync(stateFile, 'utf8')) as E2eState;
-	if (process.env.MODELSLAB_E2E_KEEP === '1') {
-		process.stderr.write(`[e2e teardown] kept ${state.root}\n`);
-		return;
+	const tgz = process.env[TGZ_ENV];
+	if (tgz && path.basename(path.dirname(tgz)).startsWith('modelslab-pack-')) {
+		rmSync(path.dirname(tgz), { recursive: true, force: true });
 	}
-	rmSync(state.root, { recursive: true, force: true });
 }

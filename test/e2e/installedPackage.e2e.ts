@@ -16,7 +16,7 @@ import {
 	executeWorkflow,
 	filesUnder,
 	findSecrets,
-	loadState,
+	prepareCliState,
 	nodeOutput,
 	pngSize,
 	runN8nOk,
@@ -28,7 +28,7 @@ import {
  * test asserts the exact items n8n stored for the run, the exact API calls and the image bytes.
  */
 
-const state = loadState();
+const state = prepareCliState();
 const WORKFLOWS_DIR = path.join(__dirname, 'workflows');
 
 let sandbox: Sandbox;
@@ -159,6 +159,8 @@ beforeEach(() => {
 
 afterAll(async () => {
 	await sandbox?.close();
+	if (process.env.MODELSLAB_E2E_KEEP === '1') process.stderr.write(`[e2e] kept ${state.root}\n`);
+	else rmSync(state.root, { recursive: true, force: true });
 	const summary = runs.map((run) => `${run.workflowId} ${(run.ms / 1000).toFixed(1)} s (${run.end})`).join(', ');
 	process.stderr.write(`[e2e] n8n execute runs: ${summary}\n`);
 });

@@ -1,8 +1,9 @@
 'use strict';
 // Preloaded into n8n (`node --require watchdog.js n8n start`): n8n stops by itself when the test process
-// that started it is gone (even after a SIGKILL of jest), or after E2E_MAX_LIFETIME_MS at the latest.
+// that started it is gone (even after a SIGKILL of jest), or after E2E_MAX_LIFETIME_MS at the latest
+// (0 = no limit: the demo's keep-running mode).
 const parentPid = Number(process.env.E2E_PARENT_PID);
-const maxLifetimeMs = Number(process.env.E2E_MAX_LIFETIME_MS || 15 * 60 * 1000);
+const maxLifetimeMs = Number(process.env.E2E_MAX_LIFETIME_MS ?? 15 * 60 * 1000);
 
 function stop(reason) {
 	process.stderr.write(`[watchdog] stopping n8n: ${reason}\n`);
@@ -19,4 +20,4 @@ if (parentPid > 0) {
 		}
 	}, 2000).unref();
 }
-setTimeout(() => stop(`max lifetime ${maxLifetimeMs} ms reached`), maxLifetimeMs).unref();
+if (maxLifetimeMs > 0) setTimeout(() => stop(`max lifetime ${maxLifetimeMs} ms reached`), maxLifetimeMs).unref();

@@ -2,7 +2,7 @@
  * A real `n8n start` (2.41.1, on the cached Node 24) with this package installed the way n8n installs
  * community packages, bound to 127.0.0.1, driven through its REST API.
  *
- *   const tgz = await packPackage();                    // npm run build + npm pack (once per run)
+ *   const tgz = buildAndPack();                         // npm run build + npm pack (once per run)
  *   const n8n = await startN8n({ tgz });                // temp N8N_USER_FOLDER, free ports, /healthz
  *   await n8n.setupOwner();                             // POST /rest/owner/setup, then POST /rest/login
  *   const creds = await n8n.createSandboxCredentials(sb.baseUrl);
@@ -14,32 +14,20 @@
  * Nothing here calls any address but loopback: every "phone home" switch n8n has is off, and
  * netGuard.js is preloaded into n8n to refuse (and log) any connection or DNS lookup for another host.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import {
-	copyFileSync,
-	createWriteStream,
-	existsSync,
-	mkdirSync,
-	mkdtempSync,
-	readFileSync,
-	rmSync,
-	writeFileSync,
-} from 'node:fs';
-import * as net from 'node:net';
+import { copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 
-import { N8N_NPM_INSTALL_ARGS } from '../e2e/helpers';
-import { REPO_ROOT, tools } from './tools';
+import { freePort } from './cli';
+import { n8nCommand } from './env';
+import { installLikeN8n } from './install';
+import { REPO_ROOT } from './paths';
+import { tools } from './tools';
+import type { BinaryRef, Execution, WorkflowJson } from './types';
 
-const execFileAsync = promisify(execFile);
-const LOGS = path.join(REPO_ROOT, '.tmp', 'e2e-server', 'logs');
-
-/** n8n deletes devDependencies, peerDependencies and optionalDependencies from the package's package.json
- * before that install; `--legacy-peer-deps` is the same for `npm install <tgz>` (no n8n-workflow copy). */
-const PEER_DEPS_AS_N8N = '--legacy-peer-deps';
+const LOGS = path.join(REPO_ROOT, '.tmp', 'real-n8n', 'logs');
 
 export const OWNER = { email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Sandbox-Passw0rd' };
 export const SANDBOX_KEYS = { standard: 'sandbox-standard-key', enterprise: 'sandbox-enterprise-key' } as const;
@@ -48,18 +36,9 @@ export interface CredentialRef {
 	id: string;
 	name: string;
 }
-export interface SandboxCredentials {
+export interface ModelsLabCredentials {
 	modelsLabApi: CredentialRef;
 	modelsLabEnterpriseApi: CredentialRef;
-}
-
-export interface WorkflowJson {
-	name: string;
-	nodes: Array<{ name: string; type: string; credentials?: Record<string, { id: string; name: string }> } & Record<string, unknown>>;
-	connections: Record<string, unknown>;
-	settings?: Record<string, unknown>;
-	pinData?: Record<string, unknown>;
-	[key: string]: unknown;
 }
 
 export interface SavedWorkflow {
@@ -68,41 +47,6 @@ export interface SavedWorkflow {
 	versionId: string;
 	active: boolean;
 	nodes: WorkflowJson['nodes'];
-}
-
-export interface BinaryRef {
-	mimeType: string;
-	fileName?: string;
-	fileExtension?: string;
-	fileSize?: string;
-	id?: string;
-	data?: string;
-	[key: string]: unknown;
-}
-export interface ItemJson {
-	json: Record<string, unknown>;
-	binary?: Record<string, BinaryRef>;
-}
-export interface TaskData {
-	startTime: number;
-	executionTime?: number;
-	executionStatus?: string;
-	error?: { message: string; description?: string };
-	data?: { main: Array<ItemJson[] | null> };
-}
-export interface Execution {
-	id: string;
-	finished: boolean;
-	mode: string;
-	status: 'new' | 'running' | 'success' | 'error' | 'waiting' | 'canceled' | 'crashed' | 'unknown';
-	startedAt: string;
-	stoppedAt?: string | null;
-	waitTill?: string | null;
-	workflowId: string;
-	data: {
-		resultData: { runData: Record<string, TaskData[]>; lastNodeExecuted?: string; error?: { message: string } };
-		waitTill?: string;
-	};
 }
 
 /** flatted's parse (n8n sends execution data as flatted JSON), without depending on the package. */
@@ -134,112 +78,25 @@ export function parseFlatted(text: string): unknown {
 	return root;
 }
 
-export async function freePort(): Promise<number> {
-	return await new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.unref();
-		server.on('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
-		});
-	});
-}
-
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
-let packed: Promise<string> | undefined;
-
-/**
- * `npm run build`, then `npm pack` into a temp folder: the same tarball npm publishes.
- * The global setup does it once per run and passes the path in MODELSLAB_E2E_SERVER_TGZ.
- */
-export async function packPackage(): Promise<string> {
-	const fromSetup = process.env.MODELSLAB_E2E_SERVER_TGZ;
-	if (fromSetup && existsSync(fromSetup)) return fromSetup;
-	packed ??= (async () => {
-		await execFileAsync('npm', ['run', 'build'], { cwd: REPO_ROOT });
-		const dest = mkdtempSync(path.join(os.tmpdir(), 'modelslab-pack-'));
-		const { stdout } = await execFileAsync('npm', ['pack', '--silent', '--pack-destination', dest], { cwd: REPO_ROOT });
-		const file = path.join(dest, stdout.trim().split('\n').pop() ?? '');
-		if (!existsSync(file)) throw new Error(`npm pack did not write ${file}`);
-		return file;
-	})();
-	return await packed;
-}
-
-/** `npm install <tgz>` into `$N8N_USER_FOLDER/.n8n/nodes`, with n8n's own community-package flags. */
-export async function installPackage(userFolder: string, tgz: string): Promise<string> {
-	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
-	mkdirSync(nodesDir, { recursive: true });
-	writeFileSync(
-		path.join(nodesDir, 'package.json'),
-		JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2),
-	);
-	await execFileAsync('npm', [...N8N_NPM_INSTALL_ARGS, tgz, PEER_DEPS_AS_N8N], {
-		cwd: nodesDir,
-		env: { ...process.env, npm_config_cache: path.join(userFolder, '.npm-cache'), npm_config_update_notifier: 'false' },
-	});
-	const installed = path.join(nodesDir, 'node_modules', 'n8n-nodes-modelslab');
-	if (!existsSync(path.join(installed, 'dist', 'nodes', 'ModelsLab', 'ModelsLab.node.js'))) {
-		throw new Error(`the package is not installed in ${installed}`);
-	}
-	return installed;
-}
-
 export interface StartOptions {
-	/** names the copy of n8n's log kept in .tmp/e2e-server/logs/<name>-n8n.log after stop; default 'n8n' */
+	/** the packed tarball (buildAndPack()) */
+	tgz: string;
+	/** names the copy of n8n's log kept in .tmp/real-n8n/logs/<name>-n8n.log after stop; default 'n8n' */
 	name?: string;
-	/** the packed tarball; default: packPackage() */
-	tgz?: string;
 	/** extra env for n8n */
 	env?: Record<string, string>;
 	/** keep the user folder after stop (for debugging); also MODELSLAB_E2E_KEEP=1 */
 	keep?: boolean;
 	/** ms to wait for /healthz/readiness; default 120000 */
 	startTimeoutMs?: number;
-}
-
-/** Everything that keeps n8n on loopback and quiet: no telemetry, banners, templates, registries, licence calls. */
-function offlineEnv(userFolder: string, port: number, brokerPort: number): Record<string, string> {
-	const base = `http://127.0.0.1:${port}/`;
-	return {
-		N8N_USER_FOLDER: userFolder,
-		N8N_LISTEN_ADDRESS: '127.0.0.1',
-		N8N_HOST: '127.0.0.1',
-		N8N_PORT: String(port),
-		N8N_PROTOCOL: 'http',
-		N8N_EDITOR_BASE_URL: base,
-		N8N_WEBHOOK_URL: base,
-		N8N_SECURE_COOKIE: 'false',
-		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
-		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
-		N8N_RUNNERS_MODE: 'internal',
-		N8N_PYTHON_ENABLED: 'false',
-		N8N_DIAGNOSTICS_ENABLED: 'false',
-		N8N_DIAGNOSTICS_CONFIG_FRONTEND: '',
-		N8N_DIAGNOSTICS_CONFIG_BACKEND: '',
-		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-		N8N_VERSION_NOTIFICATIONS_WHATS_NEW_ENABLED: 'false',
-		N8N_PERSONALIZATION_ENABLED: 'false',
-		N8N_TEMPLATES_ENABLED: 'false',
-		N8N_HIRING_BANNER_ENABLED: 'false',
-		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
-		N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
-		N8N_AI_ENABLED: 'false',
-		N8N_DISABLED_MODULES: 'mcp-registry',
-		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
-		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
-		N8N_VERIFIED_PACKAGES_ENABLED: 'false',
-		N8N_PUBLIC_API_DISABLED: 'true',
-		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '5',
-		EXTERNAL_FRONTEND_HOOKS_URLS: '',
-		GENERIC_TIMEZONE: 'UTC',
-		DB_TYPE: 'sqlite',
-		N8N_LOG_LEVEL: 'info',
-		N8N_LOG_OUTPUT: 'console',
-	};
+	/** fixed port instead of a free one */
+	port?: number;
+	/** false only for the demo against the real API: lets n8n reach hosts other than loopback */
+	loopbackOnly?: boolean;
+	/** stop n8n after this long (watchdog.js); 0 = never. Default 15 minutes */
+	maxLifetimeMs?: number;
 }
 
 export class N8nServer {
@@ -260,6 +117,11 @@ export class N8nServer {
 		child.once('exit', () => {
 			this.exited = true;
 		});
+	}
+
+	/** n8n's main process id (for RSS readings) */
+	get pid(): number | undefined {
+		return this.child.pid;
 	}
 
 	/** n8n's own output so far (for failure messages). */
@@ -319,26 +181,30 @@ export class N8nServer {
 	}
 
 	/** Both ModelsLab credentials, pointing at the sandbox with its keys. */
-	async createSandboxCredentials(sandboxBaseUrl: string): Promise<SandboxCredentials> {
+	async createSandboxCredentials(sandboxBaseUrl: string): Promise<ModelsLabCredentials> {
+		return await this.createModelsLabCredentials({
+			standard: { apiKey: SANDBOX_KEYS.standard, baseUrl: sandboxBaseUrl },
+			enterprise: { apiKey: SANDBOX_KEYS.enterprise, baseUrl: sandboxBaseUrl },
+		});
+	}
+
+	async createModelsLabCredentials(keys: {
+		standard: { apiKey: string; baseUrl?: string };
+		enterprise: { apiKey: string; baseUrl?: string };
+	}): Promise<ModelsLabCredentials> {
 		return {
-			modelsLabApi: await this.createCredential('ModelsLab account', 'modelsLabApi', {
-				apiKey: SANDBOX_KEYS.standard,
-				baseUrl: sandboxBaseUrl,
-			}),
-			modelsLabEnterpriseApi: await this.createCredential('ModelsLab Enterprise account', 'modelsLabEnterpriseApi', {
-				apiKey: SANDBOX_KEYS.enterprise,
-				baseUrl: sandboxBaseUrl,
-			}),
+			modelsLabApi: await this.createCredential('ModelsLab account', 'modelsLabApi', keys.standard),
+			modelsLabEnterpriseApi: await this.createCredential('ModelsLab Enterprise account', 'modelsLabEnterpriseApi', keys.enterprise),
 		};
 	}
 
 	/** Saves a workflow (POST /rest/workflows); credential references are pointed at the created ones by type. */
-	async createWorkflow(workflow: WorkflowJson, credentials?: SandboxCredentials): Promise<SavedWorkflow> {
+	async createWorkflow(workflow: WorkflowJson, credentials?: ModelsLabCredentials): Promise<SavedWorkflow> {
 		const nodes = workflow.nodes.map((node) => {
 			if (!node.credentials || !credentials) return node;
 			const mapped: Record<string, CredentialRef> = {};
 			for (const type of Object.keys(node.credentials)) {
-				const ref = credentials[type as keyof SandboxCredentials];
+				const ref = credentials[type as keyof ModelsLabCredentials];
 				if (!ref) throw new Error(`no credential of type ${type} for node ${node.name}`);
 				mapped[type] = ref;
 			}
@@ -429,7 +295,7 @@ export class N8nServer {
 	}
 
 	/**
-	 * SIGTERM, then SIGKILL after 15 s; keeps a copy of n8n's log in .tmp/e2e-server/logs/ and removes the
+	 * SIGTERM, then SIGKILL after 15 s; keeps a copy of n8n's log in .tmp/real-n8n/logs/ and removes the
 	 * user folder unless kept. Safe to call twice.
 	 */
 	async stop(): Promise<void> {
@@ -455,33 +321,29 @@ export class N8nServer {
  * Installs the packed package into a fresh temp N8N_USER_FOLDER and starts `n8n start` on the cached
  * Node 24, on 127.0.0.1 and free ports; resolves once /healthz/readiness answers 200 (migrations done).
  */
-export async function startN8n(options: StartOptions = {}): Promise<N8nServer> {
+export async function startN8n(options: StartOptions): Promise<N8nServer> {
 	const { node, n8n } = tools();
-	const tgz = options.tgz ?? (await packPackage());
 	const keep = options.keep ?? process.env.MODELSLAB_E2E_KEEP === '1';
 	const userFolder = mkdtempSync(path.join(os.tmpdir(), 'modelslab-n8n-'));
-	await installPackage(userFolder, tgz);
-	const port = await freePort();
-	const brokerPort = await freePort();
+	installLikeN8n(options.tgz, userFolder, node);
+	const port = options.port ?? (await freePort());
 	const logFile = path.join(userFolder, 'n8n.log');
-	const netGuardLog = path.join(userFolder, 'blocked-outbound.jsonl');
-	const env: Record<string, string> = {
-		PATH: `${path.dirname(node)}:${process.env.PATH ?? '/usr/bin:/bin'}`,
-		HOME: userFolder,
-		TMPDIR: os.tmpdir(),
-		LANG: 'C.UTF-8',
-		NET_GUARD_LOG: netGuardLog,
-		E2E_PARENT_PID: String(process.pid),
-		...offlineEnv(userFolder, port, brokerPort),
-		...options.env,
-	};
-	const out = createWriteStream(logFile);
-	const preload = ['netGuard.js', 'watchdog.js'].flatMap((file) => ['--require', path.join(__dirname, file)]);
-	const child = spawn(node, [...preload, n8n, 'start'], {
-		cwd: userFolder,
-		env,
-		stdio: ['ignore', 'pipe', 'pipe'],
+	const cmd = n8nCommand(n8n, ['start'], {
+		node,
+		userFolder,
+		port,
+		brokerPort: await freePort(),
+		loopbackOnly: options.loopbackOnly,
+		parentPid: process.pid,
+		extra: {
+			HOME: userFolder,
+			LANG: 'C.UTF-8',
+			E2E_MAX_LIFETIME_MS: String(options.maxLifetimeMs ?? 15 * 60 * 1000),
+			...options.env,
+		},
 	});
+	const out = createWriteStream(logFile);
+	const child = spawn(cmd.command, cmd.args, { cwd: userFolder, env: cmd.env, stdio: ['ignore', 'pipe', 'pipe'] });
 	child.stdout?.pipe(out);
 	child.stderr?.pipe(out);
 	const server = new N8nServer(
@@ -489,7 +351,7 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nServer> {
 		port,
 		userFolder,
 		logFile,
-		netGuardLog,
+		String(cmd.env.NET_GUARD_LOG),
 		child,
 		keep,
 		options.name ?? 'n8n',

@@ -9,9 +9,9 @@ import * as path from 'node:path';
 
 import type { Sandbox } from '../../sandbox/server';
 import { startSandbox } from '../../sandbox/server';
-import type { Execution, N8nServer, SandboxCredentials, WorkflowJson } from './n8nServer';
-import { startN8n } from './n8nServer';
-import { REPO_ROOT } from './tools';
+import type { Execution, ModelsLabCredentials, N8nServer, WorkflowJson } from '../../scripts/real-n8n';
+import { REPO_ROOT, startN8n } from '../../scripts/real-n8n';
+import { packedTarball } from './helpers';
 
 const EXAMPLE = path.join(REPO_ROOT, 'examples', '03-webhook-resume.json');
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -29,13 +29,13 @@ function outputOf(execution: Execution, nodeName: string) {
 describe('webhook resume on a running n8n server', () => {
 	let sandbox: Sandbox;
 	let n8n: N8nServer;
-	let credentials: SandboxCredentials;
+	let credentials: ModelsLabCredentials;
 	const example = JSON.parse(readFileSync(EXAMPLE, 'utf8')) as WorkflowJson;
 	const trigger = example.nodes.find((n) => n.type === 'n8n-nodes-base.manualTrigger')!.name;
 
 	beforeAll(async () => {
 		sandbox = await startSandbox({ processingMs: 2000 });
-		n8n = await startN8n({ name: 'webhook-resume' });
+		n8n = await startN8n({ name: 'webhook-resume', tgz: packedTarball() });
 		await n8n.setupOwner();
 		credentials = await n8n.createSandboxCredentials(sandbox.baseUrl);
 	});

@@ -14,14 +14,14 @@ import type { Sandbox } from '../../sandbox/server';
 import { startSandbox } from '../../sandbox/server';
 import type { Browser, BrowserContext, Page } from './browser';
 import { guardedContext, launchChromium } from './browser';
-import type { N8nServer, SavedWorkflow, WorkflowJson } from './n8nServer';
-import { OWNER, SANDBOX_KEYS, startN8n } from './n8nServer';
-import { REPO_ROOT } from './tools';
+import type { N8nServer, SavedWorkflow, WorkflowJson } from '../../scripts/real-n8n';
+import { OWNER, REPO_ROOT, SANDBOX_KEYS, startN8n } from '../../scripts/real-n8n';
+import { packedTarball } from './helpers';
 
-const SHOTS = path.join(REPO_ROOT, '.tmp', 'e2e-server', 'screenshots');
+const SHOTS = path.join(REPO_ROOT, '.tmp', 'e2e', 'screenshots');
 const DOCS = path.join(REPO_ROOT, 'docs');
 const UPDATE_DOCS = process.env.MODELSLAB_UPDATE_DOCS === '1';
-const TOUR = path.join(__dirname, 'workflows', 'editor-tour.json');
+const TOUR = path.join(__dirname, 'fixtures', 'editor-tour.json');
 
 const ndv = '[data-test-id="ndv"]';
 const byTestId = (id: string) => `[data-test-id="${id}"]`;
@@ -88,7 +88,7 @@ describe('the ModelsLab node in the n8n editor (Chromium)', () => {
 
 	beforeAll(async () => {
 		sandbox = await startSandbox({ processingMs: 1000 });
-		n8n = await startN8n({ name: 'editor' });
+		n8n = await startN8n({ name: 'editor', tgz: packedTarball() });
 		await n8n.setupOwner();
 		const credentials = await n8n.createSandboxCredentials(sandbox.baseUrl);
 		workflow = await n8n.createWorkflow(JSON.parse(readFileSync(TOUR, 'utf8')) as WorkflowJson, credentials);

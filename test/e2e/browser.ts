@@ -3,7 +3,7 @@
  * this repo, so it is required from the cache at run time and typed here by the few calls the tests make.
  * Every request the page makes to a host other than loopback is aborted and recorded.
  */
-import { tools } from './tools';
+import { tools } from '../../scripts/real-n8n';
 
 /** The few DOM members the page-side callbacks use (the tests compile without the DOM lib). */
 export interface DomElement {
@@ -86,7 +86,7 @@ export const CHROMIUM_ARGS = [
 ];
 
 export async function launchChromium(): Promise<Browser> {
-	const { playwright, chromium } = tools();
+	const { playwright, chromium } = tools({ browser: true });
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const pw = require(playwright) as PlaywrightCore;
 	return await pw.chromium.launch({ executablePath: chromium, args: CHROMIUM_ARGS, timeout: 60000 });

@@ -1,0 +1,120 @@
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { PACKAGE_NAME, REPO_ROOT } from './paths';
+
+/**
+ * What n8n 2.41.1 runs in the unpacked package folder when it installs a community package
+ * (modules/community-packages/community-packages.service.js, `downloadPackage`).
+ * `assertN8nInstallsLikeThis` checks the installed n8n still contains each, so a change in n8n fails loudly.
+ */
+export const N8N_NPM_INSTALL_ARGS = [
+	'install',
+	'--audit=false',
+	'--fund=false',
+	'--bin-links=false',
+	'--install-strategy=shallow',
+	'--ignore-scripts=true',
+	'--package-lock=false',
+];
+/** package.json fields n8n deletes before that `npm install`: production dependencies only, no peers. */
+export const N8N_STRIPPED_FIELDS = ['devDependencies', 'peerDependencies', 'optionalDependencies'] as const;
+
+function sh(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
+	return execFileSync(command, args, {
+		cwd,
+		env,
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'pipe'],
+		maxBuffer: 64 * 1024 * 1024,
+	});
+}
+
+/** Fails if the installed n8n no longer installs community packages with the flags copied here. */
+export function assertN8nInstallsLikeThis(n8nPackageDir: string): void {
+	const service = path.join(n8nPackageDir, 'dist', 'modules', 'community-packages', 'community-packages.service.js');
+	const source = readFileSync(service, 'utf8');
+	const missing = N8N_NPM_INSTALL_ARGS.filter((arg) => !source.includes(`'${arg}'`));
+	const destructure = `const { ${N8N_STRIPPED_FIELDS.join(', ')}, ...packageJson }`;
+	if (!source.includes(destructure)) missing.push(destructure);
+	if (missing.length > 0) {
+		throw new Error(`${service} no longer matches how the package is installed here: ${missing.join(' | ')}`);
+	}
+}
+
+/**
+ * `npm run build` (unless `build: false`), then `npm pack` into a new temp folder: the tarball npm
+ * would publish. Returns its path; the caller removes its folder.
+ */
+export function buildAndPack({ build = true }: { build?: boolean } = {}): string {
+	if (build) sh('npm', ['run', 'build'], REPO_ROOT);
+	const dest = mkdtempSync(path.join(os.tmpdir(), 'modelslab-pack-'));
+	const packed = JSON.parse(sh('npm', ['pack', '--json', '--pack-destination', dest], REPO_ROOT)) as Array<{
+		filename: string;
+	}>;
+	const file = path.join(dest, packed[0].filename);
+	if (!existsSync(file)) throw new Error(`npm pack did not write ${file}`);
+	return file;
+}
+
+/**
+ * n8n 2.41.1's CommunityPackagesService.downloadPackage, step by step, with our tarball in place of
+ * `npm pack <name>@<version>` from the registry: unpack into nodes/node_modules/<name>, drop
+ * dev/peer/optional dependencies from its package.json, `npm install` there with n8n's flags (npm on
+ * Node 24, as when n8n calls it), and record the package in the nodes/package.json ledger. At start-up
+ * n8n loads every `n8n-nodes-*` folder under nodes/node_modules.
+ */
+export function installLikeN8n(tarball: string, userFolder: string, node: string): { packageDir: string; version: string } {
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	const packageDir = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
+	mkdirSync(packageDir, { recursive: true });
+	const tarballName = path.basename(tarball);
+	copyFileSync(tarball, path.join(nodesDir, tarballName));
+	const env = {
+		...process.env,
+		PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH ?? ''}`,
+		npm_config_cache: path.join(userFolder, '.npm-cache'),
+		npm_config_update_notifier: 'false',
+	};
+	try {
+		sh('tar', ['-xzf', tarballName, '-C', packageDir, '--strip-components=1'], nodesDir);
+		const packageJsonPath = path.join(packageDir, 'package.json');
+		const packageJson = JSON.parse(readFileSync(packageJsonPath, 'utf8')) as Record<string, unknown>;
+		for (const field of N8N_STRIPPED_FIELDS) delete packageJson[field];
+		writeFileSync(packageJsonPath, JSON.stringify(packageJson, null, 2), 'utf8');
+		sh('npm', N8N_NPM_INSTALL_ARGS, packageDir, env);
+		writeFileSync(
+			path.join(nodesDir, 'package.json'),
+			JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [PACKAGE_NAME]: packageJson.version } }, null, 2),
+			'utf8',
+		);
+		return { packageDir, version: String(packageJson.version) };
+	} finally {
+		rmSync(path.join(nodesDir, tarballName), { force: true });
+	}
+}
+
+/**
+ * How `require('zod')` and `require('n8n-workflow')` resolve inside the installed package when n8n
+ * runs: LoadNodesAndCredentials.init() puts its own module.paths into NODE_PATH and calls
+ * Module._initPaths(). Done here with Node 24 and the same NODE_PATH.
+ */
+export function resolveLikeN8n(node: string, n8nPackageDir: string, packageDir: string): { zod: string; n8nWorkflow: string } {
+	const script = `
+const Module = require('node:module');
+const path = require('node:path');
+const n8nModulePaths = Module._nodeModulePaths(path.join(process.argv[1], 'dist'));
+process.env.NODE_PATH = n8nModulePaths.join(path.delimiter);
+Module._initPaths();
+const requireFromPackage = Module.createRequire(path.join(process.argv[2], 'dist', 'nodes', 'ModelsLab', 'ModelsLab.node.js'));
+process.stdout.write(JSON.stringify({ zod: requireFromPackage.resolve('zod'), n8nWorkflow: requireFromPackage.resolve('n8n-workflow') }));
+`;
+	const env = { ...process.env };
+	delete env.NODE_PATH;
+	return JSON.parse(execFileSync(node, ['-e', script, n8nPackageDir, packageDir], { encoding: 'utf8', env })) as {
+		zod: string;
+		n8nWorkflow: string;
+	};
+}
