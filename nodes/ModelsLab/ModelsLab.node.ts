@@ -1,4 +1,4 @@
-import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as image from './actions/image';
@@ -66,4 +66,12 @@ export class ModelsLab implements INodeType {
 			fetchResult: router,
 		},
 	};
+
+	/**
+	 * Only for AI-tool use: n8n runs a declarative node that has no `execute` as a tool through its
+	 * routing engine, which skips customOperations. Normal runs take customOperations first.
+	 */
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
 }

@@ -1,8 +1,9 @@
 /**
- * Webhook resume on a running n8n server (examples/03-webhook-resume.json):
- * Text2Img (wait off, webhook = $execution.resumeUrl) -> Wait "On Webhook Call" -> Fetch Result.
- * The sandbox POSTs the resume URL when the job is done; the execution, parked as "waiting" in n8n's
- * database meanwhile, resumes and ends with the image. Everything is asserted through n8n's REST API.
+ * Every workflow in examples/, imported into a running n8n server (`n8n start`) and run from its
+ * trigger through n8n's REST API against the sandbox, as a user would after importing it:
+ *  01 rows in, one image per row; 02 generate now, fetch later; 03 webhook resume (the execution is
+ *  parked as "waiting" until the sandbox calls its resume URL); 04 an AI Agent with ModelsLab as a tool
+ *  (it imports and the tool node loads; the tool itself is run by n8n's Tool Executor, not by a model).
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -10,14 +11,17 @@ import * as path from 'node:path';
 import type { Sandbox } from '../../sandbox/server';
 import { startSandbox } from '../../sandbox/server';
 import type { Execution, ModelsLabCredentials, N8nServer, WorkflowJson } from '../../scripts/real-n8n';
-import { REPO_ROOT, startN8n } from '../../scripts/real-n8n';
+import { REPO_ROOT, pngSize, startN8n } from '../../scripts/real-n8n';
 import { packedTarball } from './helpers';
 
-const EXAMPLE = path.join(REPO_ROOT, 'examples', '03-webhook-resume.json');
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-function pngSize(bytes: Buffer): { width: number; height: number } {
-	return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+function loadExample(file: string): WorkflowJson {
+	return JSON.parse(readFileSync(path.join(REPO_ROOT, 'examples', file), 'utf8')) as WorkflowJson;
+}
+
+function triggerOf(workflow: WorkflowJson): string {
+	return workflow.nodes.find((n) => /trigger/i.test(n.type))!.name;
 }
 
 function outputOf(execution: Execution, nodeName: string) {
@@ -26,18 +30,142 @@ function outputOf(execution: Execution, nodeName: string) {
 	return runs[0].data?.main[0] ?? [];
 }
 
-describe('webhook resume on a running n8n server', () => {
+describe('the examples, on a running n8n server', () => {
 	let sandbox: Sandbox;
 	let n8n: N8nServer;
 	let credentials: ModelsLabCredentials;
-	const example = JSON.parse(readFileSync(EXAMPLE, 'utf8')) as WorkflowJson;
-	const trigger = example.nodes.find((n) => n.type === 'n8n-nodes-base.manualTrigger')!.name;
+	const example = loadExample('03-webhook-resume.json');
+	const trigger = triggerOf(example);
+
+	/** Saves the workflow, runs it from its trigger and waits until it ends. */
+	async function runToEnd(workflow: WorkflowJson, timeoutMs = 60000): Promise<Execution> {
+		const saved = await n8n.createWorkflow(workflow, credentials);
+		const { executionId } = await n8n.runWorkflow(saved.id, triggerOf(workflow));
+		const execution = await n8n.waitForExecution(executionId, { timeoutMs });
+		expect(execution.data.resultData.error).toBeUndefined();
+		expect(execution.status).toBe('success');
+		return execution;
+	}
 
 	beforeAll(async () => {
 		sandbox = await startSandbox({ processingMs: 2000 });
-		n8n = await startN8n({ name: 'webhook-resume', tgz: packedTarball() });
+		n8n = await startN8n({ name: 'examples', tgz: packedTarball() });
 		await n8n.setupOwner();
 		credentials = await n8n.createSandboxCredentials(sandbox.baseUrl);
+	});
+
+	beforeEach(() => {
+		sandbox.reset();
+	});
+
+	it('examples/01: three rows in, three PNGs out of the asked sizes, each paired to its row', async () => {
+		const execution = await runToEnd(loadExample('01-rows-to-images.json'));
+		const rows = outputOf(execution, 'Rows').map((item) => item.json);
+		const items = outputOf(execution, 'ModelsLab');
+		expect(items).toHaveLength(3);
+		expect(sandbox.stats.creates).toBe(3);
+		const creates = sandbox.stats.requests.filter((r) => r.route === 'create');
+		for (const [index, item] of items.entries()) {
+			const row = rows[index] as { prompt: string; width: number; height: number };
+			expect(item.pairedItem).toEqual({ item: index });
+			const job = sandbox.stats.jobs.find((j) => j.prompt === row.prompt)!;
+			expect(job).toMatchObject({ width: row.width, height: row.height, seed: 7, samples: 1 });
+			expect(creates.find((c) => (c.body as { prompt: string }).prompt === row.prompt)?.body).toMatchObject({
+				model_id: 'flux',
+				prompt: row.prompt,
+				width: row.width,
+				height: row.height,
+				samples: 1,
+				seed: 7,
+			});
+			expect(item.json).toMatchObject({ id: String(job.id), status: 'success', imageIndex: 0 });
+			const bytes = await n8n.binaryData(item.binary!.data);
+			expect(pngSize(bytes)).toEqual({ width: row.width, height: row.height });
+			expect(bytes.equals(sandbox.jobBytes(job.id, 0))).toBe(true);
+		}
+	});
+
+	it('examples/02: generate now (id, status, eta), wait, then Fetch Result by that id gives the PNG', async () => {
+		const execution = await runToEnd(loadExample('02-generate-now-fetch-later.json'));
+		const [queued] = outputOf(execution, 'Start generation');
+		expect(queued.json).toMatchObject({ status: 'processing', eta: expect.any(Number) });
+		expect(queued.binary).toBeUndefined();
+		const jobId = Number(queued.json.id);
+		const [done] = outputOf(execution, 'Fetch result');
+		expect(done.json).toMatchObject({ id: String(jobId), status: 'success', imageIndex: 0 });
+		const bytes = await n8n.binaryData(done.binary!.data);
+		expect(bytes.equals(sandbox.jobBytes(jobId, 0))).toBe(true);
+		// billed once: the later step only fetched
+		expect(sandbox.stats.creates).toBe(1);
+		expect(sandbox.stats.requests.filter((r) => r.route === 'fetch').every((r) => r.path.endsWith(`/${jobId}`))).toBe(true);
+	});
+
+	it('examples/04: the AI Agent workflow imports, and the ModelsLab tool node loads as a tool', async () => {
+		const agentExample = loadExample('04-ai-agent-tool.json');
+		const nodeTypes = await n8n.rest<Array<{ name: string; outputs: unknown; properties: Array<{ name: string }> }>>(
+			'GET',
+			'/types/nodes.json',
+		);
+		const tool = nodeTypes.find((t) => t.name === 'n8n-nodes-modelslab.modelsLabTool');
+		expect(tool).toBeDefined();
+		expect(tool!.outputs).toEqual(['ai_tool']);
+		expect(tool!.properties.map((p) => p.name)).toEqual(
+			expect.arrayContaining(['toolDescription', 'prompt', 'width', 'height', 'output']),
+		);
+		const saved = await n8n.createWorkflow(agentExample, credentials);
+		const stored = await n8n.rest<{ nodes: Array<{ name: string; type: string; credentials?: unknown }> }>(
+			'GET',
+			`/rest/workflows/${saved.id}`,
+		);
+		expect(stored.nodes.find((n) => n.name === 'ModelsLab')).toMatchObject({
+			type: 'n8n-nodes-modelslab.modelsLabTool',
+			credentials: { modelsLabApi: credentials.modelsLabApi },
+		});
+	});
+
+	it("examples/04's tool, called the way an agent calls it ($fromAI values), returns the image URL", async () => {
+		sandbox.configure({ processingMs: 0 });
+		const toolNode = loadExample('04-ai-agent-tool.json').nodes.find((n) => n.name === 'ModelsLab')!;
+		const call = { prompt: 'A flat illustration of a paper plane', width: 512, height: 384 };
+		const execution = await runToEnd({
+			name: 'examples/04 tool, run by the Tool Executor',
+			nodes: [
+				{ parameters: {}, id: 'b0000000-0004-4000-8000-000000000001', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0] },
+				{
+					parameters: { query: JSON.stringify({ ModelsLab: call }), toolName: '', node: '' },
+					id: 'b0000000-0004-4000-8000-000000000002',
+					name: 'Tool Executor',
+					type: '@n8n/n8n-nodes-langchain.toolExecutor',
+					typeVersion: 1,
+					position: [220, 0],
+				},
+				toolNode,
+			],
+			connections: {
+				Start: { main: [[{ node: 'Tool Executor', type: 'main', index: 0 }]] },
+				ModelsLab: { ai_tool: [[{ node: 'Tool Executor', type: 'ai_tool', index: 0 }]] },
+			},
+		});
+		expect(sandbox.stats.creates).toBe(1);
+		const [create] = sandbox.stats.requests.filter((r) => r.route === 'create');
+		expect(create.body).toMatchObject({ model_id: 'flux', ...call, samples: 1 });
+		const [job] = sandbox.stats.jobs;
+		// the agent gets the node's items as one JSON string
+		const [toolResult] = outputOf(execution, 'Tool Executor');
+		expect(toolResult.pairedItem).toEqual({ item: 0 });
+		expect(JSON.parse(toolResult.json as unknown as string)).toEqual([
+			{
+				id: String(job.id),
+				status: 'success',
+				imageUrl: `${sandbox.cdnUrl}/generations/${job.uuid}-0.png`,
+				imageIndex: 0,
+				seed: job.seed,
+				generationTime: expect.any(Number),
+				meta: expect.objectContaining({ model_id: 'flux', prompt: call.prompt, width: 512, height: 384, seed: job.seed }),
+			},
+		]);
+		// URL mode: the tool downloads nothing
+		expect(sandbox.stats.cdnRequests).toBe(0);
 	});
 
 	afterAll(async () => {
@@ -54,7 +182,6 @@ describe('webhook resume on a running n8n server', () => {
 	});
 
 	it('examples/03: the execution waits for the sandbox webhook, resumes and ends with the PNG', async () => {
-		sandbox.reset();
 		const workflow = await n8n.createWorkflow(example, credentials);
 		const started = Date.now();
 		const { executionId } = await n8n.runWorkflow(workflow.id, trigger);
@@ -123,8 +250,7 @@ describe('webhook resume on a running n8n server', () => {
 		expect(list.find((e) => e.id === executionId)).toMatchObject({ status: 'success', mode: 'manual' });
 	});
 
-	it('the same pattern in production: an activated workflow started by its webhook', async () => {
-		sandbox.reset();
+	it('examples/03 in production: an activated workflow started by its webhook', async () => {
 		const path = 'modelslab-webhook-resume-e2e';
 		const production: WorkflowJson = {
 			...example,
