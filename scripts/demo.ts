@@ -1,0 +1,151 @@
+/**
+ * `npm run demo`: the main job, end to end, in real n8n 2.41.1.
+ * Starts n8n with this package installed the way n8n installs community packages, the sandbox (or, with
+ * MODELSLAB_API_KEY set, the real ModelsLab API), creates the credentials, runs
+ * examples/01-rows-to-images.json (one image per spreadsheet-like row) and writes the images to a folder.
+ *
+ *   npm run demo                         # sandbox; images in ./demo-output
+ *   npm run demo -- --out /tmp/images    # another folder
+ *   npm run demo -- --keep-running       # then keep n8n running with all examples: prints the editor URL and login
+ *   MODELSLAB_API_KEY=... npm run demo   # the real API (bills 3 images); MODELSLAB_ENTERPRISE_API_KEY for Enterprise,
+ *                                        # MODELSLAB_BASE_URL for a proxy or another ModelsLab-compatible server
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+import type { Sandbox } from '../sandbox/server';
+import { startSandbox } from '../sandbox/server';
+import type { Execution, ModelsLabCredentials, N8nServer, WorkflowJson } from './real-n8n';
+import { OWNER, REPO_ROOT, buildAndPack, nodeOutput, startN8n, tools } from './real-n8n';
+
+const EXAMPLES = ['01-rows-to-images.json', '02-generate-now-fetch-later.json', '03-webhook-resume.json', '04-ai-agent-tool.json'];
+const MAIN_EXAMPLE = EXAMPLES[0];
+
+interface Options {
+	out: string;
+	keepRunning: boolean;
+	port?: number;
+}
+
+function parseArgs(argv: string[]): Options {
+	const options: Options = { out: path.join(REPO_ROOT, 'demo-output'), keepRunning: false };
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i];
+		if (arg === '--keep-running') options.keepRunning = true;
+		else if (arg === '--out') options.out = path.resolve(argv[++i] ?? '');
+		else if (arg === '--port') options.port = Number(argv[++i]);
+		else {
+			throw new Error(`unknown argument ${arg}\nusage: npm run demo -- [--out DIR] [--keep-running] [--port N]`);
+		}
+	}
+	if (options.port !== undefined && !(Number.isInteger(options.port) && options.port > 0 && options.port < 65536)) {
+		throw new Error('--port must be a TCP port number');
+	}
+	return options;
+}
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+function loadExample(file: string): WorkflowJson {
+	return JSON.parse(readFileSync(path.join(REPO_ROOT, 'examples', file), 'utf8')) as WorkflowJson;
+}
+
+function triggerOf(workflow: WorkflowJson): string {
+	const trigger = workflow.nodes.find((node) => /manualTrigger$/.test(node.type));
+	if (!trigger) throw new Error(`${workflow.name} has no manual trigger`);
+	return trigger.name;
+}
+
+async function createCredentials(n8n: N8nServer, sandbox: Sandbox | undefined): Promise<ModelsLabCredentials> {
+	if (sandbox) return await n8n.createSandboxCredentials(sandbox.baseUrl);
+	const standard = process.env.MODELSLAB_API_KEY ?? '';
+	// unset: the credential's default, https://modelslab.com
+	const baseUrl = process.env.MODELSLAB_BASE_URL ? { baseUrl: process.env.MODELSLAB_BASE_URL } : {};
+	return await n8n.createModelsLabCredentials({
+		standard: { apiKey: standard, ...baseUrl },
+		enterprise: { apiKey: process.env.MODELSLAB_ENTERPRISE_API_KEY || standard, ...baseUrl },
+	});
+}
+
+/** Writes every binary image the ModelsLab node returned; names say which row and job each came from. */
+async function saveImages(n8n: N8nServer, execution: Execution, out: string): Promise<string[]> {
+	mkdirSync(out, { recursive: true });
+	const rows = nodeOutput(execution, 'Rows').map((item) => item.json as { row: number });
+	const written: string[] = [];
+	for (const [index, item] of nodeOutput(execution, 'ModelsLab').entries()) {
+		const row = rows[(item.pairedItem as { item: number } | undefined)?.item ?? index]?.row ?? index + 1;
+		if (item.json.error) {
+			say(`  row ${row}: failed: ${String(item.json.error)}`);
+			continue;
+		}
+		const binary = item.binary?.data;
+		if (!binary) continue;
+		const file = path.join(out, `row-${row}-${String(item.json.id)}-${String(item.json.imageIndex)}.${binary.fileExtension ?? 'png'}`);
+		writeFileSync(file, await n8n.binaryData(binary));
+		written.push(file);
+		say(`  row ${row}: ${path.relative(process.cwd(), file) || file}`);
+	}
+	return written;
+}
+
+async function main(): Promise<void> {
+	const options = parseArgs(process.argv.slice(2));
+	const realApi = Boolean(process.env.MODELSLAB_API_KEY);
+	say('ModelsLab demo: real n8n 2.41.1 with this package installed as a community package');
+	say(
+		realApi
+			? `  API: ${process.env.MODELSLAB_BASE_URL || 'https://modelslab.com'} with MODELSLAB_API_KEY; 3 images will be billed`
+			: '  API: the local sandbox (no key, no credits)',
+	);
+
+	tools();
+	const tgz = buildAndPack();
+	const sandbox = realApi ? undefined : await startSandbox({ processingMs: 1500 });
+	const n8n = await startN8n({
+		tgz,
+		name: 'demo',
+		port: options.port ?? (options.keepRunning ? 5678 : undefined),
+		// the sandbox run may reach nothing but 127.0.0.1; the real API needs modelslab.com and its CDN
+		loopbackOnly: !realApi,
+		maxLifetimeMs: options.keepRunning ? 0 : undefined,
+	});
+	const stop = async () => {
+		await n8n.stop();
+		await sandbox?.close();
+	};
+	try {
+		await n8n.setupOwner();
+		const credentials = await createCredentials(n8n, sandbox);
+		const example = loadExample(MAIN_EXAMPLE);
+		const workflow = await n8n.createWorkflow(example, credentials);
+		say(`  running examples/${MAIN_EXAMPLE} ("${example.name}")`);
+		const { executionId } = await n8n.runWorkflow(workflow.id, triggerOf(example));
+		const execution = await n8n.waitForExecution(executionId, { timeoutMs: 10 * 60 * 1000 });
+		if (execution.status !== 'success') {
+			throw new Error(`the run ended with status ${execution.status}: ${execution.data.resultData.error?.message ?? ''}`);
+		}
+		const written = await saveImages(n8n, execution, options.out);
+		say(`${written.length} image(s) written to ${options.out}`);
+
+		if (!options.keepRunning) return;
+		for (const file of EXAMPLES.slice(1)) await n8n.createWorkflow(loadExample(file), credentials);
+		say('');
+		say(`n8n is running: ${n8n.baseUrl}/home/workflows`);
+		say(`  log in as ${OWNER.email} / ${OWNER.password}`);
+		say(`  the workflows are examples/01-04; credentials "ModelsLab account" and "ModelsLab Enterprise account" are set up`);
+		if (sandbox) say(`  sandbox API: ${sandbox.baseUrl} (keys sandbox-standard-key, sandbox-enterprise-key)`);
+		say('Press Ctrl+C to stop.');
+		await new Promise<void>((resolve) => {
+			process.once('SIGINT', resolve);
+			process.once('SIGTERM', resolve);
+		});
+		say('stopping n8n');
+	} finally {
+		await stop();
+	}
+}
+
+main().catch((error: unknown) => {
+	process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
+	process.exitCode = 1;
+});

@@ -1,0 +1,133 @@
+/**
+ * README's main command, `npm run demo`, run as a user runs it (the compiled script, a child process):
+ * the sandbox mode, the real-API mode (MODELSLAB_API_KEY, here aimed at a sandbox through
+ * MODELSLAB_BASE_URL) and the keep-running mode that leaves the editor up until Ctrl+C.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+import type { Sandbox } from '../../sandbox/server';
+import { startSandbox } from '../../sandbox/server';
+import { OWNER, REPO_ROOT, freePort, pngSize } from '../../scripts/real-n8n';
+
+const DEMO = path.join(REPO_ROOT, '.tmp', 'scripts-build', 'scripts', 'demo.js');
+/** examples/01's rows: file name prefix -> asked size */
+const ROWS = { 'row-2-': { width: 768, height: 512 }, 'row-3-': { width: 512, height: 512 }, 'row-4-': { width: 512, height: 1024 } };
+
+interface DemoRun {
+	child: ChildProcess;
+	output: () => string;
+	exited: Promise<number | null>;
+}
+
+function startDemo(args: string[], env: Record<string, string> = {}): DemoRun {
+	const child = spawn(process.execPath, [DEMO, ...args], {
+		cwd: REPO_ROOT,
+		env: { ...process.env, MODELSLAB_API_KEY: '', MODELSLAB_BASE_URL: '', ...env },
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	let text = '';
+	child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+	child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+	const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+	return { child, output: () => text, exited };
+}
+
+function expectThreeImages(out: string) {
+	const files = readdirSync(out).sort();
+	expect(files).toHaveLength(3);
+	for (const [prefix, size] of Object.entries(ROWS)) {
+		const file = files.find((f) => f.startsWith(prefix));
+		expect(file).toMatch(/^row-\d-\d+-0\.png$/);
+		expect(pngSize(readFileSync(path.join(out, file!)))).toEqual(size);
+	}
+}
+
+describe('npm run demo', () => {
+	let out: string;
+
+	beforeAll(() => {
+		execFileSync('npx', ['tsc', '-p', 'tsconfig.scripts.json'], { cwd: REPO_ROOT, stdio: 'pipe' });
+	});
+
+	beforeEach(() => {
+		out = mkdtempSync(path.join(tmpdir(), 'modelslab-demo-out-'));
+	});
+
+	afterEach(() => {
+		rmSync(out, { recursive: true, force: true });
+	});
+
+	it('runs examples/01 in real n8n against the sandbox and writes one PNG per row to the named folder', async () => {
+		const demo = startDemo(['--out', out]);
+		expect(await demo.exited).toBe(0);
+		expect(demo.output()).toContain('API: the local sandbox');
+		expect(demo.output()).toContain(`3 image(s) written to ${out}`);
+		expectThreeImages(out);
+	});
+
+	describe('with MODELSLAB_API_KEY', () => {
+		let api: Sandbox;
+		const key = 'ml-demo-key-0123456789abcdef';
+
+		beforeAll(async () => {
+			api = await startSandbox({ accounts: [{ key }] });
+		});
+
+		afterAll(async () => {
+			await api?.close();
+		});
+
+		it('uses that key against that API instead of a sandbox of its own, and never prints it', async () => {
+			const demo = startDemo(['--out', out], { MODELSLAB_API_KEY: key, MODELSLAB_BASE_URL: api.baseUrl });
+			expect(await demo.exited).toBe(0);
+			expect(demo.output()).toContain(`API: ${api.baseUrl} with MODELSLAB_API_KEY; 3 images will be billed`);
+			expect(demo.output()).not.toContain(key);
+			expect(api.stats.creates).toBe(3);
+			expect(api.stats.requests.filter((r) => r.route === 'create').map((r) => (r.body as { key: string }).key)).toEqual([
+				key,
+				key,
+				key,
+			]);
+			expectThreeImages(out);
+		});
+	});
+
+	it('--keep-running leaves n8n up with the examples, prints the editor URL and login, and stops on Ctrl+C', async () => {
+		const port = await freePort();
+		const demo = startDemo(['--out', out, '--keep-running', '--port', String(port)]);
+		const deadline = Date.now() + 150000;
+		while (!demo.output().includes('Press Ctrl+C to stop.') && Date.now() < deadline) {
+			if (demo.child.exitCode !== null) throw new Error(`demo exited early:\n${demo.output()}`);
+			await new Promise((r) => setTimeout(r, 250));
+		}
+		const printed = demo.output();
+		expect(printed).toContain(`n8n is running: http://127.0.0.1:${port}/home/workflows`);
+		expect(printed).toContain(`log in as ${OWNER.email} / ${OWNER.password}`);
+		expectThreeImages(out);
+
+		const editor = await fetch(`http://127.0.0.1:${port}/home/workflows`);
+		expect(editor.status).toBe(200);
+		expect(await editor.text()).toContain('<div id="app"');
+		const login = await fetch(`http://127.0.0.1:${port}/rest/login`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', 'browser-id': 'demo-test' },
+			body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }),
+		});
+		expect(login.status).toBe(200);
+		const cookie = login.headers.getSetCookie().find((c) => c.startsWith('n8n-auth='))!.split(';')[0];
+		const list = await fetch(`http://127.0.0.1:${port}/rest/workflows`, { headers: { cookie, 'browser-id': 'demo-test' } });
+		const names = ((await list.json()) as { data: Array<{ name: string }> }).data.map((w) => w.name);
+		expect(names).toHaveLength(4);
+		for (const file of ['01-rows-to-images', '02-generate-now-fetch-later', '03-webhook-resume', '04-ai-agent-tool']) {
+			const example = JSON.parse(readFileSync(path.join(REPO_ROOT, 'examples', `${file}.json`), 'utf8')) as { name: string };
+			expect(names).toContain(example.name);
+		}
+
+		demo.child.kill('SIGINT');
+		expect(await demo.exited).toBe(0);
+		await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+	});
+});
