@@ -4,7 +4,7 @@
  * their display names, the credential dialog shows its fields and a passing connection test against the
  * sandbox, and "Execute step" on Text to Image shows the image as binary output.
  *
- * Screenshots go to .tmp/e2e-server/screenshots/ on every run; with MODELSLAB_UPDATE_DOCS=1 they also
+ * Screenshots go to .tmp/e2e/screenshots/ on every run; with MODELSLAB_UPDATE_DOCS=1 they also
  * replace the committed ones in docs/.
  */
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
