@@ -460,6 +460,46 @@ describe(`${PACKAGE_NAME}, installed like a community package, in real n8n 2.41.
 		);
 	});
 
+	it('error paths that echo the key: n8n stores the errors and items with the key redacted', async () => {
+		// one create is accepted and then answered 500 with the key in the message (ambiguous: not resent);
+		// the other job's meta echoes the key (a bug simulation); the middle row is invalid
+		sandbox.configure({ echoKeyInMeta: true });
+		sandbox.injectFault({
+			route: 'create',
+			kind: 'status',
+			status: 500,
+			afterAccept: true,
+			body: { status: 'error', message: `upstream failure for key ${STANDARD_KEY}` },
+		});
+		const { run, execution } = await execute('e2eContinueFail1');
+		expect(run.code).toBe(0);
+		expect(execution.status).toBe('success');
+
+		const creates = requests().filter((request) => request.route === 'create');
+		expect(creates).toHaveLength(2);
+		const faulted = creates.find((request) => request.fault === 'status')!;
+		const faultedRow = (faulted.body as { prompt: string }).prompt === 'first row' ? 0 : 2;
+		const okPrompt = faultedRow === 0 ? 'third row' : 'first row';
+		const ok = successAnswer(jobIdForPrompt(okPrompt));
+		const items = nodeOutput(execution, 'ModelsLab');
+		expect(items[faultedRow]).toEqual({
+			json: {
+				error: 'ModelsLab answered HTTP 500: upstream failure for key ***',
+				description: expect.stringContaining('does not send it again'),
+			},
+			pairedItem: { item: faultedRow },
+		});
+		expect(items[1].pairedItem).toEqual({ item: 1 });
+		const { key: echoed, ...metaWithoutKey } = ok.meta;
+		expect(echoed).toBe(STANDARD_KEY);
+		expect(items[2 - faultedRow]).toEqual({
+			json: { ...successJson(ok, 0), meta: metaWithoutKey },
+			pairedItem: { item: 2 - faultedRow },
+		});
+		expect(JSON.stringify(items)).not.toContain(STANDARD_KEY);
+		expect(sandbox.counters().creates).toBe(2);
+	});
+
 	it("after the runs: neither API key is anywhere in n8n's database, its files or any captured output", () => {
 		const n8nFolder = path.join(state.userFolder, '.n8n');
 		// The one exception: the installed package's README, which documents the sandbox's test keys.
