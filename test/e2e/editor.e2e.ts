@@ -14,7 +14,7 @@ import type { Sandbox } from '../../sandbox/server';
 import { startSandbox } from '../../sandbox/server';
 import type { Browser, BrowserContext, Page } from './browser';
 import { guardedContext, launchChromium } from './browser';
-import type { N8nServer, SavedWorkflow, WorkflowJson } from '../../scripts/real-n8n';
+import type { ModelsLabCredentials, N8nServer, SavedWorkflow, WorkflowJson } from '../../scripts/real-n8n';
 import { OWNER, REPO_ROOT, SANDBOX_KEYS, startN8n } from '../../scripts/real-n8n';
 import { packedTarball } from './helpers';
 
@@ -34,6 +34,7 @@ describe('the ModelsLab node in the n8n editor (Chromium)', () => {
 	let page: Page;
 	let blocked: string[] = [];
 	let workflow: SavedWorkflow;
+	let credentials: ModelsLabCredentials;
 	const pageErrors: string[] = [];
 
 	async function screenshot(name: string, target: { screenshot(o: { path: string }): Promise<Buffer> } = page) {
@@ -90,7 +91,7 @@ describe('the ModelsLab node in the n8n editor (Chromium)', () => {
 		sandbox = await startSandbox({ processingMs: 1000 });
 		n8n = await startN8n({ name: 'editor', tgz: packedTarball() });
 		await n8n.setupOwner();
-		const credentials = await n8n.createSandboxCredentials(sandbox.baseUrl);
+		credentials = await n8n.createSandboxCredentials(sandbox.baseUrl);
 		workflow = await n8n.createWorkflow(JSON.parse(readFileSync(TOUR, 'utf8')) as WorkflowJson, credentials);
 
 		browser = await launchChromium();
@@ -231,6 +232,24 @@ describe('the ModelsLab node in the n8n editor (Chromium)', () => {
 		expect(rendered).toMatchObject({ complete: true, width: 512, height: 512 });
 		expect(rendered.src).toContain('mimeType=image%2Fpng');
 		await screenshot('editor-execute-step.png');
+		await closeNode();
+	});
+
+	it('examples/04: the AI Agent canvas shows ModelsLab as its tool, and the tool panel its fields', async () => {
+		const example = JSON.parse(readFileSync(path.join(REPO_ROOT, 'examples', '04-ai-agent-tool.json'), 'utf8')) as WorkflowJson;
+		const agent = await n8n.createWorkflow(example, credentials);
+		await page.goto(`${n8n.baseUrl}/workflow/${agent.id}`);
+		await page.locator(byTestId('canvas-node')).first().waitFor();
+		expect(await page.locator(byTestId('canvas-node')).count()).toBe(4);
+		await page.waitForTimeout(500);
+		await screenshot('editor-ai-agent.png');
+
+		await openNode('ModelsLab');
+		const labels = await visibleLabels();
+		expect(labels).toEqual(
+			expect.arrayContaining(['Credential for ModelsLab API', 'Tool Description', 'Description', 'Prompt', 'Width', 'Height', 'Output']),
+		);
+		expect(await page.locator(`${ndv} ${byTestId('node-parameters')}`).innerText()).toContain('$fromAI');
 		await closeNode();
 	});
 
