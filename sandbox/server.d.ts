@@ -83,6 +83,8 @@ interface FaultBase {
 	route: FaultRoute;
 	/** how many matching requests it applies to (FIFO); default 1; Infinity allowed */
 	times?: number;
+	/** only requests about jobs with this prompt: a create with it, a fetch or image download of its job */
+	prompt?: string;
 }
 
 export type Fault = FaultBase &

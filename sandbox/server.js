@@ -251,6 +251,7 @@ function checkFault(fault) {
 	if (fault.kind === 'contentType' && !(fault.value === null || typeof fault.value === 'string')) {
 		throw new TypeError('contentType fault needs value: string | null');
 	}
+	if (fault.prompt !== undefined && typeof fault.prompt !== 'string') throw new TypeError('fault.prompt must be a string');
 	const times = fault.times ?? 1;
 	if (!(times === Infinity || (Number.isInteger(times) && times >= 1))) throw new TypeError('fault.times must be an integer >= 1 or Infinity');
 	return { ...fault, times };
@@ -328,11 +329,12 @@ async function startSandbox(options = {}) {
 	}
 
 	// FIFO: the oldest pending fault for this route (or 'any') that `accept` allows.
-	function takeFault(route, accept) {
+	// A fault with `prompt` only hits requests about that prompt's jobs, so a batch item can be targeted.
+	function takeFault(route, accept, prompt) {
 		for (let i = 0; i < faults.length; i++) {
 			const f = faults[i];
 			const routeOk = f.route === route || (f.route === 'any' && route !== 'cdn');
-			if (!routeOk || !accept(f)) continue;
+			if (!routeOk || !accept(f) || (f.prompt !== undefined && f.prompt !== prompt)) continue;
 			f.times -= 1;
 			if (f.times <= 0) faults.splice(i, 1);
 			return f;
@@ -757,6 +759,14 @@ async function startSandbox(options = {}) {
 		return acct;
 	}
 
+	// The prompt of the job a request is about: a create's own, a fetch's job's.
+	function promptOf(route, body) {
+		if (!body || typeof body !== 'object') return undefined;
+		if (route.name === 'create') return body.prompt;
+		if (route.name === 'fetch') return jobs.get(toNumber(route.id ?? body.request_id))?.prompt;
+		return undefined;
+	}
+
 	function matchRoute(path) {
 		if (path === '/api/v6/images/text2img') return { name: 'create', tier: 'standard' };
 		if (path === '/api/v1/enterprise/text2img') return { name: 'create', tier: 'enterprise' };
@@ -780,7 +790,7 @@ async function startSandbox(options = {}) {
 			stats.rejected429++;
 			return sendJson(res, entry, 429, rateLimitBody(acct.queueLimit, config.retryAfterSeconds));
 		}
-		const late = takeFault('create', (f) => f.kind === 'failed' || f.afterAccept === true);
+		const late = takeFault('create', (f) => f.kind === 'failed' || f.afterAccept === true, body.prompt);
 		let failMessage = null;
 		if (late && late.kind === 'failed') failMessage = late.message ?? config.failMessage;
 		else if (config.failNextJobs > 0) {
@@ -807,7 +817,7 @@ async function startSandbox(options = {}) {
 		if (isAbsent(rawId)) return sendJson(res, entry, 200, { status: 'error', messege: { request_id: ['The request id field is required.'] } });
 		const id = toNumber(rawId);
 		const job = Number.isInteger(id) ? jobs.get(id) : undefined;
-		const late = takeFault('fetch', (f) => f.kind === 'failed');
+		const late = takeFault('fetch', (f) => f.kind === 'failed', job?.prompt);
 		if (late) {
 			entry.fault = late.kind;
 			return sendJson(res, entry, 200, {
@@ -872,7 +882,7 @@ async function startSandbox(options = {}) {
 		if (!route) return sendJson(res, entry, 404, { status: 'error', message: 'Route not found' });
 		if (req.method !== 'POST') return sendJson(res, entry, 405, { status: 'error', message: 'Method not allowed' }, { allow: 'POST' });
 
-		const early = takeFault(route.name, (f) => !LATE_KINDS.has(f.kind) && !f.afterAccept);
+		const early = takeFault(route.name, (f) => !LATE_KINDS.has(f.kind) && !f.afterAccept, promptOf(route, entry.body));
 		if (early && early.kind === 'delay') {
 			entry.fault = 'delay';
 			await sleep(early.ms);
@@ -924,7 +934,7 @@ async function startSandbox(options = {}) {
 			if (f.kind === 'notFoundUntilReady') return exists && !ready;
 			if (f.kind === 'truncate' || f.kind === 'contentType') return servable;
 			return true;
-		});
+		}, job?.prompt);
 		if (fault && fault.kind === 'delay') {
 			entry.fault = 'delay';
 			await sleep(fault.ms);

@@ -17,3 +17,5 @@ export type { CredentialTypeMap, NodeTypeMap } from './nodeTypes';
 export { INPUT_NODE_NAME, INPUT_NODE_TYPE, createInputNodeType } from './inputNode';
 export { readBinaries, useBinaryMode } from './binaryData';
 export type { BinaryMode } from './binaryData';
+export { captureLogs } from './logCapture';
+export type { LogRecord } from './logCapture';

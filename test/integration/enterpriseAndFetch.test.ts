@@ -3,7 +3,19 @@ import type { IDataObject, INode, INodeExecutionData, INodeParameters, NodeParam
 import type { RunResult } from '../harness';
 import { credentialRef } from '../harness';
 import type { RequestRecord } from '../../sandbox/server';
-import { NODE_TYPE, apiCalls, expectKeyNowhereButApi, pngSize, runFlow, runNode, useSandbox } from './setup';
+import {
+	FLUX,
+	NODE_TYPE,
+	PROMPT,
+	apiCalls,
+	expectKeyNowhereButApi,
+	fetchResultParams,
+	pngSize,
+	runFlow,
+	runNode,
+	text2imgParams,
+	useSandbox,
+} from './setup';
 
 /**
  * Enterprise Text2Img and Fetch Result, in-process through n8n-core's WorkflowExecute, against the
@@ -13,9 +25,6 @@ import { NODE_TYPE, apiCalls, expectKeyNowhereButApi, pngSize, runFlow, runNode,
 const sandbox = useSandbox();
 const STANDARD_KEY = 'sandbox-standard-key';
 const ENTERPRISE_KEY = 'sandbox-enterprise-key';
-
-const FLUX = { __rl: true, mode: 'id', value: 'flux' };
-const PROMPT = 'a lighthouse at dawn';
 
 interface SuccessAnswer {
 	status: 'success';
@@ -44,24 +53,6 @@ const enterprise = (extra: INodeParameters = {}): INodeParameters => ({
 	height: 768,
 	samples: 1,
 	options: { numInferenceSteps: 31 },
-	...extra,
-});
-
-const text2img = (extra: INodeParameters = {}): INodeParameters => ({
-	resource: 'image',
-	operation: 'text2img',
-	modelId: FLUX,
-	prompt: PROMPT,
-	width: 512,
-	height: 512,
-	samples: 1,
-	...extra,
-});
-
-const fetchResult = (requestId: string, extra: INodeParameters = {}): INodeParameters => ({
-	resource: 'image',
-	operation: 'fetchResult',
-	requestId,
 	...extra,
 });
 
@@ -134,7 +125,7 @@ async function untilReady(id: number | string) {
 /** Creates a finished standard job through the node (processingMs 0) and returns its answer and run. */
 async function createStandardJob(extra: INodeParameters = {}) {
 	const from = requests().length;
-	const result = await runNode(sandbox(), { parameters: text2img(extra) });
+	const result = await runNode(sandbox(), { parameters: text2imgParams(extra) });
 	expect(result.status).toBe('success');
 	const create = requests(from).find((request) => request.route === 'create');
 	return { result, answer: create?.response as SuccessAnswer };
@@ -205,8 +196,8 @@ describe('Enterprise Text2Img', () => {
 			},
 			{ path: '/api/v1/enterprise/fetch', body: { key: ENTERPRISE_KEY, request_id: id } },
 		]);
-		// first fetch when the API said the job would be ready (eta 1 s), not before
-		expect(fetch.t - create.t).toBeGreaterThanOrEqual(950);
+		// first fetch just before the API said the job would be ready: 0.875 × eta (1 s), not sooner
+		expect(fetch.t - create.t).toBeGreaterThanOrEqual(870);
 		const done = fetch.response as SuccessAnswer;
 		expect(done.status).toBe('success');
 
@@ -294,7 +285,7 @@ describe('Fetch Result', () => {
 		const id = String(created.answer.id);
 		const from = requests().length;
 
-		const result = await runNode(sandbox(), { parameters: fetchResult(id) });
+		const result = await runNode(sandbox(), { parameters: fetchResultParams(id) });
 		expect(result.error).toBeUndefined();
 		expect(result.status).toBe('success');
 
@@ -317,12 +308,12 @@ describe('Fetch Result', () => {
 
 	it('5. on a queued job: waits by the eta, then returns the images', async () => {
 		sandbox().configure({ processingMs: 800 });
-		const queued = await runNode(sandbox(), { parameters: text2img({ waitForCompletion: false }) });
+		const queued = await runNode(sandbox(), { parameters: text2imgParams({ waitForCompletion: false }) });
 		expect(queued.status).toBe('success');
 		const id = String(queued.outputs[0].json.id);
 		const from = requests().length;
 
-		const result = await runNode(sandbox(), { parameters: fetchResult(id) });
+		const result = await runNode(sandbox(), { parameters: fetchResultParams(id) });
 		expect(result.error).toBeUndefined();
 		expect(result.status).toBe('success');
 
@@ -331,8 +322,8 @@ describe('Fetch Result', () => {
 		const [first, second] = requests(from);
 		expect(first.response).toMatchObject({ status: 'processing', id: Number(id), eta: 1 });
 		expect(second.response).toMatchObject({ status: 'success', id: Number(id) });
-		// the second fetch waited for the first fetch's eta (1 s)
-		expect(second.t - first.t).toBeGreaterThanOrEqual(950);
+		// the second fetch waited by the first fetch's eta (1 s): 0.875 × eta
+		expect(second.t - first.t).toBeGreaterThanOrEqual(870);
 
 		expect(result.outputs).toEqual(successItems(second.response as SuccessAnswer));
 		expectBytesOfJob(result, id);
@@ -343,12 +334,12 @@ describe('Fetch Result', () => {
 
 	it('6. with Wait for Completion off on a queued job: one fetch, then { id, status, eta, futureLinks }', async () => {
 		sandbox().configure({ processingMs: 800 });
-		const queued = await runNode(sandbox(), { parameters: text2img({ waitForCompletion: false }) });
+		const queued = await runNode(sandbox(), { parameters: text2imgParams({ waitForCompletion: false }) });
 		expect(queued.status).toBe('success');
 		const id = String(queued.outputs[0].json.id);
 		const from = requests().length;
 
-		const result = await runNode(sandbox(), { parameters: fetchResult(id, { waitForCompletion: false }) });
+		const result = await runNode(sandbox(), { parameters: fetchResultParams(id, { waitForCompletion: false }) });
 		expect(result.error).toBeUndefined();
 		expect(result.status).toBe('success');
 
@@ -367,7 +358,7 @@ describe('Fetch Result', () => {
 	});
 
 	it('7a. an unknown request id fails with a message naming the id and "not found"', async () => {
-		const result = await runNode(sandbox(), { parameters: fetchResult('999999999') });
+		const result = await runNode(sandbox(), { parameters: fetchResultParams('999999999') });
 		expect(result.status).toBe('error');
 		expect(result.outputs).toEqual([]);
 		expect(calls()).toEqual([{ path: '/api/v6/images/fetch/999999999', body: { key: STANDARD_KEY } }]);
@@ -382,7 +373,7 @@ describe('Fetch Result', () => {
 		const from = requests().length;
 
 		const result = await runNode(sandbox(), {
-			parameters: fetchResult('={{ $json.requestId }}'),
+			parameters: fetchResultParams('={{ $json.requestId }}'),
 			inputItems: [{ json: { requestId: id } }, { json: { requestId: '999999999' } }],
 			continueOnFail: true,
 		});
@@ -408,7 +399,7 @@ describe('Fetch Result', () => {
 
 	it('7c. the error item carries the request id in json.id, as the router does for other failures', async () => {
 		const result = await runNode(sandbox(), {
-			parameters: fetchResult('999999999'),
+			parameters: fetchResultParams('999999999'),
 			continueOnFail: true,
 		});
 		expect(result.status).toBe('success');
@@ -428,7 +419,7 @@ describe('Fetch Result', () => {
 
 	it('7d. a Fetch Result that times out also gives an error item with the request id', async () => {
 		sandbox().configure({ processingMs: 1000 });
-		const queued = await runNode(sandbox(), { parameters: text2img({ waitForCompletion: false }) });
+		const queued = await runNode(sandbox(), { parameters: text2imgParams({ waitForCompletion: false }) });
 		const id = String(queued.outputs[0].json.id);
 		// first fetch answers normally ("processing"), every later one is a 503, until Max Wait Time (1 s)
 		sandbox().injectFault({ route: 'fetch', kind: 'delay', ms: 0 });
@@ -436,13 +427,15 @@ describe('Fetch Result', () => {
 		const from = requests().length;
 
 		const result = await runNode(sandbox(), {
-			parameters: fetchResult(id, { maxWaitTime: 1 }),
+			parameters: fetchResultParams(id, { maxWaitTime: 1 }),
 			continueOnFail: true,
 		});
 		expect(result.status).toBe('success');
 		const fetchCall = { path: `/api/v6/images/fetch/${id}`, body: { key: STANDARD_KEY } };
-		expect(calls(from)).toEqual([fetchCall, fetchCall]);
-		expect(requests(from).map((request) => request.status)).toEqual([200, 503]);
+		// the immediate fetch, the wait's fetch at 0.875 × eta (if before the deadline), a last one at the deadline
+		const statuses = requests(from).map((request) => request.status);
+		expect([[200, 503], [200, 503, 503]]).toContainEqual(statuses);
+		expect(calls(from)).toEqual(statuses.map(() => fetchCall));
 		expect(result.outputs).toEqual([
 			{
 				json: {
@@ -463,7 +456,7 @@ describe('Fetch Result', () => {
 		const id = String(answer.id);
 		const from = requests().length;
 
-		const result = await runNode(sandbox(), { parameters: fetchResult(id, { api: 'enterprise' }) });
+		const result = await runNode(sandbox(), { parameters: fetchResultParams(id, { api: 'enterprise' }) });
 		expect(result.error).toBeUndefined();
 		expect(result.status).toBe('success');
 
@@ -483,7 +476,7 @@ describe('Fetch Result', () => {
 		const id = String(created.answer.id);
 		const from = requests().length;
 
-		const result = await runNode(sandbox(), { parameters: fetchResult(id, { api: 'standard' }) });
+		const result = await runNode(sandbox(), { parameters: fetchResultParams(id, { api: 'standard' }) });
 		expect(result.status).toBe('success');
 		expect(calls(from)).toEqual([{ path: `/api/v6/images/fetch/${id}`, body: { key: STANDARD_KEY } }]);
 		expect(JSON.stringify(requests(from))).not.toContain(ENTERPRISE_KEY);
@@ -497,7 +490,7 @@ describe('Fetch Result', () => {
 		const id = String(created.answer.id);
 		const from = requests().length;
 
-		const result = await runNode(sandbox(), { parameters: fetchResult(id, { api: 'enterprise' }) });
+		const result = await runNode(sandbox(), { parameters: fetchResultParams(id, { api: 'enterprise' }) });
 		expect(result.status).toBe('error');
 		expect(calls(from)).toEqual([
 			{ path: '/api/v1/enterprise/fetch', body: { key: ENTERPRISE_KEY, request_id: id } },
@@ -514,7 +507,7 @@ describe('Fetch Result', () => {
 		const from = requests().length;
 
 		const result = await runNode(sandbox(), {
-			parameters: fetchResult('={{ $json.id }}'),
+			parameters: fetchResultParams('={{ $json.id }}'),
 			inputItems: [{ json: { id: numericId } }],
 		});
 		expect(result.error).toBeUndefined();
@@ -539,7 +532,7 @@ describe('Both credentials in one workflow', () => {
 				type: NODE_TYPE,
 				typeVersion: 1,
 				position: [0, 0],
-				parameters: text2img({ output: 'urls', options: { seed: 3 } }),
+				parameters: text2imgParams({ output: 'urls', options: { seed: 3 } }),
 				credentials: bothCredentials,
 			},
 			{
@@ -604,7 +597,7 @@ describe('Generate now, fetch later', () => {
 
 		// (a) generate with wait off on a queued job; fetch it later by id
 		sandbox().configure({ processingMs: 600 });
-		const queued = await runNode(sandbox(), { parameters: text2img({ ...seedOptions, waitForCompletion: false }) });
+		const queued = await runNode(sandbox(), { parameters: text2imgParams({ ...seedOptions, waitForCompletion: false }) });
 		expect(queued.status).toBe('success');
 		const createAnswer = requests()[0].response as ProcessingAnswer;
 		expect(createAnswer.status).toBe('processing');
@@ -624,7 +617,7 @@ describe('Generate now, fetch later', () => {
 
 		await untilReady(id);
 		const later = await runNode(sandbox(), {
-			parameters: fetchResult('={{ $json.id }}'),
+			parameters: fetchResultParams('={{ $json.id }}'),
 			inputItems: queued.outputs.map((item) => ({ json: item.json })),
 		});
 		expect(later.error).toBeUndefined();
@@ -645,7 +638,7 @@ describe('Generate now, fetch later', () => {
 
 		// (b) the same prompt and seed in one text2img with wait on
 		sandbox().reset();
-		const direct = await runNode(sandbox(), { parameters: text2img(seedOptions) });
+		const direct = await runNode(sandbox(), { parameters: text2imgParams(seedOptions) });
 		expect(direct.status).toBe('success');
 		const answerB = requests()[0].response as SuccessAnswer;
 		expect(direct.outputs).toEqual(successItems(answerB));

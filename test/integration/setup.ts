@@ -1,3 +1,6 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { ModelsLabApi } from '../../credentials/ModelsLabApi.credentials';
@@ -11,6 +14,27 @@ import { startSandbox } from '../../sandbox/server';
 /** One sandbox per test file, and a one-call way to run the real node against it through n8n-core. */
 
 export const NODE_TYPE = 'n8n-nodes-modelslab.modelsLab';
+export const FLUX = { __rl: true, mode: 'id', value: 'flux' };
+export const PROMPT = 'a lighthouse at dawn';
+
+/** Text to Image parameters: one 512x512 flux image of PROMPT, plus `extra`. */
+export const text2imgParams = (extra: INodeParameters = {}): INodeParameters => ({
+	resource: 'image',
+	operation: 'text2img',
+	modelId: FLUX,
+	prompt: PROMPT,
+	width: 512,
+	height: 512,
+	samples: 1,
+	...extra,
+});
+
+export const fetchResultParams = (requestId: string, extra: INodeParameters = {}): INodeParameters => ({
+	resource: 'image',
+	operation: 'fetchResult',
+	requestId,
+	...extra,
+});
 
 export function useSandbox(options: SandboxOptions = {}): () => Sandbox {
 	let sandbox: Sandbox | undefined;
@@ -96,4 +120,81 @@ export function expectKeyNowhereButApi(sandbox: Sandbox, result: RunResult, key:
 	}
 	expect(JSON.stringify(result.outputs)).not.toContain(key);
 	expect(JSON.stringify(result.error ?? {})).not.toContain(key);
+}
+
+/** What the sandbox answered to the first create, to derive the exact expected output. */
+export function createAnswer(sandbox: Sandbox) {
+	const create = sandbox.counters().requests.find((request) => request.route === 'create');
+	return create?.response as {
+		id: number;
+		status: string;
+		eta?: number;
+		fetch_result?: string;
+		future_links?: string[];
+		meta: Record<string, unknown>;
+		generationTime: number;
+		output: string[];
+	};
+}
+
+/** Every API request as `route status [fault]`, e.g. `fetch 503 status`: the exact traffic in one line each. */
+export function trafficLog(sandbox: Sandbox): string[] {
+	return sandbox
+		.counters()
+		.requests.map((request) => [request.route, request.status, request.fault].filter((part) => part !== undefined).join(' '));
+}
+
+/** Each output item's image is exactly the bytes the sandbox serves for its job. */
+export function expectImagesOfJob(sandbox: Sandbox, result: RunResult, id: number | string, property = 'data') {
+	expect(result.binaries).toHaveLength(result.outputs.length);
+	result.outputs.forEach((item, index) => {
+		expect(item.json.id).toBe(String(id));
+		const imageIndex = item.json.imageIndex as number;
+		expect(result.binaries[index][property].equals(sandbox.jobBytes(id, imageIndex))).toBe(true);
+	});
+}
+
+export async function delay(ms: number) {
+	await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls until `check` gives a value (e.g. a request the sandbox has seen). */
+export async function waitUntil<T>(check: () => T | undefined, timeoutMs = 5000): Promise<T> {
+	const end = Date.now() + timeoutMs;
+	for (;;) {
+		const value = check();
+		if (value !== undefined) return value;
+		if (Date.now() > end) throw new Error('waitUntil timed out');
+		await delay(10);
+	}
+}
+
+export interface RecordedRequest {
+	method: string;
+	url: string;
+	headers: Record<string, unknown>;
+	body: string;
+}
+
+/** Another origin (a free port on 127.0.0.1) that records whatever reaches it. */
+export async function startRecorder() {
+	const requests: RecordedRequest[] = [];
+	const server = createServer((req, res) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (chunk: Buffer) => chunks.push(chunk));
+		req.on('end', () => {
+			requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() });
+			res.writeHead(200, { 'content-type': 'application/json' });
+			res.end('{"status":"success","output":[]}');
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return {
+		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+		requests,
+		close: async () => {
+			server.closeAllConnections();
+			await new Promise((resolve) => server.close(resolve));
+		},
+	};
 }

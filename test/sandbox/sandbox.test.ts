@@ -486,6 +486,25 @@ describe('fault injection', () => {
 		expect(sb.faults).toEqual([]);
 	});
 
+	test('a fault with a prompt only hits the create, fetch and images of that prompt', async () => {
+		sb.configure({ processingMs: 200 });
+		sb.injectFault({ route: 'create', kind: 'status', status: 500, prompt: 'b' });
+		sb.injectFault({ route: 'fetch', kind: 'status', status: 503, prompt: 'a' });
+		sb.injectFault({ route: 'cdn', kind: 'status', status: 404, prompt: 'a' });
+		expect((await post(sb.baseUrl + V6, { key: STD, prompt: 'a' })).json.status).toBe('processing');
+		expect((await post(sb.baseUrl + V6, { key: STD, prompt: 'b' })).status).toBe(500);
+		const [a] = sb.stats.jobs;
+		await sleep(250);
+		expect((await post(`${sb.baseUrl}/api/v6/images/fetch/${a.id}`, { key: STD })).status).toBe(503);
+		const done = await post(`${sb.baseUrl}/api/v6/images/fetch/${a.id}`, { key: STD });
+		expect((await download(done.json.output[0])).status).toBe(404);
+		expect((await download(done.json.output[0])).status).toBe(200);
+		expect(sb.faults).toEqual([]);
+		expect(() => sb.injectFault({ route: 'create', kind: 'reset', prompt: 5 as unknown as string })).toThrow(
+			'fault.prompt must be a string',
+		);
+	});
+
 	test('afterAccept: the job is billed although the answer is an error', async () => {
 		sb.injectFault({ route: 'create', kind: 'status', status: 502, afterAccept: true });
 		expect((await post(sb.baseUrl + V6, { key: STD, prompt: 'x' })).status).toBe(502);

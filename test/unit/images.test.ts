@@ -4,8 +4,11 @@ import {
 	decodeBase64,
 	detectImageMimeType,
 	imageFileName,
+	imageMimeType,
+	isCompleteImage,
 	sanitizeMeta,
 } from '../../nodes/ModelsLab/helpers/images';
+import { renderPng } from '../../sandbox/png';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
 const JPEG = Buffer.from('ffd8ffe000104a464946', 'hex');
@@ -41,6 +44,37 @@ describe('image entries', () => {
 		expect(detectImageMimeType(WEBP)).toBe('image/webp');
 		expect(detectImageMimeType(Buffer.from('GIF89a....'))).toBe('image/gif');
 		expect(detectImageMimeType(Buffer.from('<html>'))).toBeUndefined();
+	});
+
+	it('refuses links with any scheme but http(s) and base64 data URIs', () => {
+		expect(classifyImageEntry('ftp://cdn.example/a.png')).toEqual({ kind: 'unsupported', scheme: 'ftp:' });
+		expect(classifyImageEntry('FILE:///etc/passwd')).toEqual({ kind: 'unsupported', scheme: 'file:' });
+		expect(classifyImageEntry('data:text/html,<b>x</b>')).toEqual({ kind: 'unsupported', scheme: 'data:' });
+	});
+
+	it('takes a declared type only when the bytes cannot say, and never against them', () => {
+		const unknown = Buffer.from('....ftypavif');
+		expect(imageMimeType(PNG, 'text/plain')).toBe('image/png');
+		expect(imageMimeType(unknown, 'image/avif; charset=binary')).toBe('image/avif');
+		expect(imageMimeType(unknown, 'image/png')).toBeUndefined();
+		expect(imageMimeType(Buffer.from('<html>'), 'text/html')).toBeUndefined();
+		expect(imageMimeType(unknown)).toBeUndefined();
+	});
+
+	it('tells a whole image from one cut short', () => {
+		const png = renderPng({ width: 8, height: 8, seed: 1, prompt: 'x' });
+		expect(isCompleteImage(png, 'image/png')).toBe(true);
+		expect(isCompleteImage(png.subarray(0, png.length - 1), 'image/png')).toBe(false);
+		const jpeg = Buffer.concat([JPEG, Buffer.from('ffd9', 'hex')]);
+		expect(isCompleteImage(jpeg, 'image/jpeg')).toBe(true);
+		expect(isCompleteImage(Buffer.concat([jpeg, Buffer.alloc(3)]), 'image/jpeg')).toBe(true);
+		expect(isCompleteImage(JPEG, 'image/jpeg')).toBe(false);
+		const webp = Buffer.from(WEBP);
+		webp.writeUInt32LE(webp.length - 8, 4);
+		expect(isCompleteImage(webp, 'image/webp')).toBe(true);
+		expect(isCompleteImage(webp.subarray(0, -1), 'image/webp')).toBe(false);
+		expect(isCompleteImage(Buffer.from('GIF89a;'), 'image/gif')).toBe(true);
+		expect(isCompleteImage(Buffer.from('GIF89a'), 'image/gif')).toBe(false);
 	});
 
 	it('names files modelslab-<id>-<index>.<ext>', () => {

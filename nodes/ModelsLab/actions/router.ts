@@ -3,7 +3,9 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { NodeError } from '../helpers/errors';
 import { ensureNodeError } from '../helpers/errors';
-import { LIMITS } from '../schemas/limits';
+import { concurrencyField } from '../descriptions/outputFields';
+import { parseParameters } from '../helpers/validateParameters';
+import { concurrencySchema } from '../schemas/settings';
 import * as image from './image';
 
 /**
@@ -33,9 +35,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (!handler) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
 	}
-	const concurrency = Math.min(
-		Math.max(Math.floor(Number(this.getNodeParameter('concurrency', 0, 5))) || 1, 1),
-		LIMITS.concurrency.max,
+	const { concurrency } = parseParameters(
+		this.getNode(),
+		concurrencySchema,
+		{ concurrency: this.getNodeParameter('concurrency', 0, 5) },
+		[concurrencyField],
 	);
 	const cancelSignal = this.getExecutionCancelSignal();
 	const results: INodeExecutionData[][] = items.map(() => []);

@@ -50,6 +50,15 @@ export const waitAndOutputFields: INodeProperties[] = [
 		hint: 'The name of the binary field each image is stored in',
 		description: 'The binary field each image is put in',
 	},
+	{
+		displayName: 'Max Image Size (MB)',
+		name: 'maxImageSize',
+		type: 'number',
+		typeOptions: { minValue: LIMITS.maxImageSize.min, maxValue: LIMITS.maxImageSize.max, numberPrecision: 2 },
+		default: 50,
+		displayOptions: { show: { output: ['binary'] } },
+		description: `The largest image to download, ${rangeText(LIMITS.maxImageSize)} MB. A larger one fails its item instead of filling n8n's memory.`,
+	},
 ];
 
 /** A node-level setting: how many items run against the account's queue at once. */

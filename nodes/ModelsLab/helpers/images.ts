@@ -8,9 +8,12 @@ import type { IDataObject } from 'n8n-workflow';
 export type ImageSource =
 	| { kind: 'url'; url: string }
 	| { kind: 'base64Link'; url: string }
-	| { kind: 'inline'; base64: string; mimeType?: string };
+	| { kind: 'inline'; base64: string; mimeType?: string }
+	/** A link with another scheme (file:, ftp:, a data: URI that is not base64 …): never fetched. */
+	| { kind: 'unsupported'; scheme: string };
 
 const DATA_URI = /^data:([\w/+.-]+)?(?:;[\w=-]+)*;base64,(.*)$/s;
+const SCHEME = /^([a-z][a-z0-9+.-]*):/i;
 
 export function classifyImageEntry(entry: string): ImageSource {
 	const value = entry.trim();
@@ -22,6 +25,9 @@ export function classifyImageEntry(entry: string): ImageSource {
 			? { kind: 'base64Link', url: value }
 			: { kind: 'url', url: value };
 	}
+	// base64 has no ":", so anything with a scheme is a link the node must not follow
+	const scheme = SCHEME.exec(value);
+	if (scheme) return { kind: 'unsupported', scheme: `${scheme[1].toLowerCase()}:` };
 	return { kind: 'inline', base64: value };
 }
 
@@ -49,6 +55,42 @@ const SIGNATURES: Array<{ mimeType: string; test: (bytes: Buffer) => boolean }> 
 /** The image type read from the bytes themselves: servers send wrong or missing content types. */
 export function detectImageMimeType(bytes: Buffer): string | undefined {
 	return SIGNATURES.find((signature) => signature.test(bytes))?.mimeType;
+}
+
+/**
+ * The type of an image: from its bytes, else from a declared `image/*` type the node cannot
+ * recognise itself (AVIF, BMP …). Undefined when the bytes are no image: an error page, a
+ * message, or a PNG/JPEG/WebP/GIF claim that the bytes contradict.
+ */
+export function imageMimeType(bytes: Buffer, declared?: string): string | undefined {
+	const detected = detectImageMimeType(bytes);
+	if (detected) return detected;
+	const type = declared?.split(';')[0].trim().toLowerCase();
+	if (!type || !/^image\/[\w.+-]+$/.test(type) || SIGNATURES.some((signature) => signature.mimeType === type)) {
+		return undefined;
+	}
+	return type;
+}
+
+const PNG_END = Buffer.from('0000000049454e44ae426082', 'hex');
+
+/** Whether the bytes end where their format says: a download cut short does not. */
+export function isCompleteImage(bytes: Buffer, mimeType: string): boolean {
+	switch (mimeType) {
+		case 'image/png':
+			return bytes.subarray(-PNG_END.length).equals(PNG_END);
+		case 'image/jpeg': {
+			let end = bytes.length;
+			while (end > 2 && bytes[end - 1] === 0) end--;
+			return bytes[end - 2] === 0xff && bytes[end - 1] === 0xd9;
+		}
+		case 'image/webp':
+			return bytes.length >= 8 + bytes.readUInt32LE(4);
+		case 'image/gif':
+			return bytes[bytes.length - 1] === 0x3b;
+		default:
+			return true;
+	}
 }
 
 const EXTENSIONS: Record<string, string> = {

@@ -1,13 +1,17 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { waitAndOutputFields } from '../descriptions/outputFields';
+import { jobSettingsSchema } from '../schemas/settings';
 import type { ApiDefinition } from '../transport/apis';
 import { failureOf, modelsLabApiRequest, resolveApiUrl } from '../transport';
 import type { ApiAnswer } from './apiAnswer';
 import { cancelledError, ensureNodeError, withRequestId } from './errors';
 import { isApiAnswer, readMessage, readRequestId, readStatus } from './apiAnswer';
 import type { ItemContext, OutputSettings } from './toOutputItems';
+import { queueSlotsOf } from './queueSlots';
 import { pendingItem, successItems } from './toOutputItems';
+import { parseParameters } from './validateParameters';
 import type { Clock } from './waitForResult';
 import { systemClock, waitForResult } from './waitForResult';
 
@@ -27,10 +31,16 @@ export interface JobContext extends ItemContext {
 	/** The credential's base URL: `fetch_result` links are followed only on its origin. */
 	baseUrl: string;
 	settings: JobSettings;
-	/** Clock time after which the node stops waiting. */
-	deadline: number;
-	clock: Clock;
 }
+
+/** Used when a setting is hidden, e.g. Max Wait Time with Wait for Completion off. */
+const SETTING_DEFAULTS: Record<keyof JobSettings, unknown> = {
+	waitForCompletion: true,
+	maxWaitTime: 300,
+	output: 'binary',
+	binaryPropertyName: 'data',
+	maxImageSize: 50,
+};
 
 /** A 429 means the job was not accepted, so this is the one create that may be sent again. */
 const RATE_LIMIT = { maxRetries: 5, defaultWaitSeconds: 10 };
@@ -41,24 +51,19 @@ export async function startJobContext(
 	itemIndex: number,
 	clock: Clock = systemClock,
 ): Promise<JobContext> {
-	const settings: JobSettings = {
-		waitForCompletion: this.getNodeParameter('waitForCompletion', itemIndex, true) as boolean,
-		maxWaitTime: Number(this.getNodeParameter('maxWaitTime', itemIndex, 300)),
-		output: this.getNodeParameter('output', itemIndex, 'binary') as OutputSettings['output'],
-		binaryPropertyName: String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data')),
-	};
-	if (!Number.isFinite(settings.maxWaitTime) || settings.maxWaitTime <= 0) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`Max Wait Time must be a positive number of seconds, got ${JSON.stringify(settings.maxWaitTime)}`,
-			{ itemIndex },
-		);
-	}
-	if (settings.output === 'binary' && settings.binaryPropertyName.trim() === '') {
-		throw new NodeOperationError(this.getNode(), 'Put Output File in Field cannot be empty', {
-			itemIndex,
-		});
-	}
+	const input = Object.fromEntries(
+		Object.entries(SETTING_DEFAULTS).map(([name, fallback]) => [
+			name,
+			this.getNodeParameter(name, itemIndex, fallback),
+		]),
+	);
+	const settings: JobSettings = parseParameters(
+		this.getNode(),
+		jobSettingsSchema,
+		input,
+		waitAndOutputFields,
+		itemIndex,
+	);
 	const credentials = await this.getCredentials(api.credentialType, itemIndex);
 	return {
 		api,
@@ -102,8 +107,10 @@ export async function createJob(
 				throw ensureNodeError(this.getNode(), error, context.itemIndex);
 			}
 			const signal = this.getExecutionCancelSignal();
-			await context.clock.sleep(waitMs, signal).catch(() => undefined);
-			if (signal?.aborted) throw cancelledError(this.getNode(), context.itemIndex);
+			// a place freed by a job of this same run is no retry: only retry_after passing counts
+			const woken = await queueSlotsOf(this).waitForPlace(waitMs, context.clock, signal);
+			if (woken === 'cancelled') throw cancelledError(this.getNode(), context.itemIndex);
+			if (woken === 'freed') attempt--;
 		}
 	}
 }
@@ -166,13 +173,15 @@ export async function settleJob(
 		});
 	}
 
+	const queue = queueSlotsOf(this);
+	queue.entered();
 	const outcome = await waitForResult({
 		first: answer,
 		fetch: async () => await fetchJob.call(this, requestId, context, answer.fetch_result),
 		deadline: context.deadline,
 		clock: context.clock,
 		signal: this.getExecutionCancelSignal(),
-	});
+	}).finally(() => queue.left());
 	switch (outcome.kind) {
 		case 'success':
 			return await successItems.call(this, { ...outcome.answer, id: requestId }, context.settings, context);

@@ -1,4 +1,5 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INode, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import type { ZodIssue, ZodTypeAny, z } from 'zod';
 
 /**
@@ -26,7 +27,8 @@ function valueAt(input: unknown, path: Array<string | number>): unknown {
 	);
 }
 
-function describeValue(value: unknown): string {
+/** A value as the user would recognise it, cut short: an expression can yield a megabyte. */
+export function describeValue(value: unknown): string {
 	if (value === undefined) return 'nothing';
 	const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
 	return text.length > 60 ? `${text.slice(0, 57)}...` : text;
@@ -57,4 +59,20 @@ export function validateParameters<Schema extends ZodTypeAny>(
 		ok: false,
 		problems: result.error.issues.map((issue: ZodIssue) => describeIssue(issue, input, labels)),
 	};
+}
+
+/** The validated values, or a field-named error for the item before anything is sent. */
+export function parseParameters<Schema extends ZodTypeAny>(
+	node: INode,
+	schema: Schema,
+	input: unknown,
+	properties: INodeProperties[],
+	itemIndex?: number,
+): z.output<Schema> {
+	const validation = validateParameters(schema, input, properties);
+	if (validation.ok) return validation.data;
+	throw new NodeOperationError(node, `Invalid parameters: ${validation.problems.join('; ')}`, {
+		itemIndex,
+		description: 'Nothing was sent to ModelsLab.',
+	});
 }

@@ -5,9 +5,15 @@ import type { ApiAnswer } from './apiAnswer';
 import { readEtaSeconds, readStatus } from './apiAnswer';
 
 /**
- * The wait loop shared by every operation: first fetch when the API said the job would be ready
- * (its `eta`), then a short growing backoff, never past the deadline, and not one request more
- * once the execution is cancelled. Fetches are idempotent, so transient failures are retried.
+ * The wait loop shared by every operation. ModelsLab's `eta` is an estimate: jobs finish somewhat
+ * before or after it. So the first fetch goes a little before the eta, the second a little after
+ * it, then short steps (a tenth of the eta) until half the eta again has passed, then a growing
+ * backoff. Most jobs are collected by the first or second fetch, within a fraction of a second of
+ * being ready. Never past the deadline, and not one request more once the execution is cancelled.
+ * Fetches are idempotent, so transient failures are retried.
+ *
+ * With eta 3 s the fetches go at 2.625 s, 3.225 s, then every 250 ms up to 4.5 s, then at growing
+ * intervals (up to 5 s). See `pollTimes` for the exact schedule.
  */
 
 export interface Clock {
@@ -21,14 +27,25 @@ export const systemClock: Clock = {
 };
 
 export const POLL = {
-	/** Used when the API gives no eta. */
-	defaultFirstDelayMs: 1000,
-	minDelayMs: 250,
-	backoffStartMs: 1000,
+	/** Assumed when the API gives no eta. */
+	defaultEtaMs: 1000,
+	/** An eta is trusted up to this long; later fetches report fresh ones. */
+	etaMaxMs: 30_000,
+	/** The first fetch, as a fraction of the eta: jobs often finish before it. */
+	firstAt: 0.875,
+	/** The second fetch, just after the eta: most jobs are ready by then. */
+	secondAt: 1.075,
+	/** Then a step of this fraction of the eta … */
+	stepFraction: 0.08,
+	/** … kept within these bounds (also the least time between the first two fetches) … */
+	minStepMs: 250,
+	maxStepMs: 2000,
+	/** … until this multiple of the eta has passed; from then on each step is 1.5 × the previous. */
+	backoffAfter: 1.5,
 	backoffFactor: 1.5,
 	backoffMaxMs: 5000,
-	/** A fresh eta from a fetch answer is trusted up to this long. */
-	etaMaxMs: 30_000,
+	/** After a failed fetch (5xx, network) the next waits at least this, growing by backoffFactor. */
+	errorDelayMs: 1000,
 } as const;
 
 export type WaitOutcome =
@@ -47,50 +64,83 @@ export interface WaitOptions {
 	signal?: AbortSignal;
 }
 
-function etaDelay(answer: ApiAnswer): number | undefined {
+/** The eta an answer gives, in ms, within [0, etaMaxMs]; undefined when it gives none. */
+function etaMs(answer: ApiAnswer): number | undefined {
 	const eta = readEtaSeconds(answer);
-	return eta === undefined ? undefined : Math.min(Math.max(eta * 1000, POLL.minDelayMs), POLL.etaMaxMs);
+	return eta === undefined ? undefined : Math.min(eta * 1000, POLL.etaMaxMs);
+}
+
+/**
+ * The fetch schedule for an eta: each call of `next()` gives the time (ms after the wait began) of the
+ * next fetch, as long as every fetch finds the job still processing.
+ */
+export function pollTimes(eta: number): { next(): number } {
+	let step = Math.min(Math.max(Math.round(POLL.stepFraction * eta), POLL.minStepMs), POLL.maxStepMs);
+	let last: number | undefined;
+	let count = 0;
+	return {
+		next() {
+			count++;
+			if (count === 1) last = Math.max(Math.round(POLL.firstAt * eta), POLL.minStepMs);
+			else if (count === 2) last = Math.max(Math.round(POLL.secondAt * eta), last! + POLL.minStepMs);
+			else {
+				if (last! >= POLL.backoffAfter * eta) step = Math.min(Math.round(step * POLL.backoffFactor), POLL.backoffMaxMs);
+				last = last! + step;
+			}
+			return last;
+		},
+	};
 }
 
 export async function waitForResult(options: WaitOptions): Promise<WaitOutcome> {
 	const clock = options.clock ?? systemClock;
 	const { signal, deadline } = options;
-	let delay = etaDelay(options.first) ?? POLL.defaultFirstDelayMs;
-	let backoff: number = POLL.backoffStartMs;
+	const start = clock.now();
+	const schedule = pollTimes(etaMs(options.first) ?? POLL.defaultEtaMs);
+	let target = start + schedule.next();
+	let errorDelay = 0;
 	let lastStatus = 'processing';
 	let lastError: Error | undefined;
 	let fetches = 0;
 
 	for (;;) {
-		const remaining = deadline - clock.now();
+		const now = clock.now();
+		const remaining = deadline - now;
 		if (remaining <= 0 && fetches > 0) {
 			return { kind: 'timeout', lastStatus, lastError, fetches };
 		}
 		// a rejected sleep means the execution was cancelled: nothing else rejects it
-		await clock.sleep(Math.max(0, Math.min(delay, remaining)), signal).catch(() => undefined);
+		await clock.sleep(Math.max(0, Math.min(target - now, remaining)), signal).catch(() => undefined);
 		if (signal?.aborted) return { kind: 'cancelled' };
 
 		fetches++;
+		const sentAt = clock.now();
 		const result = await options.fetch().then(
 			(answer) => ({ answer }),
 			(error: Error) => ({ error }),
 		);
 		if (signal?.aborted) return { kind: 'cancelled' };
+		// the next fetch on the schedule, unless the answer says it cannot be ready by then
+		let notBefore = 0;
 		if ('error' in result) {
 			if (!failureOf(result.error).retryable) throw result.error;
 			lastError = result.error;
 			lastStatus = `unreachable (${lastError.message})`;
-			delay = backoff;
-			backoff = Math.min(backoff * POLL.backoffFactor, POLL.backoffMaxMs);
-			continue;
+			errorDelay = errorDelay ? Math.min(Math.round(errorDelay * POLL.backoffFactor), POLL.backoffMaxMs) : POLL.errorDelayMs;
+			notBefore = sentAt + errorDelay;
+		} else {
+			const { answer } = result;
+			const status = readStatus(answer);
+			if (status === 'success') return { kind: 'success', answer };
+			if (status === 'error' || status === 'failed') return { kind: 'failed', answer };
+			lastError = undefined;
+			errorDelay = 0;
+			lastStatus = status ?? String(answer.status ?? 'unknown');
+			// etas are whole seconds rounded up: "eta 3" means more than 2 s remain, the way the schedule reads an eta
+			const fresh = etaMs(answer);
+			if (fresh !== undefined && fresh >= 2000) notBefore = sentAt + Math.round(POLL.firstAt * (fresh - 1000));
 		}
-		const { answer } = result;
-		lastError = undefined;
-		const status = readStatus(answer);
-		if (status === 'success') return { kind: 'success', answer };
-		if (status === 'error' || status === 'failed') return { kind: 'failed', answer };
-		lastStatus = status ?? String(answer.status ?? 'unknown');
-		delay = Math.min(etaDelay(answer) ?? backoff, Math.max(backoff, POLL.minDelayMs) * 4);
-		backoff = Math.min(backoff * POLL.backoffFactor, POLL.backoffMaxMs);
+		do target = start + schedule.next();
+		while (target < notBefore);
 	}
 }

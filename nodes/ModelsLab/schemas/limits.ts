@@ -16,6 +16,8 @@ export const LIMITS = {
 	zeroSteps: { min: 0, max: 50 },
 	promptLength: { max: 10000 },
 	maxWaitTime: { min: 1, max: 3600 },
+	/** MB per downloaded image. */
+	maxImageSize: { min: 0.01, max: 1024 },
 	concurrency: { min: 1, max: 50 },
 } as const;
 

@@ -20,7 +20,7 @@ function toNumber(value: unknown): unknown {
 
 const rangeMessage = (limit: Range) => `must be between ${limit.min} and ${limit.max}`;
 
-const numberIn = (limit: Range) =>
+export const numberIn = (limit: Range) =>
 	z.preprocess(
 		toNumber,
 		z
@@ -30,7 +30,7 @@ const numberIn = (limit: Range) =>
 			.max(limit.max, rangeMessage(limit)),
 	);
 
-const integerIn = (limit: Range) =>
+export const integerIn = (limit: Range) =>
 	z.preprocess(
 		toNumber,
 		z
@@ -40,7 +40,7 @@ const integerIn = (limit: Range) =>
 			.max(limit.max, rangeMessage(limit)),
 	);
 
-const flag = z.preprocess(
+export const flag = z.preprocess(
 	(value) => {
 		if (value === 'yes' || value === 'true') return true;
 		if (value === 'no' || value === 'false') return false;
@@ -58,7 +58,7 @@ const seed = z.preprocess(
 	integerIn(LIMITS.seed).nullable(),
 );
 
-const oneOf = <T extends [string, ...string[]]>(values: readonly [...T], allowed: string) =>
+export const oneOf = <T extends [string, ...string[]]>(values: readonly [...T], allowed: string) =>
 	z.enum(values as T, { errorMap: () => ({ message: `must be ${allowed}` }) });
 
 const httpUrl = z
@@ -92,7 +92,9 @@ const loras = z.unknown().transform((value, ctx): Lora[] => {
 	const result: Lora[] = [];
 	for (const entry of entries) {
 		const { model, strength } = (entry ?? {}) as { model?: unknown; strength?: unknown };
-		const models = String(model ?? '')
+		// only text (or a number) names a model; String() of an expression's object can throw
+		const modelText = typeof model === 'string' || typeof model === 'number' ? String(model) : '';
+		const models = modelText
 			.split(',')
 			.map((part) => part.trim())
 			.filter((part) => part !== '');

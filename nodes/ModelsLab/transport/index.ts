@@ -129,15 +129,21 @@ function apiError(
 	return error;
 }
 
+/** A network failure in plain words: n8n rewrites messages that contain raw codes such as ECONNRESET. */
+export function networkReason(cause: unknown, secret?: unknown): string {
+	// n8n wraps the request's error in a NodeApiError whose `cause` has the code
+	const error = cause as { code?: string; cause?: { code?: string } } | undefined;
+	const code = error?.code ?? error?.cause?.code ?? '';
+	return NETWORK_REASONS[code] ?? redactSecret(String((cause as Error | undefined)?.message ?? 'network error'), secret);
+}
+
 function networkFailure(
 	context: RequestContext,
 	request: ApiRequest,
 	cause: unknown,
 	secret: unknown,
 ): NodeApiError {
-	const code = (cause as { code?: string }).code ?? '';
-	// plain words: n8n rewrites messages that contain raw codes such as ECONNRESET
-	const reason = NETWORK_REASONS[code] ?? redactSecret(String((cause as Error).message ?? 'network error'), secret);
+	const reason = networkReason(cause, secret);
 	if (request.purpose === 'create') {
 		return apiError(context, request, {
 			message: `ModelsLab did not answer the generation request (${reason})`,

@@ -3,7 +3,8 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { waitAndOutputFields } from '../../descriptions/outputFields';
 import { fetchJob, settleJob, startJobContext } from '../../helpers/jobs';
-import type { ApiKind } from '../../transport/apis';
+import { describeValue, parseParameters } from '../../helpers/validateParameters';
+import { fetchApiSchema } from '../../schemas/settings';
 import { APIS } from '../../transport/apis';
 
 /** Fetch Result: collect a job by its request ID, later or after a crash, without paying again. */
@@ -48,12 +49,18 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (!/^[\w.-]{1,100}$/.test(requestId)) {
 		throw new NodeOperationError(
 			this.getNode(),
-			`Request ID must be the ID a text2img call returned (letters, digits, "-", "_" or "."), got ${JSON.stringify(rawId)}`,
+			`Request ID must be the ID a text2img call returned (letters, digits, "-", "_" or "."), got ${describeValue(rawId)}`,
 			{ itemIndex, description: 'Nothing was sent to ModelsLab.' },
 		);
 	}
-	const api = APIS[this.getNodeParameter('api', itemIndex, 'standard') as ApiKind];
-	const context = await startJobContext.call(this, api, itemIndex);
+	const { api } = parseParameters(
+		this.getNode(),
+		fetchApiSchema,
+		{ api: this.getNodeParameter('api', itemIndex, 'standard') },
+		properties,
+		itemIndex,
+	);
+	const context = await startJobContext.call(this, APIS[api], itemIndex);
 	const answer = await fetchJob.call(this, requestId, context);
 	return await settleJob.call(this, answer, context, requestId);
 }

@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { generationFields } from '../../descriptions/generationFields';
 import { waitAndOutputFields } from '../../descriptions/outputFields';
 import { createJob, settleJob, startJobContext } from '../../helpers/jobs';
-import { validateParameters } from '../../helpers/validateParameters';
+import { parseParameters } from '../../helpers/validateParameters';
 import type { ApiKind } from '../../transport/apis';
 import { APIS } from '../../transport/apis';
 import { toRequestBody } from '../../schemas/requestBody';
@@ -41,15 +41,9 @@ export function generationOperation(
 	return {
 		description: updateDisplayOptions({ show: { resource: ['image'], operation: [operation] } }, properties),
 		async execute(this: IExecuteFunctions, itemIndex: number) {
-			const validation = validateParameters(schema, readInput.call(this, itemIndex), properties);
-			if (!validation.ok) {
-				throw new NodeOperationError(this.getNode(), `Invalid parameters: ${validation.problems.join('; ')}`, {
-					itemIndex,
-					description: 'Nothing was sent to ModelsLab.',
-				});
-			}
+			const params = parseParameters(this.getNode(), schema, readInput.call(this, itemIndex), properties, itemIndex);
 			const context = await startJobContext.call(this, APIS[kind], itemIndex);
-			const answer = await createJob.call(this, toRequestBody(validation.data), context);
+			const answer = await createJob.call(this, toRequestBody(params), context);
 			return await settleJob.call(this, answer, context);
 		},
 	};

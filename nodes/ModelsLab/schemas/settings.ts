@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+import { LIMITS } from './limits';
+import { flag, integerIn, numberIn, oneOf } from './text2img';
+
+/**
+ * How a job is waited for and output, validated like the request fields: an expression can hand
+ * any value to these too, and a bad one must stop the item before anything is sent.
+ */
+export const jobSettingsSchema = z
+	.object({
+		waitForCompletion: flag,
+		maxWaitTime: numberIn(LIMITS.maxWaitTime),
+		output: oneOf(['binary', 'urls'], 'binary or urls'),
+		binaryPropertyName: z
+			.string({ invalid_type_error: 'must be text' })
+			.trim()
+			.min(1, 'cannot be empty')
+			.max(200, 'must be at most 200 characters'),
+		maxImageSize: numberIn(LIMITS.maxImageSize),
+	})
+	.strict();
+
+export type JobSettingsInput = z.output<typeof jobSettingsSchema>;
+
+/** Node-level: how many items run at once. */
+export const concurrencySchema = z.object({ concurrency: integerIn(LIMITS.concurrency) });
+
+/** Fetch Result: which API created the job. */
+export const fetchApiSchema = z.object({ api: oneOf(['standard', 'enterprise'], 'standard or enterprise') });

@@ -1,0 +1,44 @@
+/** Hostile values an expression can produce, shared by the fuzz tests; none may crash the node or slip through unnamed. */
+export const HOSTILE: unknown[] = [
+	NaN,
+	Infinity,
+	-Infinity,
+	-1,
+	-0,
+	1e308,
+	2 ** 53 + 1,
+	'',
+	' ',
+	'NaN',
+	'1e3',
+	'0x10',
+	'12px',
+	'９',
+	'🙂'.repeat(3),
+	'\u0000',
+	'<script>alert(1)</script>',
+	'x'.repeat(1024 * 1024),
+	null,
+	undefined,
+	true,
+	false,
+	[],
+	[1, 2],
+	{},
+	{ toString: 'x' },
+	{ __proto__: { polluted: true } },
+	{ lora: 'not-a-list' },
+	{ lora: [{ model: {}, strength: [] }] },
+	// String() and Number() of these throw
+	{ lora: [{ model: { toString: 'x' }, strength: { valueOf: 'x' } }] },
+	Object.create(null),
+];
+
+/** Deterministic PRNG, so a failing run can be replayed from its seed. */
+export function prng(seed: number) {
+	let state = seed;
+	return () => {
+		state = (state * 1664525 + 1013904223) % 2 ** 32;
+		return state / 2 ** 32;
+	};
+}

@@ -1,0 +1,134 @@
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
+import { text2img } from '../../nodes/ModelsLab/actions/image';
+import { HOSTILE } from '../hostileValues';
+import { FLUX, fetchResultParams, runNode, text2imgParams, useSandbox } from './setup';
+
+/**
+ * Bad input through the real node: every hostile value reaches every field from an expression
+ * (`{{ $json.v }}`, so objects, NaN and a 1 MB string arrive as they are). Each item must either
+ * pass validation and run, or fail with a short error that names the field, before any request.
+ */
+
+const sandbox = useSandbox();
+const EXPRESSION = '={{ $json.v }}';
+const NOTHING_SENT = 'Nothing was sent to ModelsLab.';
+
+/** Every option of Text to Image, from the node's own description; LoRAs get their own entries below. */
+const OPTIONS = (text2img.description.find((property) => property.name === 'options')?.options ?? [])
+	.map((option) => option.name)
+	.filter((name) => name !== 'loras');
+
+interface Field {
+	name: string;
+	/** Labels an error about this field may start with. */
+	labels: string[];
+	parameters: INodeParameters;
+}
+
+const URLS = { output: 'urls' };
+const TEXT2IMG_FIELDS: Field[] = [
+	{ name: 'modelId', labels: ['Model'], parameters: { ...URLS, modelId: { ...FLUX, value: EXPRESSION } } },
+	{ name: 'prompt', labels: ['Prompt'], parameters: { ...URLS, prompt: EXPRESSION } },
+	{ name: 'negativePrompt', labels: ['Negative Prompt'], parameters: { ...URLS, negativePrompt: EXPRESSION } },
+	{ name: 'width', labels: ['Width'], parameters: { ...URLS, width: EXPRESSION } },
+	{ name: 'height', labels: ['Height'], parameters: { ...URLS, height: EXPRESSION } },
+	{ name: 'samples', labels: ['Number of Images'], parameters: { ...URLS, samples: EXPRESSION } },
+	// one field per run; options are named by their own label or by "Options"
+	...OPTIONS.map((option) => ({ name: `options.${option}`, labels: [], parameters: { ...URLS, options: { [option]: EXPRESSION } } })),
+	// n8n drops an expression given for a whole fixed collection, so the hostile values go into its entries
+	...['model', 'strength'].map((part) => ({
+		name: `options.loras.${part}`,
+		labels: ['LoRAs'],
+		parameters: { ...URLS, options: { loras: { lora: [{ model: 'more_details', strength: 0.5, [part]: EXPRESSION }] } } },
+	})),
+	{ name: 'waitForCompletion', labels: ['Wait for Completion'], parameters: { ...URLS, waitForCompletion: EXPRESSION } },
+	{ name: 'maxWaitTime', labels: ['Max Wait Time (Seconds)'], parameters: { ...URLS, maxWaitTime: EXPRESSION } },
+	{ name: 'output', labels: ['Output'], parameters: { output: EXPRESSION } },
+	{ name: 'binaryPropertyName', labels: ['Put Output File in Field'], parameters: { binaryPropertyName: EXPRESSION } },
+	{ name: 'maxImageSize', labels: ['Max Image Size (MB)'], parameters: { maxImageSize: EXPRESSION } },
+];
+
+/** One item per hostile value, tagged by its prompt so a request can be traced to its item. */
+const inputItems = HOSTILE.map((v, index) => ({ json: { v, p: `item ${index}` } as IDataObject }));
+
+function promptsSent(): string[] {
+	return sandbox()
+		.counters()
+		.requests.map((request) => (request.body as { prompt?: string }).prompt ?? '');
+}
+
+function expectFieldNamed(json: IDataObject, labels: string[], prefix = 'Invalid parameters: ') {
+	const message = String(json.error);
+	const problems = message.slice(prefix.length);
+	if (!message.startsWith(prefix) || (labels.length > 0 && !labels.some((label) => problems.startsWith(label)))) {
+		throw new Error(`error does not name ${labels.join(' or ')}: ${message.slice(0, 200)}`);
+	}
+	expect(message.length).toBeLessThan(500);
+	expect(json.description).toBe(NOTHING_SENT);
+}
+
+describe('hostile values from expressions, through the node', () => {
+	it.each(TEXT2IMG_FIELDS.map((field) => [field.name, field] as const))('Text to Image: %s', async (_name, field) => {
+		const result = await runNode(sandbox(), {
+			parameters: text2imgParams({ prompt: '={{ $json.p }}', ...field.parameters, concurrency: 10 }),
+			inputItems,
+			continueOnFail: true,
+		});
+		expect(result.status).toBe('success');
+		expect(result.outputs.map((item) => item.pairedItem)).toEqual(inputItems.map((_item, item) => ({ item })));
+		const sent = promptsSent();
+		let refused = 0;
+		result.outputs.forEach((item, index) => {
+			if (item.json.error === undefined) {
+				expect(item.json.status).toBe('success');
+				return;
+			}
+			refused++;
+			expectFieldNamed(item.json, field.labels);
+			if (field.name !== 'prompt') expect(sent).not.toContain(`item ${index}`);
+		});
+		expect(refused).toBeGreaterThan(0);
+		expect(sent).toHaveLength(HOSTILE.length - refused);
+	});
+
+	it.each([
+		['modelId', ['Model'], { modelId: { ...FLUX, value: EXPRESSION } }],
+		['numInferenceSteps', ['Inference Steps'], { options: { numInferenceSteps: EXPRESSION } }],
+	] as const)('Enterprise Text to Image: %s', async (_name, labels, parameters) => {
+		const result = await runNode(sandbox(), {
+			parameters: text2imgParams({ operation: 'enterpriseText2img', prompt: '={{ $json.p }}', output: 'urls', ...parameters }),
+			inputItems,
+			continueOnFail: true,
+		});
+		const sent = promptsSent();
+		result.outputs.forEach((item, index) => {
+			if (item.json.error === undefined) return;
+			expectFieldNamed(item.json, [...labels]);
+			expect(sent).not.toContain(`item ${index}`);
+		});
+	});
+
+	it.each([
+		['requestId', fetchResultParams(EXPRESSION), 'Request ID must be'],
+		['api', fetchResultParams('13441520', { api: EXPRESSION }), 'Invalid parameters: API'],
+	] as const)('Fetch Result: %s', async (_name, parameters, prefix) => {
+		const result = await runNode(sandbox(), { parameters: { ...parameters, output: 'urls' }, inputItems, continueOnFail: true });
+		expect(result.outputs).toHaveLength(HOSTILE.length);
+		const refused = result.outputs.filter((item) => String(item.json.error).startsWith(prefix));
+		for (const item of refused) expectFieldNamed(item.json, [], prefix);
+		// whatever passed validation was fetched exactly once (and not found); nothing else was sent
+		expect(sandbox().counters().fetches).toBe(HOSTILE.length - refused.length);
+	});
+
+	it.each(HOSTILE.map((value, index) => [index, value] as const))('Concurrency: hostile value #%i', async (_index, v) => {
+		const result = await runNode(sandbox(), {
+			parameters: text2imgParams({ output: 'urls', concurrency: EXPRESSION }),
+			inputItems: [{ json: { v } as IDataObject }],
+		});
+		if (result.status === 'success') return;
+		expect(result.error?.message).toMatch(/^Invalid parameters: Concurrency /);
+		expect(result.error?.description).toBe(NOTHING_SENT);
+		expect(sandbox().counters().requests).toEqual([]);
+	});
+});
