@@ -1,0 +1,60 @@
+import { readFileSync, readdirSync } from 'node:fs';
+
+/** Resident set size of one process in bytes (VmRSS), or 0 once it is gone. */
+export function rssOf(pid: number): number {
+	try {
+		const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+		return match ? Number(match[1]) * 1024 : 0;
+	} catch {
+		return 0;
+	}
+}
+
+/** The process and all its descendants (n8n's task runner is a child process). */
+export function processTree(pid: number): number[] {
+	const found = [pid];
+	for (let i = 0; i < found.length; i++) {
+		let tasks: string[] = [];
+		try {
+			tasks = readdirSync(`/proc/${found[i]}/task`);
+		} catch {
+			continue;
+		}
+		for (const task of tasks) {
+			try {
+				for (const child of readFileSync(`/proc/${found[i]}/task/${task}/children`, 'utf8').split(/\s+/)) {
+					if (child) found.push(Number(child));
+				}
+			} catch {
+				// the task ended meanwhile
+			}
+		}
+	}
+	return found;
+}
+
+export interface RssSample {
+	t: number;
+	/** n8n's main process */
+	main: number;
+	/** main + every descendant */
+	tree: number;
+}
+
+export function sampleRss(pid: number): RssSample {
+	const tree = processTree(pid);
+	return { t: Date.now(), main: rssOf(pid), tree: tree.reduce((total, p) => total + rssOf(p), 0) };
+}
+
+/** Samples every `intervalMs` until stopped; returns every sample. */
+export function startRssSampler(pid: number, intervalMs = 100): { stop(): RssSample[] } {
+	const samples: RssSample[] = [sampleRss(pid)];
+	const timer = setInterval(() => samples.push(sampleRss(pid)), intervalMs);
+	return {
+		stop() {
+			clearInterval(timer);
+			samples.push(sampleRss(pid));
+			return samples;
+		},
+	};
+}
