@@ -3,7 +3,7 @@
  * the in-repo sandbox. Writes BENCHMARKS.md and docs/bench-latency-batch.png, and the raw results to
  * .tmp/bench/results.json.
  *
- *   npm run bench                       the full run (what is committed; about 10 minutes)
+ *   npm run bench                       the full run (what is committed; about 12 minutes)
  *   npm run bench -- --quick            fewer repetitions, for development
  *   npm run bench -- --only latency,load
  *   npm run bench -- --report-only      BENCHMARKS.md and the chart again from .tmp/bench/results.json
@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import type { N8nServer } from '../scripts/real-n8n';
 import { REPO_ROOT, buildAndPack, n8nPackageDir, startN8n, tools } from '../scripts/real-n8n';
 import { chartSvg, svgToPng } from './lib/chart';
-import { machineInfo } from './lib/machine';
+import { machineInfo, startLoadSampler } from './lib/machine';
 import type { Results } from './lib/report';
 import { CHART_FILE, chartPanels, goals, renderMarkdown } from './lib/report';
 import { batchScenario } from './scenarios/batch';
@@ -88,6 +88,9 @@ async function main(): Promise<void> {
 		startedAt: new Date(started).toISOString(),
 		durationMs: 0,
 	};
+	const load = startLoadSampler();
+	// partial results survive a crash (BENCHMARKS.md is only written at the end)
+	const save = () => writeFileSync(RESULTS_FILE, JSON.stringify({ ...results, durationMs: Date.now() - started }, null, '\t'));
 	log(`building and packing the package (n8n ${n8nVersion}, ${results.machine.cpu}, ${results.machine.cores} cores)`);
 	const tgz = buildAndPack();
 
@@ -98,7 +101,9 @@ async function main(): Promise<void> {
 			await n8n.setupOwner();
 			log(`n8n ready at ${n8n.baseUrl}`);
 			if (args.only.has('latency')) results.latency = await latencyScenario(n8n, reps.latency, log);
+			save();
 			if (args.only.has('batch')) results.batch = await batchScenario(n8n, reps.batch, log);
+			save();
 			const blocked = n8n.blockedOutbound();
 			if (blocked.length > 0) log(`warning: n8n tried to reach ${blocked.map((b) => b.host).join(', ')} (refused)`);
 		} finally {
@@ -106,6 +111,7 @@ async function main(): Promise<void> {
 		}
 	}
 	if (args.only.has('memory')) results.memory = await memoryScenario(tgz, [50, 100], reps.memory, log);
+	save();
 	if (args.only.has('load')) {
 		results.load = loadScenario(
 			[
@@ -117,6 +123,8 @@ async function main(): Promise<void> {
 		);
 	}
 	results.durationMs = Date.now() - started;
+	results.machine.load = load.stop();
+	log(`1-minute load average during the run: median ${results.machine.load.median.toFixed(2)}, max ${results.machine.load.max.toFixed(2)}`);
 	writeFileSync(RESULTS_FILE, JSON.stringify(results, null, '\t'));
 	log(`raw results in ${path.relative(REPO_ROOT, RESULTS_FILE)}`);
 	await writeReport(results);

@@ -15,6 +15,7 @@ export interface Variant {
 export const NODE: Variant = { id: 'node', label: 'ModelsLab node', kind: 'node', concurrency: 5 };
 export const LOOP: Variant = { id: 'loop', label: 'HTTP Request + IF + Wait 5 s loop', kind: 'loop' };
 export const NODE_C50: Variant = { id: 'node-c50', label: 'ModelsLab node, Concurrency 50', kind: 'node', concurrency: 50 };
+export const DOWNLOAD: Variant = { id: 'download', label: 'HTTP Request create + HTTP Request download (file)', kind: 'download' };
 
 export interface ItemCounts {
 	total: number;
@@ -78,6 +79,10 @@ export function finalItems(execution: Execution, kind: WorkflowKind): ItemCounts
 		const items = runs.flatMap((run) => run.data?.main[0] ?? []);
 		return countItems(items, (item) => item.json.status === 'success' && !item.json.error && Boolean(item.binary?.data));
 	}
+	if (kind === 'download') {
+		const items = (runData.Download ?? []).flatMap((run) => run.data?.main[0] ?? []);
+		return countItems(items, (item) => !item.json.error && Boolean(item.binary?.data));
+	}
 	const runs = runData.Done ?? [];
 	const items = runs.flatMap((run) => run.data?.main[0] ?? []);
 	return countItems(items, (item) => item.json.status === 'success');
@@ -101,8 +106,8 @@ export class Bench {
 				ITEMS: items,
 				SIZE: size,
 				CONCURRENCY: variant.kind === 'node' ? (variant.concurrency ?? 5) : undefined,
-				BASE_URL: variant.kind === 'loop' ? this.sandbox.baseUrl : undefined,
-				API_KEY: variant.kind === 'loop' ? SANDBOX_KEYS.standard : undefined,
+				BASE_URL: variant.kind !== 'node' ? this.sandbox.baseUrl : undefined,
+				API_KEY: variant.kind !== 'node' ? SANDBOX_KEYS.standard : undefined,
 			});
 			json.name = `${json.name} (${variant.id}, ${items} × ${size}px)`;
 			wf = await this.n8n.createWorkflow(json, this.credentials);
@@ -115,13 +120,16 @@ export class Bench {
 	 * One manual execution: the sandbox is reset first (counters, jobs) and re-seeded, so paired runs of
 	 * two variants see the same job durations; returns what both sides recorded.
 	 */
-	async run(variant: Variant, opts: { items: number; size?: number; rep: number; seed?: number; timeoutMs?: number }): Promise<RunResult> {
+	async run(
+		variant: Variant,
+		opts: { items: number; size?: number; rep: number; seed?: number; timeoutMs?: number; pollMs?: number },
+	): Promise<RunResult> {
 		const size = opts.size ?? 512;
 		const wf = await this.workflow(variant, opts.items, size);
 		this.sandbox.reset();
 		if (opts.seed !== undefined) this.sandbox.configure({ rngSeed: opts.seed });
 		const { executionId } = await this.n8n.runWorkflow(wf.id, TRIGGER);
-		const execution = await this.n8n.waitForExecution(executionId, { timeoutMs: opts.timeoutMs ?? 600_000, intervalMs: 200 });
+		const execution = await this.n8n.waitForExecution(executionId, { timeoutMs: opts.timeoutMs ?? 600_000, intervalMs: opts.pollMs ?? 200 });
 		const stats = this.sandbox.counters();
 		const creates = stats.requests.filter((r) => r.route === 'create').map((r) => r.t);
 		// a job that was ready at once was delivered by its create answer

@@ -11,6 +11,8 @@ export interface MachineInfo {
 	n8nNode: string;
 	n8nVersion: string;
 	date: string;
+	/** 1-minute load average sampled every second during the run */
+	load?: { median: number; max: number };
 }
 
 function cpuModel(): string {
@@ -36,5 +38,19 @@ export function machineInfo(n8nNode: string, n8nVersion: string): MachineInfo {
 		n8nNode: execFileSync(n8nNode, ['--version'], { encoding: 'utf8' }).trim(),
 		n8nVersion,
 		date: new Date().toISOString().slice(0, 10),
+	};
+}
+
+/** The 1-minute load average every second: other work on the machine shows up in the report. */
+export function startLoadSampler(): { stop(): { median: number; max: number } } {
+	const samples: number[] = [os.loadavg()[0]];
+	const timer = setInterval(() => samples.push(os.loadavg()[0]), 1000);
+	timer.unref();
+	return {
+		stop() {
+			clearInterval(timer);
+			const sorted = [...samples].sort((a, b) => a - b);
+			return { median: sorted[Math.floor(sorted.length / 2)], max: sorted[sorted.length - 1] };
+		},
 	};
 }

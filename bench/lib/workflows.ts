@@ -6,7 +6,8 @@ import { REPO_ROOT } from '../../scripts/real-n8n';
 
 export const WORKFLOW_DIR = path.join(REPO_ROOT, 'bench', 'workflows');
 
-export type WorkflowKind = 'node' | 'loop';
+/** node.json, loop.json, and download.json (HTTP Request create + download as a file: the memory baseline) */
+export type WorkflowKind = 'node' | 'loop' | 'download';
 
 export interface WorkflowVars {
 	/** items the Code node emits */
@@ -15,9 +16,9 @@ export interface WorkflowVars {
 	SIZE: number;
 	/** the node's Concurrency (node workflow only) */
 	CONCURRENCY?: number;
-	/** the sandbox's base URL (loop workflow only: the node takes it from its credential) */
+	/** the sandbox's base URL (HTTP Request workflows only: the node takes it from its credential) */
 	BASE_URL?: string;
-	/** the sandbox key (loop workflow only) */
+	/** the sandbox key (HTTP Request workflows only) */
 	API_KEY?: string;
 }
 
