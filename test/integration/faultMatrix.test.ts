@@ -170,10 +170,13 @@ describe('fault matrix', () => {
 		expect(fetches.length).toBeGreaterThanOrEqual(1);
 		for (const fetch of fetches) {
 			expect([fetch.route, fetch.status, (fetch.response as { status: string }).status]).toEqual(['fetch', 200, 'processing']);
-			// the last fetch may fall on the deadline itself, none after it
-			expect(fetch.t - create.t).toBeLessThan(1100);
+			// the last fetch may fall on the deadline itself (plus scheduling slack on a loaded machine), none after it
+			expect(fetch.t - create.t).toBeLessThan(1400);
 		}
-		expect(Date.now() - started).toBeLessThan(2000);
+		expect(Date.now() - started).toBeLessThan(4000);
+		// stopped for good: nothing more arrives after the error
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		expect(sandbox().counters().requests).toHaveLength(fetches.length + 1);
 	});
 
 	it('11. image links that 404 until the CDN has them: retried, then the exact image', async () => {
