@@ -140,6 +140,7 @@ describe('the ModelsLab node in the n8n editor (Chromium)', () => {
 				'Max Wait Time (Seconds)',
 				'Output',
 				'Put Output File in Field',
+				'Max Image Size (MB)',
 				'Concurrency',
 			]),
 		);
