@@ -10,16 +10,15 @@
  *   MODELSLAB_API_KEY=... npm run demo   # the real API (bills 3 images); MODELSLAB_ENTERPRISE_API_KEY for Enterprise,
  *                                        # MODELSLAB_BASE_URL for a proxy or another ModelsLab-compatible server
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 import type { Sandbox } from '../sandbox/server';
 import { startSandbox } from '../sandbox/server';
-import type { Execution, ModelsLabCredentials, N8nServer, WorkflowJson } from './real-n8n';
-import { OWNER, REPO_ROOT, buildAndPack, nodeOutput, startN8n, tools } from './real-n8n';
+import type { Execution, ModelsLabCredentials, N8nServer } from './real-n8n';
+import { EXAMPLE_FILES, OWNER, REPO_ROOT, buildAndPack, loadExample, nodeOutput, startN8n, tools, triggerOf } from './real-n8n';
 
-const EXAMPLES = ['01-rows-to-images.json', '02-generate-now-fetch-later.json', '03-webhook-resume.json', '04-ai-agent-tool.json'];
-const MAIN_EXAMPLE = EXAMPLES[0];
+const MAIN_EXAMPLE = EXAMPLE_FILES[0];
 
 interface Options {
 	out: string;
@@ -45,16 +44,6 @@ function parseArgs(argv: string[]): Options {
 }
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
-
-function loadExample(file: string): WorkflowJson {
-	return JSON.parse(readFileSync(path.join(REPO_ROOT, 'examples', file), 'utf8')) as WorkflowJson;
-}
-
-function triggerOf(workflow: WorkflowJson): string {
-	const trigger = workflow.nodes.find((node) => /manualTrigger$/.test(node.type));
-	if (!trigger) throw new Error(`${workflow.name} has no manual trigger`);
-	return trigger.name;
-}
 
 async function createCredentials(n8n: N8nServer, sandbox: Sandbox | undefined): Promise<ModelsLabCredentials> {
 	if (sandbox) return await n8n.createSandboxCredentials(sandbox.baseUrl);
@@ -128,7 +117,7 @@ async function main(): Promise<void> {
 		say(`${written.length} image(s) written to ${options.out}`);
 
 		if (!options.keepRunning) return;
-		for (const file of EXAMPLES.slice(1)) await n8n.createWorkflow(loadExample(file), credentials);
+		for (const file of EXAMPLE_FILES.slice(1)) await n8n.createWorkflow(loadExample(file), credentials);
 		say('');
 		say(`n8n is running: ${n8n.baseUrl}/home/workflows`);
 		say(`  log in as ${OWNER.email} / ${OWNER.password}`);

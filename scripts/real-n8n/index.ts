@@ -4,6 +4,7 @@
  */
 export * from './cli';
 export * from './env';
+export * from './examples';
 export * from './inspect';
 export * from './install';
 export * from './paths';

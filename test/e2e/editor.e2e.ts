@@ -15,7 +15,7 @@ import { startSandbox } from '../../sandbox/server';
 import type { Browser, BrowserContext, Page } from './browser';
 import { guardedContext, launchChromium } from './browser';
 import type { ModelsLabCredentials, N8nServer, SavedWorkflow, WorkflowJson } from '../../scripts/real-n8n';
-import { OWNER, REPO_ROOT, SANDBOX_KEYS, startN8n } from '../../scripts/real-n8n';
+import { OWNER, REPO_ROOT, SANDBOX_KEYS, loadExample, startN8n } from '../../scripts/real-n8n';
 import { packedTarball } from './helpers';
 
 const SHOTS = path.join(REPO_ROOT, '.tmp', 'e2e', 'screenshots');
@@ -237,7 +237,7 @@ describe('the ModelsLab node in the n8n editor (Chromium)', () => {
 	});
 
 	it('examples/04: the AI Agent canvas shows ModelsLab as its tool, and the tool panel its fields', async () => {
-		const example = JSON.parse(readFileSync(path.join(REPO_ROOT, 'examples', '04-ai-agent-tool.json'), 'utf8')) as WorkflowJson;
+		const example = loadExample('04-ai-agent-tool.json');
 		const agent = await n8n.createWorkflow(example, credentials);
 		await page.goto(`${n8n.baseUrl}/workflow/${agent.id}`);
 		await page.locator(byTestId('canvas-node')).first().waitFor();

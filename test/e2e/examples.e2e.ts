@@ -5,24 +5,14 @@
  *  parked as "waiting" until the sandbox calls its resume URL); 04 an AI Agent with ModelsLab as a tool
  *  (it imports and the tool node loads; the tool itself is run by n8n's Tool Executor, not by a model).
  */
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 
 import type { Sandbox } from '../../sandbox/server';
 import { startSandbox } from '../../sandbox/server';
 import type { Execution, ModelsLabCredentials, N8nServer, WorkflowJson } from '../../scripts/real-n8n';
-import { REPO_ROOT, pngSize, startN8n } from '../../scripts/real-n8n';
+import { loadExample, pngSize, startN8n, triggerOf } from '../../scripts/real-n8n';
 import { packedTarball } from './helpers';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-function loadExample(file: string): WorkflowJson {
-	return JSON.parse(readFileSync(path.join(REPO_ROOT, 'examples', file), 'utf8')) as WorkflowJson;
-}
-
-function triggerOf(workflow: WorkflowJson): string {
-	return workflow.nodes.find((n) => /trigger/i.test(n.type))!.name;
-}
 
 function outputOf(execution: Execution, nodeName: string) {
 	const runs = execution.data.resultData.runData[nodeName];

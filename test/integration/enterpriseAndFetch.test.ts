@@ -101,6 +101,23 @@ function expectBytesOfJob(result: RunResult, id: number | string, property = 'da
 	});
 }
 
+/** The exact call the enterprise operation sends with `enterprise()`'s parameters, plus `changes`. */
+function enterpriseCreateCall(changes: Record<string, unknown> = {}) {
+	return {
+		path: '/api/v1/enterprise/text2img',
+		body: {
+			key: ENTERPRISE_KEY,
+			model_id: 'flux',
+			prompt: PROMPT,
+			width: 512,
+			height: 768,
+			samples: 1,
+			num_inference_steps: 31,
+			...changes,
+		},
+	};
+}
+
 /** Neither key reaches an image host, an output item or an error. */
 function expectKeysNowhereButApi(result: RunResult) {
 	expectKeyNowhereButApi(sandbox(), result, STANDARD_KEY);
@@ -138,18 +155,7 @@ describe('Enterprise Text2Img', () => {
 		expect(result.status).toBe('success');
 
 		expect(calls()).toEqual([
-			{
-				path: '/api/v1/enterprise/text2img',
-				body: {
-					key: ENTERPRISE_KEY,
-					model_id: 'flux',
-					prompt: PROMPT,
-					width: 512,
-					height: 768,
-					samples: 1,
-					num_inference_steps: 31,
-				},
-			},
+			enterpriseCreateCall(),
 		]);
 		const [create] = requests();
 		expect(create.status).toBe(200);
@@ -182,18 +188,7 @@ describe('Enterprise Text2Img', () => {
 		});
 		const id = String(queued.id);
 		expect(calls()).toEqual([
-			{
-				path: '/api/v1/enterprise/text2img',
-				body: {
-					key: ENTERPRISE_KEY,
-					model_id: 'flux',
-					prompt: PROMPT,
-					width: 512,
-					height: 768,
-					samples: 2,
-					num_inference_steps: 31,
-				},
-			},
+			enterpriseCreateCall({ samples: 2 }),
 			{ path: '/api/v1/enterprise/fetch', body: { key: ENTERPRISE_KEY, request_id: id } },
 		]);
 		// first fetch just before the API said the job would be ready: 0.875 × eta (1 s), not sooner
@@ -235,18 +230,7 @@ describe('Enterprise Text2Img', () => {
 			const result = await runNode(sandbox(), { parameters: enterprise({ options: { numInferenceSteps: given } }) });
 			expect(result.status).toBe('success');
 			expect(calls()).toEqual([
-				{
-					path: '/api/v1/enterprise/text2img',
-					body: {
-						key: ENTERPRISE_KEY,
-						model_id: 'flux',
-						prompt: PROMPT,
-						width: 512,
-						height: 768,
-						samples: 1,
-						num_inference_steps: sent,
-					},
-				},
+				enterpriseCreateCall({ num_inference_steps: sent }),
 			]);
 			expect(result.outputs).toEqual(successItems(requests()[0].response as SuccessAnswer));
 			expectKeysNowhereButApi(result);
@@ -562,18 +546,7 @@ describe('Both credentials in one workflow', () => {
 				path: '/api/v6/images/text2img',
 				body: { key: STANDARD_KEY, model_id: 'flux', prompt: PROMPT, width: 512, height: 512, samples: 1, seed: 3 },
 			},
-			{
-				path: '/api/v1/enterprise/text2img',
-				body: {
-					key: ENTERPRISE_KEY,
-					model_id: 'flux',
-					prompt: answerA.output[0],
-					width: 256,
-					height: 256,
-					samples: 1,
-					num_inference_steps: 31,
-				},
-			},
+			enterpriseCreateCall({ prompt: answerA.output[0], width: 256, height: 256 }),
 		]);
 
 		const outputsA = result.runData.Generate.at(-1)?.data?.main[0] as INodeExecutionData[];

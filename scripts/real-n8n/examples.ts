@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+import { REPO_ROOT } from './paths';
+import type { WorkflowJson } from './types';
+
+/** The importable workflows in examples/, in README's order. */
+export const EXAMPLE_FILES = [
+	'01-rows-to-images.json',
+	'02-generate-now-fetch-later.json',
+	'03-webhook-resume.json',
+	'04-ai-agent-tool.json',
+] as const;
+export type ExampleFile = (typeof EXAMPLE_FILES)[number];
+
+export function loadExample(file: ExampleFile): WorkflowJson {
+	return JSON.parse(readFileSync(path.join(REPO_ROOT, 'examples', file), 'utf8')) as WorkflowJson;
+}
+
+/** The name of the workflow's trigger node (manual, chat, webhook …), which a REST run starts from. */
+export function triggerOf(workflow: WorkflowJson): string {
+	const trigger = workflow.nodes.find((node) => /trigger$/i.test(node.type));
+	if (!trigger) throw new Error(`${workflow.name} has no trigger node`);
+	return trigger.name;
+}
