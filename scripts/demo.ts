@@ -10,7 +10,7 @@
  *   MODELSLAB_API_KEY=... npm run demo   # the real API (bills 3 images); MODELSLAB_ENTERPRISE_API_KEY for Enterprise,
  *                                        # MODELSLAB_BASE_URL for a proxy or another ModelsLab-compatible server
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 import type { Sandbox } from '../sandbox/server';
@@ -87,22 +87,24 @@ async function main(): Promise<void> {
 			: '  API: the local sandbox (no key, no credits)',
 	);
 
-	tools();
-	const tgz = buildAndPack();
-	const sandbox = realApi ? undefined : await startSandbox({ processingMs: 1500 });
-	const n8n = await startN8n({
-		tgz,
-		name: 'demo',
-		port: options.port ?? (options.keepRunning ? 5678 : undefined),
-		// the sandbox run may reach nothing but 127.0.0.1; the real API needs modelslab.com and its CDN
-		loopbackOnly: !realApi,
-		maxLifetimeMs: options.keepRunning ? 0 : undefined,
-	});
-	const stop = async () => {
-		await n8n.stop();
-		await sandbox?.close();
-	};
+	// everything started is stopped on every way out, newest first, so a failure never leaves n8n or
+	// the sandbox's listeners behind
+	const started: Array<() => Promise<void>> = [];
 	try {
+		tools();
+		const tgz = buildAndPack();
+		started.push(async () => rmSync(path.dirname(tgz), { recursive: true, force: true }));
+		const sandbox = realApi ? undefined : await startSandbox({ processingMs: 1500 });
+		if (sandbox) started.push(async () => await sandbox.close());
+		const n8n = await startN8n({
+			tgz,
+			name: 'demo',
+			port: options.port ?? (options.keepRunning ? 5678 : undefined),
+			// the sandbox run may reach nothing but 127.0.0.1; the real API needs modelslab.com and its CDN
+			loopbackOnly: !realApi,
+			maxLifetimeMs: options.keepRunning ? 0 : undefined,
+		});
+		started.push(async () => await n8n.stop());
 		await n8n.setupOwner();
 		const credentials = await createCredentials(n8n, sandbox);
 		const example = loadExample(MAIN_EXAMPLE);
@@ -130,11 +132,15 @@ async function main(): Promise<void> {
 		});
 		say('stopping n8n');
 	} finally {
-		await stop();
+		for (const stop of started.reverse()) await stop().catch(() => undefined);
 	}
 }
 
-main().catch((error: unknown) => {
-	process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
-	process.exitCode = 1;
-});
+main().then(
+	// exit at once: a keep-alive socket or timer must not hold the command open after everything stopped
+	() => process.exit(0),
+	(error: unknown) => {
+		process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
+		process.exit(1);
+	},
+);

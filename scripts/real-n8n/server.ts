@@ -119,6 +119,16 @@ export class N8nServer {
 		});
 	}
 
+	/** n8n runs in a process group of its own: signals reach it and every child it started. */
+	private signalGroup(signal: NodeJS.Signals): void {
+		if (this.child.pid === undefined) return;
+		try {
+			process.kill(-this.child.pid, signal);
+		} catch {
+			// the group is already gone
+		}
+	}
+
 	/** n8n's main process id (for RSS readings) */
 	get pid(): number | undefined {
 		return this.child.pid;
@@ -301,12 +311,14 @@ export class N8nServer {
 	async stop(): Promise<void> {
 		if (!this.exited && this.child.exitCode === null) {
 			const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-			this.child.kill('SIGTERM');
-			const killer = setTimeout(() => this.child.kill('SIGKILL'), 15000);
+			this.signalGroup('SIGTERM');
+			const killer = setTimeout(() => this.signalGroup('SIGKILL'), 15000);
 			await exited;
 			clearTimeout(killer);
 		}
 		this.exited = true;
+		// n8n's task runners and anything else it started, also when n8n itself already exited
+		this.signalGroup('SIGKILL');
 		if (existsSync(this.userFolder)) {
 			if (existsSync(this.logFile)) {
 				mkdirSync(LOGS, { recursive: true });
@@ -343,7 +355,7 @@ export async function startN8n(options: StartOptions): Promise<N8nServer> {
 		},
 	});
 	const out = createWriteStream(logFile);
-	const child = spawn(cmd.command, cmd.args, { cwd: userFolder, env: cmd.env, stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(cmd.command, cmd.args, { cwd: userFolder, env: cmd.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 	child.stdout?.pipe(out);
 	child.stderr?.pipe(out);
 	const server = new N8nServer(
