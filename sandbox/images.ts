@@ -5,7 +5,6 @@ import { recordCdnRequest } from './counters';
 import { sendCommonFault, takeFault } from './faults';
 import { type Exchange, readBody, sendRaw, TEXT_PLAIN } from './http';
 import { isReady, type Job } from './job';
-import { renderPngShared } from './png';
 
 const IMAGE_PATH = /^\/generations\/([0-9a-f-]{36})-(\d+)\.(png|base64)$/;
 
@@ -15,7 +14,7 @@ export function cdnLink(ctx: SandboxContext, job: Job, i: number, ext: string): 
 
 /** The shared cached bytes of image `i`: do not mutate. */
 export function imageBytes(job: Job, i: number): Buffer {
-	return renderPngShared({ width: job.width, height: job.height, seed: job.seed + i, prompt: job.prompt });
+	return job.render(i);
 }
 
 export async function handleCdn(ctx: SandboxContext, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

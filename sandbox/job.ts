@@ -24,6 +24,8 @@ export interface Job {
 	failMessage: string;
 	/** path (without origin) that processing answers name in fetch_result */
 	fetchPath: string;
+	/** the bytes image `index` serves (shared cached buffer: do not mutate) */
+	render: (index: number) => Buffer;
 	finalized: boolean;
 	timer: NodeJS.Timeout | null;
 	/** the public view, also in stats.jobs */

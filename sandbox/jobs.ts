@@ -1,6 +1,7 @@
 // The job store: creating jobs with seeded ids and timings, the per-account queue, and finishing them.
 import { later, type SandboxContext } from './context';
 import { isReady, type Job } from './job';
+import { renderPngShared } from './png';
 import { mulberry32, prngUuid } from './random';
 import type { SandboxAccount, Tier } from './types';
 import { deliverWebhook } from './webhooks';
@@ -28,6 +29,12 @@ export interface JobSpec {
 	failMessage: string | null;
 	/** where processing answers say to fetch the job */
 	fetchPath: (id: number) => string;
+	/** the bytes of image `index`; default: a PNG drawn from size, seed + index and prompt */
+	render?: (job: Job, index: number) => Buffer;
+}
+
+function drawnImage(job: Job, index: number): Buffer {
+	return renderPngShared({ width: job.width, height: job.height, seed: job.seed + index, prompt: job.prompt });
 }
 
 function activeSet(ctx: SandboxContext, acct: SandboxAccount): Set<Job> {
@@ -89,6 +96,7 @@ export function createJob(ctx: SandboxContext, acct: SandboxAccount, spec: JobSp
 		failed,
 		failMessage: failMessage ?? '',
 		fetchPath: spec.fetchPath(id),
+		render: (index) => (spec.render ?? drawnImage)(job, index),
 		finalized: false,
 		timer: null,
 		record: {
