@@ -5,7 +5,7 @@ import { type SandboxContext, sleep } from './context';
 import { recordApiRequest } from './counters';
 import { applyApiFault, type FaultRules, LATE_KINDS, takeFault } from './faults';
 import { type Exchange, readBody, sendJson } from './http';
-import type { ApiFaultRoute, RequestRecord, SandboxAccount, SandboxStats, Tier } from './types';
+import type { ApiFaultRoute, RequestRecord, SandboxAccount, Tier } from './types';
 import { isAbsent, type Body } from './validation';
 
 export type ApiExchange = Exchange<RequestRecord>;
@@ -24,7 +24,7 @@ export interface ApiRoute<Name extends string = string> {
 	/** which keys it takes; 'any' = every account */
 	tier: Tier | 'any';
 	/** the counter every request to it bumps, whatever the answer */
-	counter?: keyof SandboxStats & ('createAttempts' | 'fetches');
+	counter?: 'createAttempts' | 'fetches';
 	/** its handler matches `failed` faults itself */
 	jobFaults?: boolean;
 	/** it can bill a job and then answer with an `afterAccept` fault */
