@@ -1,7 +1,9 @@
 import * as http from 'node:http';
 import * as zlib from 'node:zlib';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import {
 	startSandbox,
@@ -621,6 +623,15 @@ describe('counters and logs', () => {
 });
 
 describe('lifecycle', () => {
+	// The CLI runs compiled, as `npm run sandbox` runs it: the scripts' project, built into a folder of its own.
+	let buildDir = '';
+	beforeAll(() => {
+		buildDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-cli-'));
+		const repo = path.join(__dirname, '../..');
+		execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(repo, 'tsconfig.scripts.json'), '--outDir', buildDir]);
+	}, 120_000);
+	afterAll(() => fs.rmSync(buildDir, { recursive: true, force: true }));
+
 	function handleCounts() {
 		const info = process.getActiveResourcesInfo();
 		return {
@@ -658,7 +669,7 @@ describe('lifecycle', () => {
 	});
 
 	test('cli prints one JSON line and stops on SIGTERM', async () => {
-		const child = spawn(process.execPath, [path.join(__dirname, '../../sandbox/cli.js'), '--key', 'cli-key', '--processing-ms', '0'], {
+		const child = spawn(process.execPath, [path.join(buildDir, 'sandbox/cli.js'), '--key', 'cli-key', '--processing-ms', '0'], {
 			stdio: ['ignore', 'pipe', 'inherit'],
 		});
 		let out = '';

@@ -1,8 +1,8 @@
-// Hand-written types for sandbox/server.js (plain CommonJS).
+// The sandbox's public types; server.ts re-exports them.
+import type { ApiRouteName } from './server';
 
-export declare const DEFAULT_STANDARD_KEY: 'sandbox-standard-key';
-export declare const DEFAULT_ENTERPRISE_KEY: 'sandbox-enterprise-key';
-export declare const DEFAULT_MODELS: ReadonlyArray<SandboxModel>;
+/** Which kind of key an account has, and which API a job was created on. */
+export type Tier = 'standard' | 'enterprise';
 
 export interface SandboxModel {
 	model_id: string;
@@ -75,7 +75,8 @@ export interface SandboxOptions extends Partial<SandboxConfig> {
 	accounts?: SandboxAccountInput[];
 }
 
-export type ApiFaultRoute = 'create' | 'fetch' | 'wallet' | 'modelList' | 'requestCount';
+/** The names of the API routes in server.ts's registry. */
+export type ApiFaultRoute = ApiRouteName;
 /** 'any' matches every API route (never the CDN). */
 export type FaultRoute = ApiFaultRoute | 'cdn' | 'any';
 
@@ -119,7 +120,7 @@ export interface RequestRecord {
 	body: unknown;
 	/** HTTP status answered; 0 if the socket was reset */
 	status: number;
-	route: 'create' | 'fetch' | 'wallet' | 'modelList' | 'requestCount' | null;
+	route: ApiFaultRoute | null;
 	/** the JSON (or text) answered */
 	response?: unknown;
 	/** kind of the fault that shaped this answer, if any */
@@ -226,5 +227,3 @@ export interface Sandbox {
 	/** stops both servers, timers, sockets and pending webhook calls */
 	close(): Promise<void>;
 }
-
-export declare function startSandbox(options?: SandboxOptions): Promise<Sandbox>;

@@ -1,9 +1,16 @@
-'use strict';
 // Deterministic PNG encoder for the sandbox: pixels depend only on (width, height, seed, prompt),
 // so tests can recompute the exact bytes a job should serve.
-const zlib = require('node:zlib');
+import * as zlib from 'node:zlib';
+import { mulberry32 } from './random';
 
-const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+export interface RenderPngArgs {
+	width: number;
+	height: number;
+	seed: number;
+	prompt?: string;
+}
 
 const CRC_TABLE = (() => {
 	const table = new Uint32Array(256);
@@ -16,13 +23,13 @@ const CRC_TABLE = (() => {
 })();
 
 /** CRC-32 (ISO-HDLC, as used by PNG). `previous` lets callers chain buffers. */
-function crc32(buf, previous = 0) {
+export function crc32(buf: Uint8Array, previous = 0): number {
 	let c = (previous ^ 0xffffffff) >>> 0;
 	for (let i = 0; i < buf.length; i++) c = CRC_TABLE[(c ^ buf[i]) & 0xff] ^ (c >>> 8);
 	return (c ^ 0xffffffff) >>> 0;
 }
 
-function chunk(type, data) {
+function chunk(type: string, data: Buffer): Buffer {
 	const head = Buffer.alloc(8);
 	head.writeUInt32BE(data.length, 0);
 	head.write(type, 4, 'ascii');
@@ -32,7 +39,7 @@ function chunk(type, data) {
 }
 
 /** Encode 8-bit RGB pixels (width*height*3 bytes, row-major) as a PNG. */
-function encodePng(width, height, rgb) {
+export function encodePng(width: number, height: number, rgb: Buffer): Buffer {
 	if (rgb.length !== width * height * 3) throw new RangeError('rgb length does not match width*height*3');
 	const stride = width * 3;
 	// filter type 0 (None) on every row: simplest and deterministic
@@ -47,10 +54,10 @@ function encodePng(width, height, rgb) {
 	ihdr[11] = 0; // adaptive filtering
 	ihdr[12] = 0; // no interlace
 	const idat = zlib.deflateSync(raw, { level: 1 });
-	return Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
+	return Buffer.concat([PNG_SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
 }
 
-function fnv1a(str) {
+function fnv1a(str: string): number {
 	let h = 0x811c9dc5;
 	for (let i = 0; i < str.length; i++) {
 		h ^= str.charCodeAt(i);
@@ -59,25 +66,16 @@ function fnv1a(str) {
 	return h >>> 0;
 }
 
-function mulberry32(seed) {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+type Rgb = [number, number, number];
 
-function hslToRgb(h, s, l) {
-	const k = (n) => (n + h * 12) % 12;
+function hslToRgb(h: number, s: number, l: number): Rgb {
+	const k = (n: number) => (n + h * 12) % 12;
 	const a = s * Math.min(l, 1 - l);
-	const f = (n) => l - a * Math.max(-1, Math.min(k(n) - 3, 9 - k(n), 1));
+	const f = (n: number) => l - a * Math.max(-1, Math.min(k(n) - 3, 9 - k(n), 1));
 	return [Math.round(f(0) * 255), Math.round(f(8) * 255), Math.round(f(4) * 255)];
 }
 
-function renderPixels(width, height, seed, prompt) {
+function renderPixels(width: number, height: number, seed: number, prompt: string): Buffer {
 	const rand = mulberry32(fnv1a(`${seed}\u0000${prompt}`));
 	const hue = rand();
 	const c0 = hslToRgb(hue, 0.65, 0.35);
@@ -105,18 +103,18 @@ function renderPixels(width, height, seed, prompt) {
 // Small LRU: a 1024x1024 image is ~1-3 MB, so keep the cache bounded by bytes too.
 const CACHE_MAX_ENTRIES = 64;
 const CACHE_MAX_BYTES = 96 * 1024 * 1024;
-const cache = new Map();
+const cache = new Map<string, Buffer>();
 let cacheBytes = 0;
 
-function checkArgs({ width, height, seed, prompt }) {
+function checkArgs({ width, height, seed, prompt }: RenderPngArgs): void {
 	if (!Number.isInteger(width) || width < 1 || width > 8192) throw new RangeError(`invalid width: ${width}`);
 	if (!Number.isInteger(height) || height < 1 || height > 8192) throw new RangeError(`invalid height: ${height}`);
 	if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new TypeError(`invalid seed: ${seed}`);
 	if (prompt !== undefined && typeof prompt !== 'string') throw new TypeError('prompt must be a string');
 }
 
-/** Shared cached buffer: callers must not mutate it (the server uses this). */
-function renderPngShared(args) {
+/** Same bytes as renderPng but the shared cached Buffer: do not mutate (the server uses this). */
+export function renderPngShared(args: RenderPngArgs): Buffer {
 	checkArgs(args);
 	const { width, height, seed } = args;
 	const prompt = args.prompt ?? '';
@@ -131,16 +129,14 @@ function renderPngShared(args) {
 	cache.set(key, png);
 	cacheBytes += png.length;
 	while (cache.size > CACHE_MAX_ENTRIES || (cacheBytes > CACHE_MAX_BYTES && cache.size > 1)) {
-		const [oldKey, old] = cache.entries().next().value;
+		const [oldKey, old] = cache.entries().next().value as [string, Buffer];
 		cache.delete(oldKey);
 		cacheBytes -= old.length;
 	}
 	return png;
 }
 
-/** A fresh copy of the PNG for (width, height, seed, prompt). */
-function renderPng(args) {
+/** A valid 8-bit RGB PNG whose pixels depend only on the arguments; returns a fresh copy. */
+export function renderPng(args: RenderPngArgs): Buffer {
 	return Buffer.from(renderPngShared(args));
 }
-
-module.exports = { renderPng, renderPngShared, encodePng, crc32, PNG_SIGNATURE: SIGNATURE };

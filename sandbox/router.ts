@@ -1,0 +1,119 @@
+// The API server's dispatch: each family module exports its routes; server.ts lists the families.
+// Everything a request meets before its handler (logging, latency, early faults, JSON) happens here once.
+import type * as http from 'node:http';
+import { type SandboxContext, sleep } from './context';
+import { recordApiRequest } from './counters';
+import { applyApiFault, type FaultRules, LATE_KINDS, takeFault } from './faults';
+import { type Exchange, readBody, sendJson } from './http';
+import type { ApiFaultRoute, RequestRecord, SandboxAccount, Tier } from './types';
+import { isAbsent, type Body } from './validation';
+
+export type ApiExchange = Exchange<RequestRecord>;
+
+/** The route a path matched, with the id a path like `/fetch/{id}` carries. */
+export interface RouteMatch {
+	route: ApiRoute;
+	id?: string;
+}
+
+export interface ApiRoute<Name extends string = string> {
+	/** the name faults and request records use; several paths may share one */
+	name: Name;
+	/** a RegExp's first group is the id in the path */
+	path: string | RegExp;
+	/** which keys it takes; 'any' = every account */
+	tier: Tier | 'any';
+	/** the counter every request to it bumps, whatever the answer */
+	counter?: 'createAttempts' | 'fetches';
+	/** its handler matches `failed` faults itself */
+	jobFaults?: boolean;
+	/** it can bill a job and then answer with an `afterAccept` fault */
+	afterAccept?: boolean;
+	/** the prompt of the job a request is about, for faults aimed at one prompt */
+	promptOf?: (ctx: SandboxContext, body: Body, match: RouteMatch) => unknown;
+	handle: (ctx: SandboxContext, ex: ApiExchange, body: Body, match: RouteMatch) => void;
+}
+
+/** Keeps the route's name a literal type, so the registry can derive the route-name union. */
+export function defineRoute<Name extends string>(route: ApiRoute<Name>): ApiRoute<Name> {
+	return route;
+}
+
+export function faultRules(routes: readonly ApiRoute[]): FaultRules {
+	const names = (pick: (r: ApiRoute) => boolean | undefined) => [...new Set(routes.filter(pick).map((r) => r.name))];
+	return { apiRoutes: names(() => true), jobFaultRoutes: names((r) => r.jobFaults), afterAcceptRoutes: names((r) => r.afterAccept) };
+}
+
+function matchRoute(routes: readonly ApiRoute[], path: string): RouteMatch | null {
+	for (const route of routes) {
+		if (typeof route.path === 'string') {
+			if (route.path === path) return { route };
+			continue;
+		}
+		const m = route.path.exec(path);
+		if (m) return { route, id: decodeURIComponent(m[1]) };
+	}
+	return null;
+}
+
+/** The key's account, or null after answering 401/403 as the vendor does. */
+export function authenticate(ctx: SandboxContext, ex: ApiExchange, body: Body, tier: Tier | 'any'): SandboxAccount | null {
+	const { key } = body;
+	const fail = (status: number, message: string) => {
+		sendJson(ex, status, { status: 'error', message });
+		return null;
+	};
+	if (isAbsent(key)) return fail(401, 'API key required');
+	const acct = typeof key === 'string' ? ctx.accounts.get(key) : undefined;
+	if (!acct) return fail(401, 'Invalid API key');
+	if (tier === 'enterprise' && acct.kind !== 'enterprise') return fail(403, 'Feature not available');
+	if (tier === 'standard' && acct.kind !== 'standard') return fail(401, 'Invalid API key');
+	return acct;
+}
+
+function parseBody(text: string): { body: Body; jsonOk: boolean } {
+	if (text.trim() === '') return { body: {}, jsonOk: true };
+	try {
+		const body: unknown = JSON.parse(text);
+		return { body: body as Body, jsonOk: Boolean(body) && typeof body === 'object' && !Array.isArray(body) };
+	} catch {
+		return { body: {}, jsonOk: false };
+	}
+}
+
+export function apiHandler(ctx: SandboxContext, routes: readonly ApiRoute[]) {
+	return async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+		const entry = recordApiRequest(ctx.stats, req, res);
+		const ex: ApiExchange = { req, res, entry };
+		let raw: Buffer;
+		try {
+			raw = await readBody(req);
+		} catch {
+			return sendJson(ex, 413, { status: 'error', message: 'Request body too large' });
+		}
+		const text = raw.toString('utf8');
+		const { body, jsonOk } = parseBody(text);
+		entry.body = jsonOk ? body : text;
+
+		const match = matchRoute(routes, entry.path);
+		if (match) {
+			entry.route = match.route.name as ApiFaultRoute;
+			if (match.route.counter) ctx.stats[match.route.counter]++;
+		}
+
+		if (ctx.config.latencyMs > 0) await sleep(ctx, ctx.config.latencyMs);
+		if (!match) return sendJson(ex, 404, { status: 'error', message: 'Route not found' });
+		if (req.method !== 'POST') return sendJson(ex, 405, { status: 'error', message: 'Method not allowed' }, { allow: 'POST' });
+
+		const { route } = match;
+		const prompt = jsonOk ? route.promptOf?.(ctx, body, match) : undefined;
+		const early = takeFault(ctx, route.name, (f) => !LATE_KINDS.has(f.kind) && !('afterAccept' in f && f.afterAccept), prompt);
+		if (early && early.kind === 'delay') {
+			entry.fault = 'delay';
+			await sleep(ctx, early.ms);
+		} else if (early) return applyApiFault(ctx, early, ex);
+
+		if (!jsonOk) return sendJson(ex, 400, { status: 'error', messege: 'Invalid JSON body' });
+		route.handle(ctx, ex, body, match);
+	};
+}
