@@ -1,5 +1,5 @@
 /**
- * Real n8n 2.41.1 (Node 24, from scripts/tools-cache.sh) with the packed package installed the way n8n
+ * Real n8n 2.41.1 (Node 24, from the tools cache in scripts/real-n8n/tools.ts) with the packed package installed the way n8n
  * installs community packages, against the sandbox: `n8n execute` runs, `n8n start` driven through REST
  * (webhook resume, examples), and the editor in Chromium. See test/e2e/README.md.
  * Its files end in .e2e.ts, so the unit/in-process run (jest.config.js, *.test.ts) never picks them up.

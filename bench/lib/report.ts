@@ -422,7 +422,7 @@ function methodSection(): string[] {
 	return [
 		'## Method',
 		'',
-		'- `npm run bench` builds and packs the package, installs the tarball into a temporary n8n user folder the way n8n installs a community package, and starts `n8n start` (2.41.1, on Node 24, from the tools cache `scripts/tools-cache.sh`) bound to 127.0.0.1. Workflows run through n8n\'s REST API as manual executions, like *Execute workflow* in the editor.',
+		'- `npm run bench` builds and packs the package, installs the tarball into a temporary n8n user folder the way n8n installs a community package, and starts `n8n start` (2.41.1, on Node 24, from the tools cache, `scripts/real-n8n/tools.ts`) bound to 127.0.0.1. Workflows run through n8n\'s REST API as manual executions, like *Execute workflow* in the editor.',
 		'- The sandbox (`sandbox/`) records for every job when it was created, when it became ready and when a fetch first delivered it, and counts creates, fetches, 429 answers and peak concurrency.',
 		'- The loop is the one users build today: HTTP Request (POST text2img) → IF `status` = `processing` → Wait 5 s → HTTP Request (POST fetch/{id}) → back to the IF. It passes the image URLs on and downloads nothing. The node downloads every image into n8n as a binary file, which is included in its execution time but not in latency or makespan.',
 		'- Warm-up runs (not counted) come first, so the task runner and first-use costs are not measured. `--quick` runs fewer repetitions; the full run is what is committed.',

@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -33,6 +34,21 @@ function startDemo(args: string[], env: Record<string, string> = {}): DemoRun {
 	child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
 	const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 	return { child, output: () => text, exited };
+}
+
+/** Processes still running that the given process started for n8n (their environment names it as their parent). */
+function processesStartedBy(pid: number): string[] {
+	const marker = `E2E_PARENT_PID=${pid}\0`;
+	return readdirSync('/proc')
+		.filter((entry) => /^\d+$/.test(entry))
+		.filter((entry) => {
+			try {
+				return readFileSync(`/proc/${entry}/environ`, 'utf8').includes(marker);
+			} catch {
+				return false; // gone meanwhile, or not ours to read
+			}
+		})
+		.map((entry) => readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').trim());
 }
 
 function expectThreeImages(out: string) {
@@ -93,6 +109,23 @@ describe('npm run demo', () => {
 			]);
 			expectThreeImages(out);
 		});
+	});
+
+	it('ends at once with a clear message and nothing left running when n8n cannot start', async () => {
+		// the port the user asked for is taken, so n8n exits at start-up
+		const port = await freePort();
+		const taken = createServer().listen(port, '127.0.0.1');
+		try {
+			const started = Date.now();
+			const demo = startDemo(['--out', out, '--port', String(port)]);
+			expect(await demo.exited).toBe(1);
+			expect(Date.now() - started).toBeLessThan(30_000);
+			expect(demo.output()).toMatch(/^demo failed: n8n exited with 1\n--- n8n log ---\n[\s\S]*port \d+ is already in use/m);
+			expect(processesStartedBy(demo.child.pid!)).toEqual([]);
+			expect(readdirSync(out)).toEqual([]);
+		} finally {
+			taken.close();
+		}
 	});
 
 	it('--keep-running leaves n8n up with the examples, prints the editor URL and login, and stops on Ctrl+C', async () => {
