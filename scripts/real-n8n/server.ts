@@ -167,6 +167,8 @@ export class N8nServer {
 			method,
 			headers,
 			body: body === undefined ? undefined : JSON.stringify(body),
+			// a hung n8n fails the caller instead of holding it open
+			signal: AbortSignal.timeout(120_000),
 		});
 		const setCookie = res.headers.getSetCookie().find((c) => c.startsWith('n8n-auth='));
 		if (setCookie) this.cookie = setCookie.split(';')[0];
@@ -374,7 +376,8 @@ export async function startN8n(options: StartOptions): Promise<N8nServer> {
 			if (child.exitCode !== null) throw new Error(`n8n exited with ${child.exitCode}`);
 			if (Date.now() > deadline) throw new Error('n8n did not become ready in time');
 			try {
-				const res = await fetch(`${server.baseUrl}/healthz/readiness`);
+				// bounded: whatever holds the port may accept and never answer (another program on it)
+				const res = await fetch(`${server.baseUrl}/healthz/readiness`, { signal: AbortSignal.timeout(2000) });
 				if (res.ok) break;
 			} catch {
 				// not listening yet
