@@ -2,6 +2,8 @@ import type { INode, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import type { ZodIssue, ZodTypeAny, z } from 'zod';
 
+import { shorten } from '../schemas/rules';
+
 /**
  * Runs the zod schema over what n8n hands the node and, on failure, names each field by the label
  * the user sees, with the value given and the allowed range. Nothing is sent before this passes.
@@ -30,8 +32,7 @@ function valueAt(input: unknown, path: Array<string | number>): unknown {
 /** A value as the user would recognise it, cut short: an expression can yield a megabyte. */
 export function describeValue(value: unknown): string {
 	if (value === undefined) return 'nothing';
-	const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
-	return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+	return shorten(typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value));
 }
 
 export function describeIssue(issue: ZodIssue, input: unknown, labels: Map<string, string>): string {

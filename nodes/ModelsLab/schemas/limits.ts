@@ -1,6 +1,7 @@
 /**
- * Documented ranges, in one place: the zod schemas validate against them and the parameter UI
- * shows them, so the two cannot disagree.
+ * Documented ranges of the request fields, in one place: the zod schemas validate against them and
+ * the parameter UI shows them, so the two cannot disagree. The node's own settings (wait, output,
+ * concurrency) are in `settings.ts`, each with its default.
  */
 export const LIMITS = {
 	dimension: { min: 256, max: 1024 },
@@ -15,10 +16,10 @@ export const LIMITS = {
 	trueCfgScale: { min: 0, max: 10 },
 	zeroSteps: { min: 0, max: 50 },
 	promptLength: { max: 10000 },
-	maxWaitTime: { min: 1, max: 3600 },
-	/** MB per downloaded image. */
-	maxImageSize: { min: 0.01, max: 1024 },
-	concurrency: { min: 1, max: 50 },
+	/** IDs and names: model, VAE, track ID, binary field. */
+	shortText: { max: 200 },
+	/** A request ID as the API returns it (letters, digits, "-", "_", "."). */
+	requestId: { max: 100 },
 } as const;
 
 export const ENTERPRISE_STEPS = [21, 31, 41] as const;
