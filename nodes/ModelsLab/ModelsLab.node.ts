@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as image from './actions/image';
-import { operationCredentials, operationSubtitle } from './actions/operation';
+import { operationCredentials, operationSubtitle, resourceProperty } from './actions/operation';
 import { router } from './actions/router';
 import { concurrencyField } from './descriptions/outputFields';
 import { searchModels } from './methods/listSearch';
@@ -27,14 +27,7 @@ export class ModelsLab implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: operationCredentials(image.operations),
 		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [{ name: 'Image', value: image.resource }],
-				default: image.resource,
-			},
+			resourceProperty([image.resource]),
 			...image.description,
 			concurrencyField,
 		],

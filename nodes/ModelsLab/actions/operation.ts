@@ -1,3 +1,8 @@
+/**
+ * What an operation is, and what the node derives from its registry: the operation options, the
+ * subtitle, the credentials and the dispatch. The derivations run once, at module load, so the
+ * node's description stays static data.
+ */
 import type {
 	IExecuteFunctions,
 	INodeCredentialDescription,
@@ -8,12 +13,6 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ApiKind } from '../transport/apis';
 import { API_KINDS, APIS } from '../transport/apis';
-
-/**
- * What an operation is, and what the node derives from its registry: the operation options, the
- * subtitle, the credentials and the dispatch. The derivations run once, at module load, so the
- * node's description stays static data.
- */
 
 /** The parameter by which an operation that calls several APIs (Fetch Result) picks one. */
 export const API_PARAMETER = 'api';
@@ -38,8 +37,29 @@ export interface Operation<Value extends string = string> {
 	execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]>;
 }
 
+export interface Resource {
+	/** The label in the Resource list. */
+	name: string;
+	/** As saved in workflows. */
+	value: string;
+}
+
+/** The Resource field: one option per resource, the first is the default. */
+export function resourceProperty(resources: readonly Resource[]): INodeProperties {
+	const defaultResource = resources[0].value;
+	return {
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		options: resources.map(({ name, value }) => ({ name, value })),
+		default: defaultResource,
+	};
+}
+
 /** The Operation field of a resource: one option per operation, the first is the default. */
 export function operationProperty(resource: string, operations: readonly Operation[]): INodeProperties {
+	const defaultOperation = operations[0].facts.value;
 	return {
 		displayName: 'Operation',
 		name: 'operation',
@@ -52,7 +72,7 @@ export function operationProperty(resource: string, operations: readonly Operati
 			action: facts.action,
 			description: facts.description,
 		})),
-		default: operations[0].facts.value,
+		default: defaultOperation,
 	};
 }
 

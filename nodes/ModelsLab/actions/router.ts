@@ -2,8 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { concurrencyField } from '../descriptions/outputFields';
-import { parseParameters } from '../helpers/validateParameters';
-import { SETTINGS, concurrencySchema } from '../schemas/settings';
+import { parseParameters, readFields } from '../helpers/validateParameters';
+import { concurrencySchema } from '../schemas/settings';
 import type { NodeError } from '../transport/errors';
 import { ensureNodeError } from '../transport/errors';
 import type { ImageOperation } from './image';
@@ -37,7 +37,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const { concurrency } = parseParameters(
 		this.getNode(),
 		concurrencySchema,
-		{ concurrency: this.getNodeParameter('concurrency', 0, SETTINGS.concurrency.default) },
+		readFields.call(this, [concurrencyField], 0),
 		[concurrencyField],
 	);
 	const cancelSignal = this.getExecutionCancelSignal();

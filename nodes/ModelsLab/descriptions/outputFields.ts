@@ -1,7 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { rangeText } from '../schemas/limits';
-import { SETTINGS } from '../schemas/settings';
+import { LIMITS, rangeText } from '../schemas/limits';
 
 /** How every operation waits for a job and hands its images to the next node. */
 export const waitAndOutputFields: INodeProperties[] = [
@@ -9,7 +8,7 @@ export const waitAndOutputFields: INodeProperties[] = [
 		displayName: 'Wait for Completion',
 		name: 'waitForCompletion',
 		type: 'boolean',
-		default: SETTINGS.waitForCompletion.default,
+		default: true,
 		description:
 			'Whether to wait until the images are ready. Off: output the request ID and status at once, and collect the images later with Fetch Result.',
 	},
@@ -17,10 +16,10 @@ export const waitAndOutputFields: INodeProperties[] = [
 		displayName: 'Max Wait Time (Seconds)',
 		name: 'maxWaitTime',
 		type: 'number',
-		typeOptions: { minValue: SETTINGS.maxWaitTime.min, maxValue: SETTINGS.maxWaitTime.max },
-		default: SETTINGS.maxWaitTime.default,
+		typeOptions: { minValue: LIMITS.maxWaitTime.min, maxValue: LIMITS.maxWaitTime.max },
+		default: 300,
 		displayOptions: { show: { waitForCompletion: [true] } },
-		description: `How long to wait for a queued job, ${rangeText(SETTINGS.maxWaitTime)} s. Past it the item fails with the request ID, which Fetch Result can collect later.`,
+		description: `How long to wait for a queued job, ${rangeText(LIMITS.maxWaitTime)} s. Past it the item fails with the request ID, which Fetch Result can collect later.`,
 	},
 	{
 		displayName: 'Output',
@@ -38,14 +37,14 @@ export const waitAndOutputFields: INodeProperties[] = [
 				description: 'Only the links (they expire: temp links after 24 h)',
 			},
 		],
-		default: SETTINGS.output.default,
+		default: 'binary',
 		description: 'What the next node receives for each image',
 	},
 	{
 		displayName: 'Put Output File in Field',
 		name: 'binaryPropertyName',
 		type: 'string',
-		default: SETTINGS.binaryPropertyName.default,
+		default: 'data',
 		required: true,
 		displayOptions: { show: { output: ['binary'] } },
 		hint: 'The name of the binary field each image is stored in',
@@ -55,10 +54,10 @@ export const waitAndOutputFields: INodeProperties[] = [
 		displayName: 'Max Image Size (MB)',
 		name: 'maxImageSize',
 		type: 'number',
-		typeOptions: { minValue: SETTINGS.maxImageSize.min, maxValue: SETTINGS.maxImageSize.max, numberPrecision: 2 },
-		default: SETTINGS.maxImageSize.default,
+		typeOptions: { minValue: LIMITS.maxImageSize.min, maxValue: LIMITS.maxImageSize.max, numberPrecision: 2 },
+		default: 50,
 		displayOptions: { show: { output: ['binary'] } },
-		description: `The largest image to download, ${rangeText(SETTINGS.maxImageSize)} MB. A larger one fails its item instead of filling n8n's memory.`,
+		description: `The largest image to download, ${rangeText(LIMITS.maxImageSize)} MB. A larger one fails its item instead of filling n8n's memory.`,
 	},
 ];
 
@@ -67,7 +66,7 @@ export const concurrencyField: INodeProperties = {
 	displayName: 'Concurrency',
 	name: 'concurrency',
 	type: 'number',
-	typeOptions: { minValue: SETTINGS.concurrency.min, maxValue: SETTINGS.concurrency.max },
-	default: SETTINGS.concurrency.default,
-	description: `Items processed at the same time, ${rangeText(SETTINGS.concurrency)}. Set to your plan's queue limit (5 pay-as-you-go, 10 or 15 on bigger plans).`,
+	typeOptions: { minValue: LIMITS.concurrency.min, maxValue: LIMITS.concurrency.max },
+	default: 5,
+	description: `Items processed at the same time, ${rangeText(LIMITS.concurrency)}. Set to your plan's queue limit (5 pay-as-you-go, 10 or 15 on bigger plans).`,
 };

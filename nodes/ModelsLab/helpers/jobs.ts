@@ -1,8 +1,12 @@
+/**
+ * The life of one job, shared by every operation: create it (text2img), or fetch it (Fetch
+ * Result), then settle it into output items or a clear error that names the request id.
+ */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { waitAndOutputFields } from '../descriptions/outputFields';
-import { SETTINGS, jobSettingsSchema } from '../schemas/settings';
+import { jobSettingsSchema } from '../schemas/settings';
 import type { ApiAnswer } from '../transport/answer';
 import { isApiAnswer, readMessage, readRequestId, readStatus } from '../transport/answer';
 import type { ApiDefinition } from '../transport/apis';
@@ -16,13 +20,8 @@ import { modelsLabApiRequest } from '../transport/request';
 import { queueSlotsOf } from './queueSlots';
 import type { OutputSettings } from './toOutputItems';
 import { pendingItem, successItems } from './toOutputItems';
-import { parseParameters } from './validateParameters';
+import { parseParameters, readFields } from './validateParameters';
 import { waitForResult } from './waitForResult';
-
-/**
- * The life of one job, shared by all three operations: create it (text2img), or fetch it (Fetch
- * Result), then settle it into output items or a clear error that names the request id.
- */
 
 export interface JobSettings extends OutputSettings {
 	waitForCompletion: boolean;
@@ -37,7 +36,6 @@ export interface JobContext extends ItemContext {
 	settings: JobSettings;
 }
 
-const JOB_SETTINGS = Object.keys(jobSettingsSchema.shape) as Array<keyof JobSettings>;
 
 /** A 429 means the job was not accepted, so this is the one create that may be sent again. */
 const RATE_LIMIT = { maxRetries: 5, defaultWaitSeconds: 10 };
@@ -48,14 +46,10 @@ export async function startJobContext(
 	itemIndex: number,
 	clock: Clock = systemClock,
 ): Promise<JobContext> {
-	// a hidden setting (Max Wait Time with Wait for Completion off) reads as its default
-	const input = Object.fromEntries(
-		JOB_SETTINGS.map((name) => [name, this.getNodeParameter(name, itemIndex, SETTINGS[name].default)]),
-	);
 	const settings: JobSettings = parseParameters(
 		this.getNode(),
 		jobSettingsSchema,
-		input,
+		readFields.call(this, waitAndOutputFields, itemIndex),
 		waitAndOutputFields,
 		itemIndex,
 	);

@@ -1,3 +1,4 @@
+/** Turns a finished job into n8n items: one per image, as binary files or as links. */
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
@@ -8,8 +9,6 @@ import { download, imageError, tooLarge } from '../transport/download';
 import { sanitizeMeta } from '../transport/redact';
 import type { ImageSource } from './images';
 import { classifyImageEntry, decodeBase64, imageFileName, imageMimeType, isCompleteImage } from './images';
-
-/** Turns a finished job into n8n items: one per image, as binary files or as links. */
 
 export type OutputMode = 'binary' | 'urls';
 

@@ -1,8 +1,3 @@
-import type { ApiAnswer } from '../transport/answer';
-import { readEtaSeconds, readStatus } from '../transport/answer';
-import type { Clock } from '../transport/clock';
-import { systemClock } from '../transport/clock';
-
 /**
  * The wait loop shared by every operation. ModelsLab's `eta` is an estimate: jobs finish somewhat
  * before or after it. So the first fetch goes a little before the eta, the second a little after
@@ -14,6 +9,10 @@ import { systemClock } from '../transport/clock';
  * With eta 3 s the fetches go at 2.625 s, 3.225 s, then every 250 ms up to 4.5 s, then at growing
  * intervals (up to 5 s). See `pollTimes` for the exact schedule.
  */
+import type { ApiAnswer } from '../transport/answer';
+import { readEtaSeconds, readStatus } from '../transport/answer';
+import type { Clock } from '../transport/clock';
+import { systemClock } from '../transport/clock';
 
 export const POLL = {
 	/** Assumed when the API gives no eta. */

@@ -1,7 +1,6 @@
 /**
- * Documented ranges of the request fields, in one place: the zod schemas validate against them and
- * the parameter UI shows them, so the two cannot disagree. The node's own settings (wait, output,
- * concurrency) are in `settings.ts`, each with its default.
+ * Every range and length limit, in one place: the zod schemas validate against them and the
+ * parameter UI shows them, so the two cannot disagree. Defaults are the fields' own.
  */
 export const LIMITS = {
 	dimension: { min: 256, max: 1024 },
@@ -20,6 +19,11 @@ export const LIMITS = {
 	shortText: { max: 200 },
 	/** A request ID as the API returns it (letters, digits, "-", "_", "."). */
 	requestId: { max: 100 },
+	/** Seconds. */
+	maxWaitTime: { min: 1, max: 3600 },
+	/** MB per downloaded image. */
+	maxImageSize: { min: 0.01, max: 1024 },
+	concurrency: { min: 1, max: 50 },
 } as const;
 
 export const ENTERPRISE_STEPS = [21, 31, 41] as const;

@@ -1,12 +1,11 @@
-import { z } from 'zod';
-
-import { rangeText } from './limits';
-
 /**
  * The zod building blocks every schema is made of. They read what n8n hands the node (UI values or
  * expression results, so numbers may arrive as strings and flags as "yes"/"no"), and their messages
  * complete "<field label> …", as the parameter validation prints them.
  */
+import { z } from 'zod';
+
+import { rangeText } from './limits';
 
 export type Range = { min: number; max: number };
 

@@ -1,13 +1,12 @@
-import { z } from 'zod';
-
-import { ALGORITHM_TYPES, ENTERPRISE_STEPS, LIMITS, SAFETY_CHECKER_TYPES, SCHEDULERS } from './limits';
-import { flag, httpUrl, integerIn, numberIn, oneOf, shorten, text, toNumber } from './rules';
-
 /**
  * Request schemas for both text2img endpoints. They validate what n8n hands the node (UI values or
  * expression results, so numbers may arrive as strings and flags as "yes"/"no") before any request
  * is sent, and their types drive the parameter factory in `descriptions/generationFields.ts`.
  */
+import { z } from 'zod';
+
+import { ALGORITHM_TYPES, ENTERPRISE_STEPS, LIMITS, SAFETY_CHECKER_TYPES, SCHEDULERS } from './limits';
+import { flag, httpUrl, integerIn, numberIn, oneOf, shorten, text, toNumber } from './rules';
 
 /** Empty, null and -1 all mean "random" (the API's `seed: null`). */
 const seed = z.preprocess(

@@ -1,13 +1,12 @@
+/**
+ * The image download client: plain GETs without credentials, capped at Max Image Size, tried
+ * again while a retry can help and there is time.
+ */
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { Clock } from './clock';
 import { cancelledError, networkReason, withRequestId } from './errors';
-
-/**
- * The image download client: plain GETs without credentials, capped at Max Image Size, tried
- * again while a retry can help and there is time.
- */
 
 /** One item's run: what every wait and download for it needs. */
 export interface ItemContext {

@@ -1,14 +1,13 @@
-import type { INode, JsonObject } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-
-import { isApiAnswer, readMessage } from './answer';
-import { redactSecret } from './redact';
-
 /**
  * The node's errors: what a failed request means (the documented HTTP meanings, network failures in
  * plain words) and how it may be retried, carried in the error's `context` for the wait loop and the
  * create retry. Only n8n's node errors leave the node, with the item index and the request id.
  */
+import type { INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { isApiAnswer, readMessage } from './answer';
+import { redactSecret } from './redact';
 
 export type NodeError = NodeApiError | NodeOperationError;
 

@@ -1,6 +1,5 @@
-import type { IDataObject } from 'n8n-workflow';
-
 /** Keeping the credential's key out of everything the node outputs, throws or logs. */
+import type { IDataObject } from 'n8n-workflow';
 
 /** The text with every occurrence of the key replaced by `***`; keys under 4 characters are no real key. */
 export function redactSecret(text: string, secret: unknown): string {

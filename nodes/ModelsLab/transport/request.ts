@@ -1,3 +1,8 @@
+/**
+ * The one way this node talks to the ModelsLab API. The key is added by the credential's
+ * `authenticate` (n8n's `httpRequestWithAuthentication`), only on the credential's own origin,
+ * and is scrubbed from anything the API echoes back into an error.
+ */
 import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
@@ -6,12 +11,6 @@ import type { ApiDefinition } from './apis';
 import type { FailedRequest, RequestPurpose } from './errors';
 import { cancelledError, httpFailure, networkFailure } from './errors';
 import { credentialOrigin, resolveApiUrl } from './origin';
-
-/**
- * The one way this node talks to the ModelsLab API. The key is added by the credential's
- * `authenticate` (n8n's `httpRequestWithAuthentication`), only on the credential's own origin,
- * and is scrubbed from anything the API echoes back into an error.
- */
 
 export interface ApiRequest extends FailedRequest {
 	api: ApiDefinition;

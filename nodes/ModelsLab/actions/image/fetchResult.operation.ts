@@ -1,3 +1,4 @@
+/** Fetch Result: collect a job by its request ID, later or after a crash, without paying again. */
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
@@ -11,8 +12,6 @@ import { APIS } from '../../transport/apis';
 import type { OperationFacts } from '../operation';
 import { API_PARAMETER } from '../operation';
 
-/** Fetch Result: collect a job by its request ID, later or after a crash, without paying again. */
-
 const apiChoices: Array<{ name: string; value: ApiKind; description: string }> = [
 	{ name: 'Standard', value: 'standard', description: 'Jobs from Text2Img (v6)' },
 	{
@@ -21,6 +20,7 @@ const apiChoices: Array<{ name: string; value: ApiKind; description: string }> =
 		description: 'Jobs from Enterprise Text2Img (uses the enterprise credential)',
 	},
 ];
+const defaultApi = apiChoices[0].value;
 
 export const facts: OperationFacts<'fetchResult'> = {
 	value: 'fetchResult',
@@ -46,7 +46,7 @@ export const description: INodeProperties[] = [
 		name: API_PARAMETER,
 		type: 'options',
 		options: apiChoices,
-		default: apiChoices[0].value,
+		default: defaultApi,
 		description: 'Which API created the job; it picks the credential and the fetch route',
 	},
 	...waitAndOutputFields,
@@ -67,7 +67,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const { api } = parseParameters(
 		this.getNode(),
 		fetchApiSchema,
-		{ api: this.getNodeParameter(API_PARAMETER, itemIndex, apiChoices[0].value) },
+		{ api: this.getNodeParameter(API_PARAMETER, itemIndex, defaultApi) },
 		description,
 		itemIndex,
 	);

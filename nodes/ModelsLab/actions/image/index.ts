@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import type { Resource } from '../operation';
 import { operationFields, operationProperty } from '../operation';
 import * as enterpriseText2img from './enterpriseText2img.operation';
 import * as fetchResult from './fetchResult.operation';
@@ -14,9 +15,9 @@ export const operations = [text2img, enterpriseText2img, fetchResult] as const;
 
 export type ImageOperation = (typeof operations)[number]['facts']['value'];
 
-export const resource = 'image';
+export const resource: Resource = { name: 'Image', value: 'image' };
 
 export const description: INodeProperties[] = [
-	operationProperty(resource, operations),
-	...operationFields(resource, operations),
+	operationProperty(resource.value, operations),
+	...operationFields(resource.value, operations),
 ];
