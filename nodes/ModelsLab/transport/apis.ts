@@ -5,7 +5,10 @@ export type ApiKind = 'standard' | 'enterprise';
 
 export type CredentialType = 'modelsLabApi' | 'modelsLabEnterpriseApi';
 
-/** What differs between the APIs: the credential and the routes. */
+/**
+ * What differs between the APIs: the credential and the routes. An operation with a create route of
+ * its own passes `{ ...APIS[kind], createPath }` to the job; fetching stays the API's.
+ */
 export interface ApiDefinition {
 	kind: ApiKind;
 	credentialType: CredentialType;
