@@ -9,7 +9,7 @@ import * as text2img from './text2img.operation';
 /**
  * The registry of the Image resource: every operation, in the editor's order (the first is the
  * default). The Operation field, the subtitle, the credentials, the router and the model picker
- * all read this list; an operation is its file plus its line here.
+ * all read this list. Adding an operation: its file, its import and its place in this list.
  */
 export const operations = [text2img, enterpriseText2img, fetchResult] as const;
 
