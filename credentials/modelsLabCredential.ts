@@ -1,6 +1,5 @@
-import type { IAuthenticateGeneric, ICredentialTestRequest, INodeProperties } from 'n8n-workflow';
-
 /** The parts both ModelsLab credentials share: only the key's label and hint differ. */
+import type { IAuthenticateGeneric, ICredentialTestRequest, INodeProperties } from 'n8n-workflow';
 
 export const modelsLabIcon = {
 	light: 'file:../nodes/ModelsLab/modelslab.svg',

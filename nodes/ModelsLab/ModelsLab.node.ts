@@ -2,13 +2,15 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as image from './actions/image';
+import { operationCredentials, operationSubtitle, resourceProperty } from './actions/operation';
 import { router } from './actions/router';
 import { concurrencyField } from './descriptions/outputFields';
 import { searchModels } from './methods/listSearch';
 
 /**
- * Declarative description; the operations run through `customOperations`, because they wait,
- * cap concurrency, stop on cancel and build binaries, which routing alone cannot do.
+ * A programmatic node with one way in, `execute()` → router: the operations wait, cap concurrency,
+ * stop on cancel and build binaries, which declarative routing cannot do. The description is static
+ * data, derived from the operations' registry when the module loads.
  */
 export class ModelsLab implements INodeType {
 	description: INodeTypeDescription = {
@@ -17,41 +19,15 @@ export class ModelsLab implements INodeType {
 		icon: { light: 'file:modelslab.svg', dark: 'file:modelslab.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle:
-			'={{ $parameter["operation"] === "fetchResult" ? "Fetch Result" : $parameter["operation"] === "enterpriseText2img" ? "Enterprise Text to Image" : "Text to Image" }}',
+		subtitle: operationSubtitle(image.operations),
 		description: 'Generate images with ModelsLab: Flux, SDXL and community models',
 		defaults: { name: 'ModelsLab' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{
-				name: 'modelsLabApi',
-				required: true,
-				displayOptions: { show: { operation: ['text2img', 'fetchResult'] }, hide: { api: ['enterprise'] } },
-			},
-			{
-				name: 'modelsLabEnterpriseApi',
-				required: true,
-				displayOptions: {
-					show: { operation: ['enterpriseText2img', 'fetchResult'] },
-					hide: { api: ['standard'] },
-				},
-			},
-		],
-		requestDefaults: {
-			baseURL: '={{ $credentials.baseUrl }}',
-			headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
-		},
+		credentials: operationCredentials(image.operations),
 		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [{ name: 'Image', value: 'image' }],
-				default: 'image',
-			},
+			resourceProperty([image.resource]),
 			...image.description,
 			concurrencyField,
 		],
@@ -59,18 +35,6 @@ export class ModelsLab implements INodeType {
 
 	methods = { listSearch: { searchModels } };
 
-	customOperations = {
-		image: {
-			text2img: router,
-			enterpriseText2img: router,
-			fetchResult: router,
-		},
-	};
-
-	/**
-	 * Only for AI-tool use: n8n runs a declarative node that has no `execute` as a tool through its
-	 * routing engine, which skips customOperations. Normal runs take customOperations first.
-	 */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);
 	}

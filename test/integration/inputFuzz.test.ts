@@ -1,6 +1,6 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { text2img } from '../../nodes/ModelsLab/actions/image';
+import * as text2img from '../../nodes/ModelsLab/actions/image/text2img.operation';
 import { HOSTILE } from '../hostileValues';
 import { FLUX, fetchResultParams, runNode, text2imgParams, useSandbox } from './setup';
 

@@ -1,20 +1,14 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { NodeError } from '../helpers/errors';
-import { ensureNodeError } from '../helpers/errors';
 import { concurrencyField } from '../descriptions/outputFields';
-import { parseParameters } from '../helpers/validateParameters';
+import { parseParameters, readFields } from '../helpers/validateParameters';
 import { concurrencySchema } from '../schemas/settings';
-import * as image from './image';
-
-/**
- * Runs the chosen operation for every input item, up to `concurrency` at a time, and returns the
- * results in input order, each paired to its item. With "continue on fail" a failing item becomes
- * an error item and the others go on; otherwise no new item starts and the first error is thrown.
- */
-
-type ImageOperation = 'text2img' | 'enterpriseText2img' | 'fetchResult';
+import type { NodeError } from '../transport/errors';
+import { ensureNodeError } from '../transport/errors';
+import type { ImageOperation } from './image';
+import { operations } from './image';
+import { findOperation } from './operation';
 
 function errorItem(error: NodeError, itemIndex: number): INodeExecutionData {
 	const requestId = error.context.requestId as string | undefined;
@@ -28,17 +22,22 @@ function errorItem(error: NodeError, itemIndex: number): INodeExecutionData {
 	};
 }
 
+/**
+ * Runs the chosen operation for every input item, up to `concurrency` at a time, and returns the
+ * results in input order, each paired to its item. With "continue on fail" a failing item becomes
+ * an error item and the others go on; otherwise no new item starts and the first error is thrown.
+ */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const operation = this.getNodeParameter('operation', 0) as ImageOperation;
-	const handler = image[operation];
+	const handler = findOperation(operations, operation);
 	if (!handler) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
 	}
 	const { concurrency } = parseParameters(
 		this.getNode(),
 		concurrencySchema,
-		{ concurrency: this.getNodeParameter('concurrency', 0, 5) },
+		readFields.call(this, [concurrencyField], 0),
 		[concurrencyField],
 	);
 	const cancelSignal = this.getExecutionCancelSignal();

@@ -1,14 +1,13 @@
-import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
-
-import { ALGORITHM_TYPES, ENTERPRISE_STEPS, LIMITS, SAFETY_CHECKER_TYPES, SCHEDULERS, rangeText } from '../schemas/limits';
-import type { OptionName, TopLevelField } from '../schemas/text2img';
-import type { ApiKind } from '../transport/apis';
-
 /**
  * The one factory for the fields both text2img operations share. Field names are typed against the
  * zod schemas, so a field the schema does not know cannot be added here. Each endpoint's
  * differences are the `variant` branches below and nothing else.
  */
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import { ALGORITHM_TYPES, ENTERPRISE_STEPS, LIMITS, SAFETY_CHECKER_TYPES, SCHEDULERS, rangeText } from '../schemas/limits';
+import type { OptionName, TopLevelField } from '../schemas/text2img';
+import type { ApiKind } from '../transport/apis';
 
 type Field<Name extends string> = INodeProperties & { name: Name };
 

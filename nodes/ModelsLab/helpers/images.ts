@@ -1,5 +1,3 @@
-import type { IDataObject } from 'n8n-workflow';
-
 /**
  * Pure image helpers: what an `output` entry is (a link, base64, or a link to a `.base64` text
  * file), the real type of some bytes, and file names.
@@ -106,20 +104,4 @@ export function extensionFor(mimeType: string): string {
 
 export function imageFileName(requestId: string, imageIndex: number, mimeType: string): string {
 	return `modelslab-${requestId}-${imageIndex}.${extensionFor(mimeType)}`;
-}
-
-const SECRET_KEYS = /^(key|api_?key|apikey|token|secret|password|authorization)$/i;
-
-/** The API's meta minus anything secret: key-like fields and any value equal to the key. */
-export function sanitizeMeta(meta: unknown, secret?: unknown): IDataObject {
-	if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) return {};
-	const clean: IDataObject = {};
-	for (const [name, value] of Object.entries(meta as IDataObject)) {
-		if (SECRET_KEYS.test(name)) continue;
-		if (typeof secret === 'string' && secret !== '' && typeof value === 'string' && value.includes(secret)) {
-			continue;
-		}
-		clean[name] = value;
-	}
-	return clean;
 }

@@ -1,24 +1,27 @@
+/**
+ * The life of one job, shared by every operation: create it (text2img), or fetch it (Fetch
+ * Result), then settle it into output items or a clear error that names the request id.
+ */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { waitAndOutputFields } from '../descriptions/outputFields';
 import { jobSettingsSchema } from '../schemas/settings';
+import type { ApiAnswer } from '../transport/answer';
+import { isApiAnswer, readMessage, readRequestId, readStatus } from '../transport/answer';
 import type { ApiDefinition } from '../transport/apis';
-import { failureOf, modelsLabApiRequest, resolveApiUrl } from '../transport';
-import type { ApiAnswer } from './apiAnswer';
-import { cancelledError, ensureNodeError, withRequestId } from './errors';
-import { isApiAnswer, readMessage, readRequestId, readStatus } from './apiAnswer';
-import type { ItemContext, OutputSettings } from './toOutputItems';
+import type { Clock } from '../transport/clock';
+import { systemClock } from '../transport/clock';
+import type { ItemContext } from '../transport/download';
+import { cancelledError, ensureNodeError, failureOf, isRetryableFailure, withRequestId } from '../transport/errors';
+import { resolveApiUrl } from '../transport/origin';
+import { redactSecret } from '../transport/redact';
+import { modelsLabApiRequest } from '../transport/request';
 import { queueSlotsOf } from './queueSlots';
+import type { OutputSettings } from './toOutputItems';
 import { pendingItem, successItems } from './toOutputItems';
-import { parseParameters } from './validateParameters';
-import type { Clock } from './waitForResult';
-import { systemClock, waitForResult } from './waitForResult';
-
-/**
- * The life of one job, shared by all three operations: create it (text2img), or fetch it (Fetch
- * Result), then settle it into output items or a clear error that names the request id.
- */
+import { parseParameters, readFields } from './validateParameters';
+import { waitForResult } from './waitForResult';
 
 export interface JobSettings extends OutputSettings {
 	waitForCompletion: boolean;
@@ -33,14 +36,6 @@ export interface JobContext extends ItemContext {
 	settings: JobSettings;
 }
 
-/** Used when a setting is hidden, e.g. Max Wait Time with Wait for Completion off. */
-const SETTING_DEFAULTS: Record<keyof JobSettings, unknown> = {
-	waitForCompletion: true,
-	maxWaitTime: 300,
-	output: 'binary',
-	binaryPropertyName: 'data',
-	maxImageSize: 50,
-};
 
 /** A 429 means the job was not accepted, so this is the one create that may be sent again. */
 const RATE_LIMIT = { maxRetries: 5, defaultWaitSeconds: 10 };
@@ -51,16 +46,10 @@ export async function startJobContext(
 	itemIndex: number,
 	clock: Clock = systemClock,
 ): Promise<JobContext> {
-	const input = Object.fromEntries(
-		Object.entries(SETTING_DEFAULTS).map(([name, fallback]) => [
-			name,
-			this.getNodeParameter(name, itemIndex, fallback),
-		]),
-	);
 	const settings: JobSettings = parseParameters(
 		this.getNode(),
 		jobSettingsSchema,
-		input,
+		readFields.call(this, waitAndOutputFields, itemIndex),
 		waitAndOutputFields,
 		itemIndex,
 	);
@@ -78,8 +67,7 @@ export async function startJobContext(
 
 function asAnswer(this: IExecuteFunctions, body: unknown, context: JobContext): ApiAnswer {
 	if (isApiAnswer(body)) return body;
-	throw new NodeApiError(this.getNode(), { message: 'unexpected answer' }, {
-		message: 'ModelsLab answered with something other than a JSON object',
+	throw new NodeOperationError(this.getNode(), 'ModelsLab answered with something other than a JSON object', {
 		itemIndex: context.itemIndex,
 	});
 }
@@ -142,8 +130,9 @@ function jobFailure(
 	context: JobContext,
 ): NodeApiError {
 	const status = readStatus(answer) ?? String(answer.status ?? 'unknown');
-	const message = readMessage(answer).split(context.secret || '\u0000').join('***') || 'no message';
+	const message = redactSecret(readMessage(answer), context.secret) || 'no message';
 	const subject = requestId ? `request ${requestId}` : 'the request';
+	// the answer's status and message, redacted, stand for the answer: it may echo the key
 	const error = new NodeApiError(this.getNode(), { status, message } as JsonObject, {
 		message: `ModelsLab ${status === 'failed' ? 'failed' : 'refused'} ${subject}: ${message}`,
 		description: requestId
@@ -167,8 +156,7 @@ export async function settleJob(
 	if (status !== 'processing') throw jobFailure.call(this, answer, requestId, context);
 	if (!context.settings.waitForCompletion) return [pendingItem({ ...answer, id: requestId }, context)];
 	if (!requestId) {
-		throw new NodeApiError(this.getNode(), { message: 'no id' }, {
-			message: 'ModelsLab queued the job but gave no request ID to fetch it with',
+		throw new NodeOperationError(this.getNode(), 'ModelsLab queued the job but gave no request ID to fetch it with', {
 			itemIndex: context.itemIndex,
 		});
 	}
@@ -181,6 +169,7 @@ export async function settleJob(
 		deadline: context.deadline,
 		clock: context.clock,
 		signal: this.getExecutionCancelSignal(),
+		isRetryable: isRetryableFailure,
 	}).finally(() => queue.left());
 	switch (outcome.kind) {
 		case 'success':

@@ -1,4 +1,4 @@
-import type { Clock } from './waitForResult';
+import type { Clock } from '../transport/clock';
 
 /**
  * One node run's share of the account's ModelsLab queue (5, 10 or 15 jobs, by plan). A 429 means the

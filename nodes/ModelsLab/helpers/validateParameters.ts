@@ -1,11 +1,12 @@
-import type { INode, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
-import type { ZodIssue, ZodTypeAny, z } from 'zod';
-
 /**
  * Runs the zod schema over what n8n hands the node and, on failure, names each field by the label
  * the user sees, with the value given and the allowed range. Nothing is sent before this passes.
  */
+import type { IExecuteFunctions, INode, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import type { ZodIssue, ZodTypeAny, z } from 'zod';
+
+import { shorten } from '../schemas/rules';
 
 function labelsOf(properties: INodeProperties[]): Map<string, string> {
 	const labels = new Map<string, string>();
@@ -30,8 +31,7 @@ function valueAt(input: unknown, path: Array<string | number>): unknown {
 /** A value as the user would recognise it, cut short: an expression can yield a megabyte. */
 export function describeValue(value: unknown): string {
 	if (value === undefined) return 'nothing';
-	const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
-	return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+	return shorten(typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value));
 }
 
 export function describeIssue(issue: ZodIssue, input: unknown, labels: Map<string, string>): string {
@@ -59,6 +59,11 @@ export function validateParameters<Schema extends ZodTypeAny>(
 		ok: false,
 		problems: result.error.issues.map((issue: ZodIssue) => describeIssue(issue, input, labels)),
 	};
+}
+
+/** The fields' values for an item, by name; a hidden field reads as its default. */
+export function readFields(this: IExecuteFunctions, fields: INodeProperties[], itemIndex: number): Record<string, unknown> {
+	return Object.fromEntries(fields.map((field) => [field.name, this.getNodeParameter(field.name, itemIndex, field.default)]));
 }
 
 /** The validated values, or a field-named error for the item before anything is sent. */

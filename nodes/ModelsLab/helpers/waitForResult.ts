@@ -1,13 +1,7 @@
-import { sleep } from 'n8n-workflow';
-
-import { failureOf } from '../transport';
-import type { ApiAnswer } from './apiAnswer';
-import { readEtaSeconds, readStatus } from './apiAnswer';
-
 /**
  * The wait loop shared by every operation. ModelsLab's `eta` is an estimate: jobs finish somewhat
  * before or after it. So the first fetch goes a little before the eta, the second a little after
- * it, then short steps (a tenth of the eta) until half the eta again has passed, then a growing
+ * it, then short steps (8 % of the eta) until half the eta again has passed, then a growing
  * backoff. Most jobs are collected by the first or second fetch, within a fraction of a second of
  * being ready. Never past the deadline, and not one request more once the execution is cancelled.
  * Fetches are idempotent, so transient failures are retried.
@@ -15,16 +9,10 @@ import { readEtaSeconds, readStatus } from './apiAnswer';
  * With eta 3 s the fetches go at 2.625 s, 3.225 s, then every 250 ms up to 4.5 s, then at growing
  * intervals (up to 5 s). See `pollTimes` for the exact schedule.
  */
-
-export interface Clock {
-	now(): number;
-	sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
-
-export const systemClock: Clock = {
-	now: () => Date.now(),
-	sleep: async (ms, signal) => await sleep(ms, signal),
-};
+import type { ApiAnswer } from '../transport/answer';
+import { readEtaSeconds, readStatus } from '../transport/answer';
+import type { Clock } from '../transport/clock';
+import { systemClock } from '../transport/clock';
 
 export const POLL = {
 	/** Assumed when the API gives no eta. */
@@ -62,6 +50,13 @@ export interface WaitOptions {
 	deadline: number;
 	clock?: Clock;
 	signal?: AbortSignal;
+	/** Whether a failed fetch may be sent again; other failures end the wait. */
+	isRetryable?: (error: Error) => boolean;
+}
+
+/** The default: errors marked `retryable` in their context, as the node's transport marks them. */
+function markedRetryable(error: Error): boolean {
+	return (error as { context?: { retryable?: unknown } }).context?.retryable === true;
 }
 
 /** The eta an answer gives, in ms, within [0, etaMaxMs]; undefined when it gives none. */
@@ -95,6 +90,7 @@ export function pollTimes(eta: number): { next(): number } {
 export async function waitForResult(options: WaitOptions): Promise<WaitOutcome> {
 	const clock = options.clock ?? systemClock;
 	const { signal, deadline } = options;
+	const isRetryable = options.isRetryable ?? markedRetryable;
 	const start = clock.now();
 	const schedule = pollTimes(etaMs(options.first) ?? POLL.defaultEtaMs);
 	let target = start + schedule.next();
@@ -123,7 +119,7 @@ export async function waitForResult(options: WaitOptions): Promise<WaitOutcome> 
 		// the next fetch on the schedule, unless the answer says it cannot be ready by then
 		let notBefore = 0;
 		if ('error' in result) {
-			if (!failureOf(result.error).retryable) throw result.error;
+			if (!isRetryable(result.error)) throw result.error;
 			lastError = result.error;
 			lastStatus = `unreachable (${lastError.message})`;
 			errorDelay = errorDelay ? Math.min(Math.round(errorDelay * POLL.backoffFactor), POLL.backoffMaxMs) : POLL.errorDelayMs;

@@ -1,16 +1,20 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { APIS, MODEL_LIST_PATH } from '../transport/apis';
-import { modelsLabApiRequest } from '../transport';
+import { operations } from '../actions/image';
+import { findOperation } from '../actions/operation';
+import { API_KINDS, APIS, MODEL_LIST_PATH } from '../transport/apis';
+import { modelsLabApiRequest } from '../transport/request';
 
 /** The model picker: the account's models from model_list, filtered by what the user types. */
 export async function searchModels(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 ): Promise<INodeListSearchResult> {
-	const operation = this.getNodeParameter('operation', 'text2img') as string;
-	const api = operation === 'enterpriseText2img' ? APIS.enterprise : APIS.standard;
-	const answer = await modelsLabApiRequest.call(this, { api, url: MODEL_LIST_PATH, purpose: 'lookup' });
+	const [defaultOperation] = operations;
+	const operation = this.getNodeParameter('operation', defaultOperation.facts.value);
+	// Fetch Result has no model field: the first API's list, as for any other
+	const kind = findOperation(operations, operation)?.facts.modelList ?? API_KINDS[0];
+	const answer = await modelsLabApiRequest.call(this, { api: APIS[kind], url: MODEL_LIST_PATH, purpose: 'lookup' });
 	const models = (Array.isArray(answer) ? answer : ((answer as IDataObject).data ?? [])) as IDataObject[];
 	const needle = (filter ?? '').trim().toLowerCase();
 	const results = models

@@ -1,6 +1,6 @@
 /**
- * Documented ranges, in one place: the zod schemas validate against them and the parameter UI
- * shows them, so the two cannot disagree.
+ * Every range and length limit, in one place: the zod schemas validate against them and the
+ * parameter UI shows them, so the two cannot disagree. Defaults are the fields' own.
  */
 export const LIMITS = {
 	dimension: { min: 256, max: 1024 },
@@ -15,6 +15,11 @@ export const LIMITS = {
 	trueCfgScale: { min: 0, max: 10 },
 	zeroSteps: { min: 0, max: 50 },
 	promptLength: { max: 10000 },
+	/** IDs and names: model, VAE, track ID, binary field. */
+	shortText: { max: 200 },
+	/** A request ID as the API returns it (letters, digits, "-", "_", "."). */
+	requestId: { max: 100 },
+	/** Seconds. */
 	maxWaitTime: { min: 1, max: 3600 },
 	/** MB per downloaded image. */
 	maxImageSize: { min: 0.01, max: 1024 },

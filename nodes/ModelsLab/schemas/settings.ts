@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
+import { API_KINDS } from '../transport/apis';
 import { LIMITS } from './limits';
-import { flag, integerIn, numberIn, oneOf } from './text2img';
+import { flag, integerIn, numberIn, oneOf } from './rules';
 
 /**
  * How a job is waited for and output, validated like the request fields: an expression can hand
@@ -16,15 +17,13 @@ export const jobSettingsSchema = z
 			.string({ invalid_type_error: 'must be text' })
 			.trim()
 			.min(1, 'cannot be empty')
-			.max(200, 'must be at most 200 characters'),
+			.max(LIMITS.shortText.max, `must be at most ${LIMITS.shortText.max} characters`),
 		maxImageSize: numberIn(LIMITS.maxImageSize),
 	})
 	.strict();
-
-export type JobSettingsInput = z.output<typeof jobSettingsSchema>;
 
 /** Node-level: how many items run at once. */
 export const concurrencySchema = z.object({ concurrency: integerIn(LIMITS.concurrency) });
 
 /** Fetch Result: which API created the job. */
-export const fetchApiSchema = z.object({ api: oneOf(['standard', 'enterprise'], 'standard or enterprise') });
+export const fetchApiSchema = z.object({ api: oneOf(API_KINDS, API_KINDS.join(' or ')) });

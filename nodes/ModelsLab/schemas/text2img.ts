@@ -1,56 +1,12 @@
-import { z } from 'zod';
-
-import { ALGORITHM_TYPES, ENTERPRISE_STEPS, LIMITS, SAFETY_CHECKER_TYPES, SCHEDULERS, rangeText } from './limits';
-
 /**
  * Request schemas for both text2img endpoints. They validate what n8n hands the node (UI values or
  * expression results, so numbers may arrive as strings and flags as "yes"/"no") before any request
  * is sent, and their types drive the parameter factory in `descriptions/generationFields.ts`.
  */
+import { z } from 'zod';
 
-type Range = { min: number; max: number };
-
-/** Numeric strings from expressions ("512") count as numbers; anything else is left for zod to refuse. */
-function toNumber(value: unknown): unknown {
-	if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) {
-		return Number(value);
-	}
-	return value;
-}
-
-const rangeMessage = (limit: Range) => `must be between ${limit.min} and ${limit.max}`;
-
-export const numberIn = (limit: Range) =>
-	z.preprocess(
-		toNumber,
-		z
-			.number({ invalid_type_error: `must be a number (${rangeText(limit)})` })
-			.finite(`must be a number (${rangeText(limit)})`)
-			.min(limit.min, rangeMessage(limit))
-			.max(limit.max, rangeMessage(limit)),
-	);
-
-export const integerIn = (limit: Range) =>
-	z.preprocess(
-		toNumber,
-		z
-			.number({ invalid_type_error: `must be a whole number (${rangeText(limit)})` })
-			.int(`must be a whole number (${rangeText(limit)})`)
-			.min(limit.min, rangeMessage(limit))
-			.max(limit.max, rangeMessage(limit)),
-	);
-
-export const flag = z.preprocess(
-	(value) => {
-		if (value === 'yes' || value === 'true') return true;
-		if (value === 'no' || value === 'false') return false;
-		return value;
-	},
-	z.boolean({ invalid_type_error: 'must be true/false or "yes"/"no"' }),
-);
-
-const text = (max = 1000) =>
-	z.string({ invalid_type_error: 'must be text' }).max(max, `must be at most ${max} characters`);
+import { ALGORITHM_TYPES, ENTERPRISE_STEPS, LIMITS, SAFETY_CHECKER_TYPES, SCHEDULERS } from './limits';
+import { flag, httpUrl, integerIn, numberIn, oneOf, shorten, text, toNumber } from './rules';
 
 /** Empty, null and -1 all mean "random" (the API's `seed: null`). */
 const seed = z.preprocess(
@@ -58,23 +14,11 @@ const seed = z.preprocess(
 	integerIn(LIMITS.seed).nullable(),
 );
 
-export const oneOf = <T extends [string, ...string[]]>(values: readonly [...T], allowed: string) =>
-	z.enum(values as T, { errorMap: () => ({ message: `must be ${allowed}` }) });
-
-const httpUrl = z
-	.string({ invalid_type_error: 'must be a URL' })
-	.trim()
-	.refine((value) => /^https?:\/\/[^\s]+$/i.test(value), 'must be an http(s) URL');
-
 const promptText = z
 	.string({ invalid_type_error: 'must be text', required_error: 'is required' })
 	.trim()
 	.min(1, 'is required and cannot be empty')
 	.max(LIMITS.promptLength.max, `must be at most ${LIMITS.promptLength.max} characters`);
-
-function shorten(text: string): string {
-	return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
 
 export interface Lora {
 	model: string;
@@ -140,7 +84,7 @@ export const baseOptionsSchema = z
 		clipSkip: integerIn(LIMITS.clipSkip),
 		tomesd: flag,
 		useKarrasSigmas: flag,
-		vae: text(200),
+		vae: text(LIMITS.shortText.max),
 		panorama: flag,
 		selfAttention: flag,
 		upscale: flag,
@@ -148,7 +92,7 @@ export const baseOptionsSchema = z
 		algorithmType: oneOf(ALGORITHM_TYPES, `one of ${ALGORITHM_TYPES.join(', ')}`),
 		temp: flag,
 		webhook: httpUrl,
-		trackId: text(200),
+		trackId: text(LIMITS.shortText.max),
 		base64: flag,
 	})
 	.partial()
@@ -200,7 +144,7 @@ export const generationSchema = z.object({
 	modelId: z
 		.string({ invalid_type_error: 'must be text' })
 		.trim()
-		.max(200, 'must be at most 200 characters')
+		.max(LIMITS.shortText.max, `must be at most ${LIMITS.shortText.max} characters`)
 		.optional(),
 	prompt: promptText,
 	negativePrompt: text(LIMITS.promptLength.max).optional(),
@@ -217,11 +161,10 @@ export const enterpriseText2imgSchema = generationSchema.extend({
 		.string({ invalid_type_error: 'must be text', required_error: 'is required' })
 		.trim()
 		.min(1, 'is required on the enterprise endpoint')
-		.max(200, 'must be at most 200 characters'),
+		.max(LIMITS.shortText.max, `must be at most ${LIMITS.shortText.max} characters`),
 	options: enterpriseOptionsSchema,
 });
 
-export type GenerationParams = z.output<typeof generationSchema>;
 export type Text2ImgParams = z.output<typeof text2imgSchema>;
 export type EnterpriseText2ImgParams = z.output<typeof enterpriseText2imgSchema>;
 export type GenerationSchema = typeof text2imgSchema | typeof enterpriseText2imgSchema;

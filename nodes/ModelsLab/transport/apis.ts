@@ -1,11 +1,17 @@
 import type { IDataObject } from 'n8n-workflow';
 
+/** The ModelsLab APIs this node calls; each is one entry of `APIS`. */
 export type ApiKind = 'standard' | 'enterprise';
 
-/** What differs between the standard (v6) and the enterprise (v1) API: routes and credential. */
+export type CredentialType = 'modelsLabApi' | 'modelsLabEnterpriseApi';
+
+/**
+ * What differs between the APIs: the credential and the routes. An operation with a create route of
+ * its own passes `{ ...APIS[kind], createPath }` to the job; fetching stays the API's.
+ */
 export interface ApiDefinition {
 	kind: ApiKind;
-	credentialType: 'modelsLabApi' | 'modelsLabEnterpriseApi';
+	credentialType: CredentialType;
 	createPath: string;
 	/** The documented fetch route for a queued job. */
 	fetchPath(requestId: string): string;
@@ -30,5 +36,7 @@ export const APIS: Record<ApiKind, ApiDefinition> = {
 	},
 };
 
-export const WALLET_BALANCE_PATH = '/api/wallet_balance';
+/** Every API, in `APIS` order. */
+export const API_KINDS = Object.keys(APIS) as [ApiKind, ...ApiKind[]];
+
 export const MODEL_LIST_PATH = '/api/v4/dreambooth/model_list';

@@ -1,15 +1,36 @@
+/** Fetch Result: collect a job by its request ID, later or after a crash, without paying again. */
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { waitAndOutputFields } from '../../descriptions/outputFields';
 import { fetchJob, settleJob, startJobContext } from '../../helpers/jobs';
 import { describeValue, parseParameters } from '../../helpers/validateParameters';
+import { LIMITS } from '../../schemas/limits';
 import { fetchApiSchema } from '../../schemas/settings';
+import type { ApiKind } from '../../transport/apis';
 import { APIS } from '../../transport/apis';
+import type { OperationFacts } from '../operation';
+import { API_PARAMETER } from '../operation';
 
-/** Fetch Result: collect a job by its request ID, later or after a crash, without paying again. */
+const apiChoices: Array<{ name: string; value: ApiKind; description: string }> = [
+	{ name: 'Standard', value: 'standard', description: 'Jobs from Text2Img (v6)' },
+	{
+		name: 'Enterprise',
+		value: 'enterprise',
+		description: 'Jobs from Enterprise Text2Img (uses the enterprise credential)',
+	},
+];
+const defaultApi = apiChoices[0].value;
 
-const properties: INodeProperties[] = [
+export const facts: OperationFacts<'fetchResult'> = {
+	value: 'fetchResult',
+	name: 'Fetch Result',
+	action: 'Fetch the result of a generation',
+	description: 'Collect the images of an earlier request by its ID',
+	apis: apiChoices.map((choice) => choice.value),
+};
+
+export const description: INodeProperties[] = [
 	{
 		displayName: 'Request ID',
 		name: 'requestId',
@@ -22,31 +43,21 @@ const properties: INodeProperties[] = [
 	},
 	{
 		displayName: 'API',
-		name: 'api',
+		name: API_PARAMETER,
 		type: 'options',
-		options: [
-			{ name: 'Standard', value: 'standard', description: 'Jobs from Text2Img (v6)' },
-			{
-				name: 'Enterprise',
-				value: 'enterprise',
-				description: 'Jobs from Enterprise Text2Img (uses the enterprise credential)',
-			},
-		],
-		default: 'standard',
+		options: apiChoices,
+		default: defaultApi,
 		description: 'Which API created the job; it picks the credential and the fetch route',
 	},
 	...waitAndOutputFields,
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['image'], operation: ['fetchResult'] } },
-	properties,
-);
+const REQUEST_ID = new RegExp(`^[\\w.-]{1,${LIMITS.requestId.max}}$`);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const rawId = this.getNodeParameter('requestId', itemIndex, '') as unknown;
 	const requestId = typeof rawId === 'number' || typeof rawId === 'string' ? String(rawId).trim() : '';
-	if (!/^[\w.-]{1,100}$/.test(requestId)) {
+	if (!REQUEST_ID.test(requestId)) {
 		throw new NodeOperationError(
 			this.getNode(),
 			`Request ID must be the ID a text2img call returned (letters, digits, "-", "_" or "."), got ${describeValue(rawId)}`,
@@ -56,8 +67,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const { api } = parseParameters(
 		this.getNode(),
 		fetchApiSchema,
-		{ api: this.getNodeParameter('api', itemIndex, 'standard') },
-		properties,
+		{ api: this.getNodeParameter(API_PARAMETER, itemIndex, defaultApi) },
+		description,
 		itemIndex,
 	);
 	const context = await startJobContext.call(this, APIS[api], itemIndex);

@@ -1,24 +1,19 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { generationFields } from '../../descriptions/generationFields';
 import { waitAndOutputFields } from '../../descriptions/outputFields';
 import { createJob, settleJob, startJobContext } from '../../helpers/jobs';
 import { parseParameters } from '../../helpers/validateParameters';
-import type { ApiKind } from '../../transport/apis';
-import { APIS } from '../../transport/apis';
 import { toRequestBody } from '../../schemas/requestBody';
 import type { GenerationSchema } from '../../schemas/text2img';
+import type { ApiKind } from '../../transport/apis';
+import { APIS } from '../../transport/apis';
+import type { Operation, OperationFacts } from '../operation';
 
-/**
- * Both text2img operations are this one definition with a different endpoint and schema:
- * same fields (from the factory), same validation, same create-then-settle flow.
- */
-
-export interface OperationModule {
-	description: INodeProperties[];
-	execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]>;
-}
+/** A generation operation's facts: those of any operation, on one API whose models it offers. */
+export type GenerationFacts<Value extends string> = Omit<OperationFacts<Value>, 'apis' | 'modelList'> & {
+	api: ApiKind;
+};
 
 function readInput(this: IExecuteFunctions, itemIndex: number): IDataObject {
 	return {
@@ -32,14 +27,18 @@ function readInput(this: IExecuteFunctions, itemIndex: number): IDataObject {
 	};
 }
 
-export function generationOperation(
-	operation: string,
-	kind: ApiKind,
+/**
+ * Both text2img operations are this one definition with a different API and schema:
+ * same fields (from the factory), same validation, same create-then-settle flow.
+ */
+export function generationOperation<Value extends string>(
+	{ api: kind, ...facts }: GenerationFacts<Value>,
 	schema: GenerationSchema,
-): OperationModule {
+): Operation<Value> {
 	const properties = [...generationFields(kind), ...waitAndOutputFields];
 	return {
-		description: updateDisplayOptions({ show: { resource: ['image'], operation: [operation] } }, properties),
+		facts: { ...facts, apis: [kind], modelList: kind },
+		description: properties,
 		async execute(this: IExecuteFunctions, itemIndex: number) {
 			const params = parseParameters(this.getNode(), schema, readInput.call(this, itemIndex), properties, itemIndex);
 			const context = await startJobContext.call(this, APIS[kind], itemIndex);

@@ -1,41 +1,23 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import type { Resource } from '../operation';
+import { operationFields, operationProperty } from '../operation';
 import * as enterpriseText2img from './enterpriseText2img.operation';
 import * as fetchResult from './fetchResult.operation';
 import * as text2img from './text2img.operation';
 
-export { enterpriseText2img, fetchResult, text2img };
+/**
+ * The registry of the Image resource: every operation, in the editor's order (the first is the
+ * default). The Operation field, the subtitle, the credentials, the router and the model picker
+ * all read this list. Adding an operation: its file, its import and its place in this list.
+ */
+export const operations = [text2img, enterpriseText2img, fetchResult] as const;
+
+export type ImageOperation = (typeof operations)[number]['facts']['value'];
+
+export const resource: Resource = { name: 'Image', value: 'image' };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['image'] } },
-		options: [
-			{
-				name: 'Text to Image',
-				value: 'text2img',
-				action: 'Generate images from text',
-				description: 'Generate images from a prompt (POST /api/v6/images/text2img)',
-			},
-			{
-				name: 'Enterprise Text to Image',
-				value: 'enterpriseText2img',
-				action: 'Generate images on enterprise servers',
-				description: 'Generate on your dedicated servers (POST /api/v1/enterprise/text2img)',
-			},
-			{
-				name: 'Fetch Result',
-				value: 'fetchResult',
-				action: 'Fetch the result of a generation',
-				description: 'Collect the images of an earlier request by its ID',
-			},
-		],
-		default: 'text2img',
-	},
-	...text2img.description,
-	...enterpriseText2img.description,
-	...fetchResult.description,
+	operationProperty(resource.value, operations),
+	...operationFields(resource.value, operations),
 ];

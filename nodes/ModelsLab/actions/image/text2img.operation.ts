@@ -2,4 +2,13 @@ import { text2imgSchema } from '../../schemas/text2img';
 import { generationOperation } from './generationOperation';
 
 /** Text2Img: POST /api/v6/images/text2img with the standard key. */
-export const { description, execute } = generationOperation('text2img', 'standard', text2imgSchema);
+export const { facts, description, execute } = generationOperation(
+	{
+		value: 'text2img',
+		name: 'Text to Image',
+		action: 'Generate images from text',
+		description: 'Generate images from a prompt (POST /api/v6/images/text2img)',
+		api: 'standard',
+	},
+	text2imgSchema,
+);

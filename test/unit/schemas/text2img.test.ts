@@ -1,7 +1,8 @@
-import { text2img, enterpriseText2img } from '../../nodes/ModelsLab/actions/image';
-import { validateParameters } from '../../nodes/ModelsLab/helpers/validateParameters';
-import { toRequestBody } from '../../nodes/ModelsLab/schemas/requestBody';
-import { enterpriseText2imgSchema, text2imgSchema } from '../../nodes/ModelsLab/schemas/text2img';
+import * as enterpriseText2img from '../../../nodes/ModelsLab/actions/image/enterpriseText2img.operation';
+import * as text2img from '../../../nodes/ModelsLab/actions/image/text2img.operation';
+import { validateParameters } from '../../../nodes/ModelsLab/helpers/validateParameters';
+import { toRequestBody } from '../../../nodes/ModelsLab/schemas/requestBody';
+import { enterpriseText2imgSchema, text2imgSchema } from '../../../nodes/ModelsLab/schemas/text2img';
 
 const base = { modelId: 'flux', prompt: 'a red fox', negativePrompt: '', width: 512, height: 512, samples: 1, options: {} };
 

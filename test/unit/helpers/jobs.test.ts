@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
-import type { JobContext } from '../../nodes/ModelsLab/helpers/jobs';
-import { createJob } from '../../nodes/ModelsLab/helpers/jobs';
-import { APIS } from '../../nodes/ModelsLab/transport/apis';
+import type { JobContext } from '../../../nodes/ModelsLab/helpers/jobs';
+import { createJob } from '../../../nodes/ModelsLab/helpers/jobs';
+import { APIS } from '../../../nodes/ModelsLab/transport/apis';
 
 /** The 429 create retry on a fake clock: the waits a real run would take, without taking them. */
 function createWith(answers: Array<{ statusCode: number; body: unknown }>, deadline: number) {

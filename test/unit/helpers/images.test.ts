@@ -1,4 +1,3 @@
-import { readEtaSeconds, readMessage, readRequestId, readStatus } from '../../nodes/ModelsLab/helpers/apiAnswer';
 import {
 	classifyImageEntry,
 	decodeBase64,
@@ -6,9 +5,8 @@ import {
 	imageFileName,
 	imageMimeType,
 	isCompleteImage,
-	sanitizeMeta,
-} from '../../nodes/ModelsLab/helpers/images';
-import { renderPng } from '../../sandbox/png';
+} from '../../../nodes/ModelsLab/helpers/images';
+import { renderPng } from '../../../sandbox/png';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
 const JPEG = Buffer.from('ffd8ffe000104a464946', 'hex');
@@ -80,34 +78,5 @@ describe('image entries', () => {
 	it('names files modelslab-<id>-<index>.<ext>', () => {
 		expect(imageFileName('13441520', 0, 'image/png')).toBe('modelslab-13441520-0.png');
 		expect(imageFileName('abc', 3, 'image/jpeg')).toBe('modelslab-abc-3.jpg');
-	});
-
-	it('strips secrets from meta: key-like fields and any value holding the key', () => {
-		expect(
-			sanitizeMeta({ seed: 1, key: 'k', api_key: 'k', prompt: 'p', webhook: 'https://x/?k=SECRET-123' }, 'SECRET-123'),
-		).toEqual({ seed: 1, prompt: 'p' });
-		expect(sanitizeMeta(null)).toEqual({});
-	});
-});
-
-describe('API answers', () => {
-	it('reads message and messege, strings and field objects', () => {
-		expect(readMessage({ message: 'Invalid API key' })).toBe('Invalid API key');
-		expect(readMessage({ messege: 'Try to fetch request after seconds estimated' })).toBe(
-			'Try to fetch request after seconds estimated',
-		);
-		expect(readMessage({ messege: { width: ['The width must not be greater than 1024.'], prompt: ['required'] } })).toBe(
-			'width: The width must not be greater than 1024.; prompt: required',
-		);
-		expect(readMessage({ status: 'error' })).toBe('');
-	});
-
-	it('reads statuses, ids and etas leniently', () => {
-		expect(readStatus({ status: 'Success' })).toBe('success');
-		expect(readStatus({ status: 'queued' })).toBeUndefined();
-		expect(readRequestId({ id: 13441520 })).toBe('13441520');
-		expect(readRequestId({ request_id: 'abc' })).toBe('abc');
-		expect(readEtaSeconds({ eta: '35' })).toBe(35);
-		expect(readEtaSeconds({ eta: 'soon' })).toBeUndefined();
 	});
 });

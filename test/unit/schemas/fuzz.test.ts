@@ -1,13 +1,15 @@
 import type { INodeProperties } from 'n8n-workflow';
 import type { ZodTypeAny, z } from 'zod';
 
-import { enterpriseText2img, fetchResult, text2img } from '../../nodes/ModelsLab/actions/image';
-import { concurrencyField, waitAndOutputFields } from '../../nodes/ModelsLab/descriptions/outputFields';
-import { validateParameters } from '../../nodes/ModelsLab/helpers/validateParameters';
-import { toRequestBody } from '../../nodes/ModelsLab/schemas/requestBody';
-import { concurrencySchema, fetchApiSchema, jobSettingsSchema } from '../../nodes/ModelsLab/schemas/settings';
-import { enterpriseText2imgSchema, text2imgSchema } from '../../nodes/ModelsLab/schemas/text2img';
-import { HOSTILE, prng } from '../hostileValues';
+import * as enterpriseText2img from '../../../nodes/ModelsLab/actions/image/enterpriseText2img.operation';
+import * as fetchResult from '../../../nodes/ModelsLab/actions/image/fetchResult.operation';
+import * as text2img from '../../../nodes/ModelsLab/actions/image/text2img.operation';
+import { concurrencyField, waitAndOutputFields } from '../../../nodes/ModelsLab/descriptions/outputFields';
+import { validateParameters } from '../../../nodes/ModelsLab/helpers/validateParameters';
+import { toRequestBody } from '../../../nodes/ModelsLab/schemas/requestBody';
+import { concurrencySchema, fetchApiSchema, jobSettingsSchema } from '../../../nodes/ModelsLab/schemas/settings';
+import { enterpriseText2imgSchema, text2imgSchema } from '../../../nodes/ModelsLab/schemas/text2img';
+import { HOSTILE, prng } from '../../hostileValues';
 
 const FIELDS = ['modelId', 'prompt', 'negativePrompt', 'width', 'height', 'samples'];
 const OPTIONS = [

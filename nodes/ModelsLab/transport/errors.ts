@@ -1,29 +1,20 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	IHttpRequestOptions,
-	ILoadOptionsFunctions,
-	JsonObject,
-} from 'n8n-workflow';
+/**
+ * The node's errors: what a failed request means (the documented HTTP meanings, network failures in
+ * plain words) and how it may be retried, carried in the error's `context` for the wait loop and the
+ * create retry. Only n8n's node errors leave the node, with the item index and the request id.
+ */
+import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { isApiAnswer, readMessage } from '../helpers/apiAnswer';
-import { cancelledError } from '../helpers/errors';
-import type { ApiDefinition } from './apis';
+import { isApiAnswer, readMessage } from './answer';
+import { redactSecret } from './redact';
 
-/**
- * The one way this node talks to the ModelsLab API. The key is added by the credential's
- * `authenticate` (n8n's `httpRequestWithAuthentication`), only on the credential's own origin,
- * and is scrubbed from anything the API echoes back into an error.
- */
+export type NodeError = NodeApiError | NodeOperationError;
 
 export type RequestPurpose = 'create' | 'fetch' | 'lookup';
 
-export interface ApiRequest {
-	api: ApiDefinition;
-	/** A path on the credential's base URL, or a full URL that must share its origin. */
-	url: string;
-	body?: IDataObject;
+/** What an error about a request tells the user and the retry logic about it. */
+export interface FailedRequest {
 	purpose: RequestPurpose;
 	itemIndex?: number;
 	/** Known request id, so errors can tell the user what to resume with. */
@@ -40,8 +31,6 @@ export interface FailureContext {
 	/** A create whose outcome is unknown: a job may exist and may be billed. */
 	ambiguousCreate?: boolean;
 }
-
-const TIMEOUT_MS: Record<RequestPurpose, number> = { create: 120_000, fetch: 30_000, lookup: 30_000 };
 
 const HTTP_MEANINGS: Record<number, { message: string; description: string }> = {
 	401: {
@@ -75,48 +64,58 @@ const NETWORK_REASONS: Record<string, string> = {
 	EPIPE: 'connection closed',
 };
 
-export function redactSecret(text: string, secret: unknown): string {
-	return typeof secret === 'string' && secret.length >= 4 ? text.split(secret).join('***') : text;
-}
-
-/** The origin of the credential's base URL, or undefined when it is not an http(s) URL. */
-export function credentialOrigin(baseUrl: unknown): string | undefined {
-	try {
-		const url = new URL(String(baseUrl));
-		return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : undefined;
-	} catch {
-		return undefined;
+/** Only n8n's node errors leave the node: they carry the item index and show properly in the UI. */
+export function ensureNodeError(node: INode, error: unknown, itemIndex: number): NodeError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		error.context.itemIndex ??= itemIndex;
+		return error;
 	}
+	return new NodeOperationError(node, error as Error, { itemIndex });
 }
 
-/** Resolves `url` against the base URL, refusing any other origin so the key cannot leave it. */
-export function resolveApiUrl(url: string, baseUrl: string): string | undefined {
-	const origin = credentialOrigin(baseUrl);
-	if (!origin) return undefined;
-	if (url.startsWith('/')) return `${String(baseUrl).replace(/\/+$/, '')}${url}`;
-	try {
-		return new URL(url).origin === origin ? url : undefined;
-	} catch {
-		return undefined;
-	}
+/** Puts the request id where continue-on-fail error items and users can pick it up. */
+export function withRequestId<E extends NodeError>(error: E, requestId: string | undefined): E {
+	if (requestId) error.context.requestId = requestId;
+	return error;
 }
 
-type RequestContext = IExecuteFunctions | ILoadOptionsFunctions;
-
-function cancelSignal(context: RequestContext): AbortSignal | undefined {
-	return 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
+export function cancelledError(node: INode, itemIndex: number | undefined, requestId?: string) {
+	const error = new NodeOperationError(
+		node,
+		requestId
+			? `Execution cancelled while waiting for request ${requestId}`
+			: 'Execution cancelled',
+		{
+			itemIndex,
+			description: requestId ? `Collect it later with Fetch Result and request ID ${requestId}.` : undefined,
+		},
+	);
+	return withRequestId(error, requestId);
 }
 
+export function failureOf(error: unknown): FailureContext {
+	return ((error as { context?: FailureContext })?.context ?? {}) as FailureContext;
+}
+
+/** Whether a failed fetch may simply be sent again: the wait loop's `isRetryable`. */
+export function isRetryableFailure(error: unknown): boolean {
+	return failureOf(error).retryable === true;
+}
+
+/**
+ * A failed request. The answer may echo the key, so the error carries a redacted summary of it
+ * (message and HTTP code) as its response, never the raw body or the request.
+ */
 function apiError(
-	context: RequestContext,
-	request: ApiRequest,
+	node: INode,
+	request: FailedRequest,
 	details: { message: string; description?: string; httpCode?: number; failure: FailureContext },
 ): NodeApiError {
 	const resume = request.requestId
 		? ` Request ID: ${request.requestId} (resume with the Fetch Result operation).`
 		: '';
 	const error = new NodeApiError(
-		context.getNode(),
+		node,
 		{ message: details.message, httpCode: details.httpCode ?? null } as JsonObject,
 		{
 			message: details.message,
@@ -137,31 +136,26 @@ export function networkReason(cause: unknown, secret?: unknown): string {
 	return NETWORK_REASONS[code] ?? redactSecret(String((cause as Error | undefined)?.message ?? 'network error'), secret);
 }
 
-function networkFailure(
-	context: RequestContext,
-	request: ApiRequest,
-	cause: unknown,
-	secret: unknown,
-): NodeApiError {
+export function networkFailure(node: INode, request: FailedRequest, cause: unknown, secret: unknown): NodeApiError {
 	const reason = networkReason(cause, secret);
 	if (request.purpose === 'create') {
-		return apiError(context, request, {
+		return apiError(node, request, {
 			message: `ModelsLab did not answer the generation request (${reason})`,
 			description:
 				'The request may have reached ModelsLab, so a job may exist and be billed. The node does not send it again, to avoid paying twice. If you know the request ID (or set a Track ID/webhook), collect the images with Fetch Result.',
 			failure: { ambiguousCreate: true },
 		});
 	}
-	return apiError(context, request, {
+	return apiError(node, request, {
 		message: `Could not reach ModelsLab (${reason})`,
 		failure: { retryable: true },
 	});
 }
 
 /** Maps a non-2xx answer (or a 2xx that is not JSON) to a NodeApiError with the documented meaning. */
-function httpFailure(
-	context: RequestContext,
-	request: ApiRequest,
+export function httpFailure(
+	node: INode,
+	request: FailedRequest,
 	statusCode: number,
 	body: unknown,
 	secret: unknown,
@@ -170,7 +164,7 @@ function httpFailure(
 	const known = HTTP_MEANINGS[statusCode];
 	if (statusCode === 429) {
 		const retryAfter = Number(isApiAnswer(body) ? body.retry_after : undefined);
-		return apiError(context, request, {
+		return apiError(node, request, {
 			message: `${known.message}${apiMessage ? `: ${apiMessage}` : ''}`,
 			description: known.description,
 			httpCode: statusCode,
@@ -181,7 +175,7 @@ function httpFailure(
 		});
 	}
 	if (known) {
-		return apiError(context, request, {
+		return apiError(node, request, {
 			message: `${known.message} (HTTP ${statusCode})${apiMessage ? `: ${apiMessage}` : ''}`,
 			description: known.description,
 			httpCode: statusCode,
@@ -194,7 +188,7 @@ function httpFailure(
 		? `ModelsLab answered HTTP ${statusCode} with ${typeof body === 'string' && /<html|<!doctype/i.test(body) ? 'an HTML page' : 'a body that is not JSON'}`
 		: `ModelsLab answered HTTP ${statusCode}${apiMessage ? `: ${apiMessage}` : ''}`;
 	if (request.purpose === 'create' && serverSide) {
-		return apiError(context, request, {
+		return apiError(node, request, {
 			message: what,
 			description:
 				'ModelsLab may still have accepted the job, so the node does not send it again (that could bill twice). Check your ModelsLab dashboard, or collect the result with Fetch Result if you have the request ID.',
@@ -202,67 +196,9 @@ function httpFailure(
 			failure: { ambiguousCreate: true },
 		});
 	}
-	return apiError(context, request, {
+	return apiError(node, request, {
 		message: what,
 		httpCode: statusCode,
 		failure: { retryable: serverSide },
 	});
-}
-
-export async function modelsLabApiRequest(
-	this: RequestContext,
-	request: ApiRequest,
-): Promise<unknown> {
-	const credentials = await this.getCredentials(request.api.credentialType, request.itemIndex);
-	const url = resolveApiUrl(request.url, String(credentials.baseUrl));
-	if (!url) {
-		throw new NodeOperationError(
-			this.getNode(),
-			credentialOrigin(credentials.baseUrl)
-				? `Refusing to send the API key to ${request.url}: it is not on the credential's Base URL`
-				: `The ModelsLab credential's Base URL "${String(credentials.baseUrl)}" is not an http(s) URL`,
-			{ itemIndex: request.itemIndex },
-		);
-	}
-	const options: IHttpRequestOptions = {
-		method: 'POST',
-		url,
-		body: request.body ?? {},
-		json: true,
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		// a redirect could carry the body, and so the key, to another host
-		disableFollowRedirect: true,
-		timeout: TIMEOUT_MS[request.purpose],
-		abortSignal: cancelSignal(this),
-	};
-	let response: { statusCode: number; body: unknown };
-	try {
-		response = (await this.helpers.httpRequestWithAuthentication.call(
-			this,
-			request.api.credentialType,
-			options,
-		)) as { statusCode: number; body: unknown };
-	} catch (error) {
-		if (cancelSignal(this)?.aborted) throw cancelledError(this.getNode(), request.itemIndex, request.requestId);
-		throw networkFailure(this, request, error, credentials.apiKey);
-	}
-	const { statusCode, body } = response;
-	const parsed = typeof body === 'string' ? tryParseJson(body) : body;
-	if (statusCode >= 200 && statusCode < 300 && (isApiAnswer(parsed) || Array.isArray(parsed))) {
-		return parsed;
-	}
-	throw httpFailure(this, request, statusCode, parsed, credentials.apiKey);
-}
-
-function tryParseJson(text: string): unknown {
-	try {
-		return JSON.parse(text);
-	} catch {
-		return text;
-	}
-}
-
-export function failureOf(error: unknown): FailureContext {
-	return ((error as { context?: FailureContext })?.context ?? {}) as FailureContext;
 }

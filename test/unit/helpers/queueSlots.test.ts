@@ -1,5 +1,5 @@
-import { QueueSlots, queueSlotsOf } from '../../nodes/ModelsLab/helpers/queueSlots';
-import type { Clock } from '../../nodes/ModelsLab/helpers/waitForResult';
+import { QueueSlots, queueSlotsOf } from '../../../nodes/ModelsLab/helpers/queueSlots';
+import type { Clock } from '../../../nodes/ModelsLab/transport/clock';
 
 /** A clock whose sleeps end only when the test says so (or when their signal aborts). */
 function manualClock() {
