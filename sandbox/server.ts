@@ -9,7 +9,7 @@ import { newStats, resetStats } from './counters';
 import { checkFault } from './faults';
 import { fetchRoutes } from './fetch';
 import { closeServer, createServer, HOST, listen } from './http';
-import { handleCdn, imageBytes } from './images';
+import { handleCdn, hostFile, imageBytes } from './images';
 import { clearJobs } from './jobs';
 import { mulberry32 } from './random';
 import { apiHandler, faultRules } from './router';
@@ -44,6 +44,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		jobs: new Map(),
 		jobsByUuid: new Map(),
 		activeJobs: new Map(),
+		uploads: new Map(),
+		nextUploadId: 7100001,
 		jobTimers: new Set(),
 		sleepTimers: new Set(),
 		pendingWebhooks: new Set(),
@@ -107,6 +109,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		},
 		job(id) {
 			return ctx.jobs.get(Number(id))?.record;
+		},
+		hostImage(bytes, contentType = 'image/png') {
+			return hostFile(ctx, bytes, contentType);
 		},
 		jobBytes(id, index = 0) {
 			const job = ctx.jobs.get(Number(id));
