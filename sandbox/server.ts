@@ -10,16 +10,19 @@ import { checkFault } from './faults';
 import { fetchRoutes } from './fetch';
 import { closeServer, createServer, HOST, listen } from './http';
 import { handleCdn, hostFile, imageBytes } from './images';
+import { imageEditingRoutes } from './imageEditing';
+import { img2imgRoutes } from './img2img';
 import { clearJobs } from './jobs';
 import { mulberry32 } from './random';
 import { apiHandler, faultRules } from './router';
 import { text2imgRoutes } from './text2img';
 import type { Sandbox, SandboxConfig, SandboxOptions } from './types';
+import { uploadRoutes } from './uploads';
 
 export { DEFAULT_ENTERPRISE_KEY, DEFAULT_MODELS, DEFAULT_STANDARD_KEY } from './config';
 export type * from './types';
 
-const ROUTES = [...text2imgRoutes, ...fetchRoutes, ...accountRoutes];
+const ROUTES = [...text2imgRoutes, ...fetchRoutes, ...accountRoutes, ...img2imgRoutes, ...imageEditingRoutes, ...uploadRoutes];
 
 /** Every API route name, for faults and request records. */
 export type ApiRouteName = (typeof ROUTES)[number]['name'];
