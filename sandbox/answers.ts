@@ -38,7 +38,7 @@ export function failedBody(job: Job, message?: string) {
 	return { status: 'failed', id: job.id, message: message ?? job.failMessage, track_id: job.trackId };
 }
 
-export function fetchResultUrl(ctx: SandboxContext, job: Job): string {
+function fetchResultUrl(ctx: SandboxContext, job: Job): string {
 	const origin = (ctx.config.fetchResultOrigin ?? ctx.baseUrl).replace(/\/+$/, '');
 	return `${origin}${job.fetchPath}`;
 }

@@ -1,7 +1,7 @@
 // Family: image_editing (v6): Upscale (super_resolution), Remove Background (removebg_mask), Outpaint,
 // Remove Object (object_removal) and their fetch route. Booleans come as true/false, "true"/"false" or
 // "yes"/"no" and go into `meta` as JSON booleans; numbers may be strings.
-import { fetchResultUrl, futureLinks, outputEntries } from './answers';
+import { futureLinks, outputEntries, processingBody } from './answers';
 import type { SandboxContext } from './context';
 import { type Checked, createRoute } from './create';
 import { fetchRoute, type FetchShapes } from './fetch';
@@ -101,21 +101,15 @@ function objectRemoval(ctx: SandboxContext, body: Body): Checked {
 	});
 }
 
-/** Create answers: eta an integer, `message` spelled right, no nsfw flag. */
+/** Create answers: eta an integer, `message` spelled right, a tip, no nsfw flag. */
 function editingProcessing(ctx: SandboxContext, job: Job, eta: number) {
-	const links = futureLinks(ctx, job);
-	return {
-		status: 'processing',
+	const body: Record<string, unknown> = {
+		...processingBody(ctx, job, Math.ceil(eta)),
 		tip: 'Your image is processing in background, you can get this image using fetch API',
-		eta: Math.ceil(eta),
 		message: 'Request processing in background',
-		fetch_result: fetchResultUrl(ctx, job),
-		id: job.id,
-		output: [],
-		future_links: links,
-		proxy_links: links,
-		meta: job.meta,
 	};
+	delete body.messege;
+	return body;
 }
 
 function editingSuccess(ctx: SandboxContext, job: Job) {
