@@ -4,6 +4,12 @@ import type * as http from 'node:http';
 import type { Job } from './job';
 import type { Fault, SandboxAccount, SandboxConfig, SandboxStats } from './types';
 
+/** A file on the image host that no job drew: an upload, or an inline input image kept for `meta`. */
+export interface HostedFile {
+	bytes: Buffer;
+	contentType: string;
+}
+
 /** A fault as stored: `times` is always set and counts down. */
 export type StoredFault = Fault & { times: number };
 
@@ -21,6 +27,10 @@ export interface SandboxContext {
 	readonly jobsByUuid: Map<string, Job>;
 	/** account key -> jobs not yet ready */
 	readonly activeJobs: Map<string, Set<Job>>;
+	/** image-host file name -> file; cleared with the jobs */
+	readonly uploads: Map<string, HostedFile>;
+	/** the id the next upload answer carries (uploads are no jobs: their own sequence) */
+	nextUploadId: number;
 	/** cleared by reset() */
 	readonly jobTimers: Set<NodeJS.Timeout>;
 	/** request delays: only cleared by close(), so reset() never strands a request */

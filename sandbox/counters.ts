@@ -2,8 +2,8 @@
 import type * as http from 'node:http';
 import type { CdnRecord, RequestRecord, SandboxStats } from './types';
 
-type CountKey = 'creates' | 'createAttempts' | 'rejected429' | 'fetches' | 'cdnRequests' | 'webhooks' | 'peakProcessing';
-const COUNTS: readonly CountKey[] = ['creates', 'createAttempts', 'rejected429', 'fetches', 'cdnRequests', 'webhooks', 'peakProcessing'];
+type CountKey = 'creates' | 'createAttempts' | 'rejected429' | 'fetches' | 'uploads' | 'cdnRequests' | 'webhooks' | 'peakProcessing';
+const COUNTS: readonly CountKey[] = ['creates', 'createAttempts', 'rejected429', 'fetches', 'uploads', 'cdnRequests', 'webhooks', 'peakProcessing'];
 const LOGS = ['requests', 'cdnLog', 'webhookLog', 'jobs'] as const;
 
 export function newStats(): SandboxStats {
@@ -12,6 +12,7 @@ export function newStats(): SandboxStats {
 		createAttempts: 0,
 		rejected429: 0,
 		fetches: 0,
+		uploads: 0,
 		cdnRequests: 0,
 		webhooks: 0,
 		inFlight: 0,

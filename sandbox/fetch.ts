@@ -1,9 +1,10 @@
-// Fetch: the routes that report a job's state, by id in the path or `request_id` in the body.
+// Fetch: the routes that report a job's state, by id in the path or `request_id` in the body. Each serves
+// one family's jobs (a job is only found on the fetch routes of the family that created it).
 import { failedBody, processingBody, successBody } from './answers';
 import type { SandboxContext } from './context';
 import { takeFault } from './faults';
 import { sendJson } from './http';
-import { isReady, remainingEta } from './job';
+import { isReady, type Job, remainingEta } from './job';
 import { finalize } from './jobs';
 import { type ApiExchange, authenticate, defineRoute, type RouteMatch } from './router';
 import type { Tier } from './types';
@@ -13,14 +14,25 @@ function requestedId(body: Body, match: RouteMatch): unknown {
 	return match.id ?? body.request_id;
 }
 
-function handleFetch(ctx: SandboxContext, ex: ApiExchange, body: Body, match: RouteMatch): void {
+/** How a family's fetch answers look. */
+export interface FetchShapes {
+	processing: (ctx: SandboxContext, job: Job, eta: number) => unknown;
+	success: (ctx: SandboxContext, job: Job) => unknown;
+	/** keys added to its `failed` answers */
+	failedExtra?: Record<string, unknown>;
+}
+
+const IMAGES_SHAPES: FetchShapes = { processing: processingBody, success: successBody };
+
+function handleFetch(ctx: SandboxContext, ex: ApiExchange, body: Body, match: RouteMatch, family: string, shapes: FetchShapes): void {
 	const acct = authenticate(ctx, ex, body, match.route.tier);
 	if (!acct) return;
 	const rawId = requestedId(body, match);
 	if (isAbsent(rawId)) return sendJson(ex, 200, { status: 'error', messege: { request_id: ['The request id field is required.'] } });
 	const id = toNumber(rawId);
-	const job = Number.isInteger(id) ? ctx.jobs.get(id) : undefined;
-	const late = takeFault(ctx, 'fetch', (f) => f.kind === 'failed', job?.prompt);
+	const found = Number.isInteger(id) ? ctx.jobs.get(id) : undefined;
+	const job = found && found.family === family ? found : undefined;
+	const late = takeFault(ctx, match.route.name, (f) => f.kind === 'failed', job?.prompt);
 	if (late?.kind === 'failed') {
 		ex.entry.fault = late.kind;
 		return sendJson(ex, 200, {
@@ -28,31 +40,32 @@ function handleFetch(ctx: SandboxContext, ex: ApiExchange, body: Body, match: Ro
 			id: Number.isInteger(id) ? id : rawId,
 			message: late.message ?? ctx.config.failMessage,
 			track_id: job && job.accountKey === acct.key ? job.trackId : null,
+			...shapes.failedExtra,
 		});
 	}
 	if (!job || job.accountKey !== acct.key) return sendJson(ex, 200, { status: 'error', messege: 'Request not found' });
 	ex.entry.jobId = job.id;
 	job.record.fetches++;
-	if (!isReady(job)) return sendJson(ex, 200, processingBody(ctx, job, remainingEta(job)));
+	if (!isReady(job)) return sendJson(ex, 200, shapes.processing(ctx, job, remainingEta(job)));
 	finalize(ctx, job);
-	if (job.failed) return sendJson(ex, 200, failedBody(job));
+	if (job.failed) return sendJson(ex, 200, { ...failedBody(job), ...shapes.failedExtra });
 	job.record.firstSuccessFetchAt ??= Date.now();
-	return sendJson(ex, 200, successBody(ctx, job));
+	return sendJson(ex, 200, shapes.success(ctx, job));
 }
 
-const fetchRoute = (path: string | RegExp, tier: Tier) =>
+export const fetchRoute = <Name extends string>(name: Name, path: string | RegExp, tier: Tier, family: string, shapes = IMAGES_SHAPES) =>
 	defineRoute({
-		name: 'fetch',
+		name,
 		path,
 		tier,
 		counter: 'fetches',
 		jobFaults: true,
 		promptOf: (ctx, body, match) => ctx.jobs.get(toNumber(requestedId(body, match)))?.prompt,
-		handle: handleFetch,
+		handle: (ctx, ex, body, match) => handleFetch(ctx, ex, body, match, family, shapes),
 	});
 
 export const fetchRoutes = [
-	fetchRoute('/api/v6/images/fetch', 'standard'),
-	fetchRoute(/^\/api\/v6\/images\/fetch\/([^/]+)$/, 'standard'),
-	fetchRoute('/api/v1/enterprise/fetch', 'enterprise'),
+	fetchRoute('fetch', '/api/v6/images/fetch', 'standard', 'images'),
+	fetchRoute('fetch', /^\/api\/v6\/images\/fetch\/([^/]+)$/, 'standard', 'images'),
+	fetchRoute('fetch', '/api/v1/enterprise/fetch', 'enterprise', 'enterprise'),
 ];

@@ -3,7 +3,8 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export const HOST = '127.0.0.1';
-const MAX_BODY_BYTES = 5 * 1024 * 1024;
+// an image and a mask of 5 MB each, as base64, fit
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 export const DEFAULT_HTML =
 	'<!DOCTYPE html>\n<html><head><title>ModelsLab</title></head><body><h1>Something went wrong</h1><p>Please try again later.</p></body></html>\n';

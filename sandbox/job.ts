@@ -5,6 +5,8 @@ export interface Job {
 	id: number;
 	uuid: string;
 	tier: Tier;
+	/** the fetch family that serves it */
+	family: string;
 	accountKey: string;
 	createdAt: number;
 	readyAt: number;

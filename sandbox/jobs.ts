@@ -3,7 +3,7 @@ import { later, type SandboxContext } from './context';
 import { isReady, type Job } from './job';
 import { renderPngShared } from './png';
 import { mulberry32, prngUuid } from './random';
-import type { SandboxAccount, Tier } from './types';
+import type { ApiFaultRoute, SandboxAccount, Tier } from './types';
 import { deliverWebhook } from './webhooks';
 
 /** What a family's validation hands over to make a job. */
@@ -22,6 +22,10 @@ export interface JobParams {
 
 export interface JobSpec {
 	tier: Tier;
+	/** which fetch routes serve it (e.g. 'images', 'image_editing', 'enterprise') */
+	family: string;
+	/** the name of the route that created it */
+	route: ApiFaultRoute;
 	params: JobParams;
 	/** the request body: copied into meta, without the key and `samples` */
 	body: Record<string, unknown>;
@@ -78,6 +82,7 @@ export function createJob(ctx: SandboxContext, acct: SandboxAccount, spec: JobSp
 		id,
 		uuid,
 		tier,
+		family: spec.family,
 		accountKey: acct.key,
 		createdAt: now,
 		readyAt: now + duration,
@@ -102,6 +107,7 @@ export function createJob(ctx: SandboxContext, acct: SandboxAccount, spec: JobSp
 		record: {
 			id,
 			kind: tier,
+			route: spec.route,
 			accountKey: acct.key,
 			uuid,
 			createdAt: now,
@@ -150,4 +156,5 @@ export function clearJobs(ctx: SandboxContext): void {
 	ctx.jobs.clear();
 	ctx.jobsByUuid.clear();
 	ctx.activeJobs.clear();
+	ctx.uploads.clear();
 }

@@ -38,10 +38,10 @@ function chunk(type: string, data: Buffer): Buffer {
 	return Buffer.concat([head, data, crc]);
 }
 
-/** Encode 8-bit RGB pixels (width*height*3 bytes, row-major) as a PNG. */
-export function encodePng(width: number, height: number, rgb: Buffer): Buffer {
-	if (rgb.length !== width * height * 3) throw new RangeError('rgb length does not match width*height*3');
-	const stride = width * 3;
+/** Encode 8-bit RGB (3 channels) or RGBA (4) pixels, row-major, as a PNG. */
+export function encodePng(width: number, height: number, rgb: Buffer, channels: 3 | 4 = 3): Buffer {
+	if (rgb.length !== width * height * channels) throw new RangeError(`pixel length does not match width*height*${channels}`);
+	const stride = width * channels;
 	// filter type 0 (None) on every row: simplest and deterministic
 	const raw = Buffer.alloc((stride + 1) * height);
 	for (let y = 0; y < height; y++) rgb.copy(raw, y * (stride + 1) + 1, y * stride, (y + 1) * stride);
@@ -49,7 +49,7 @@ export function encodePng(width: number, height: number, rgb: Buffer): Buffer {
 	ihdr.writeUInt32BE(width, 0);
 	ihdr.writeUInt32BE(height, 4);
 	ihdr[8] = 8; // bit depth
-	ihdr[9] = 2; // colour type: truecolour RGB
+	ihdr[9] = channels === 4 ? 6 : 2; // colour type: truecolour RGB, or with alpha
 	ihdr[10] = 0; // deflate
 	ihdr[11] = 0; // adaptive filtering
 	ihdr[12] = 0; // no interlace
@@ -75,7 +75,8 @@ function hslToRgb(h: number, s: number, l: number): Rgb {
 	return [Math.round(f(0) * 255), Math.round(f(8) * 255), Math.round(f(4) * 255)];
 }
 
-function renderPixels(width: number, height: number, seed: number, prompt: string): Buffer {
+/** The RGB pixels renderPng encodes (width*height*3 bytes). */
+export function renderPixels(width: number, height: number, seed: number, prompt: string): Buffer {
 	const rand = mulberry32(fnv1a(`${seed}\u0000${prompt}`));
 	const hue = rand();
 	const c0 = hslToRgb(hue, 0.65, 0.35);

@@ -24,7 +24,7 @@ export interface ApiRoute<Name extends string = string> {
 	/** which keys it takes; 'any' = every account */
 	tier: Tier | 'any';
 	/** the counter every request to it bumps, whatever the answer */
-	counter?: 'createAttempts' | 'fetches';
+	counter?: 'createAttempts' | 'fetches' | 'uploads';
 	/** its handler matches `failed` faults itself */
 	jobFaults?: boolean;
 	/** it can bill a job and then answer with an `afterAccept` fault */

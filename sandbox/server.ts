@@ -9,17 +9,20 @@ import { newStats, resetStats } from './counters';
 import { checkFault } from './faults';
 import { fetchRoutes } from './fetch';
 import { closeServer, createServer, HOST, listen } from './http';
-import { handleCdn, imageBytes } from './images';
+import { handleCdn, hostFile, imageBytes } from './images';
+import { imageEditingRoutes } from './imageEditing';
+import { img2imgRoutes } from './img2img';
 import { clearJobs } from './jobs';
 import { mulberry32 } from './random';
 import { apiHandler, faultRules } from './router';
 import { text2imgRoutes } from './text2img';
 import type { Sandbox, SandboxConfig, SandboxOptions } from './types';
+import { uploadRoutes } from './uploads';
 
 export { DEFAULT_ENTERPRISE_KEY, DEFAULT_MODELS, DEFAULT_STANDARD_KEY } from './config';
 export type * from './types';
 
-const ROUTES = [...text2imgRoutes, ...fetchRoutes, ...accountRoutes];
+const ROUTES = [...text2imgRoutes, ...fetchRoutes, ...accountRoutes, ...img2imgRoutes, ...imageEditingRoutes, ...uploadRoutes];
 
 /** Every API route name, for faults and request records. */
 export type ApiRouteName = (typeof ROUTES)[number]['name'];
@@ -44,6 +47,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		jobs: new Map(),
 		jobsByUuid: new Map(),
 		activeJobs: new Map(),
+		uploads: new Map(),
+		nextUploadId: 7100001,
 		jobTimers: new Set(),
 		sleepTimers: new Set(),
 		pendingWebhooks: new Set(),
@@ -107,6 +112,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		},
 		job(id) {
 			return ctx.jobs.get(Number(id))?.record;
+		},
+		hostImage(bytes, contentType = 'image/png') {
+			return hostFile(ctx, bytes, contentType);
 		},
 		jobBytes(id, index = 0) {
 			const job = ctx.jobs.get(Number(id));

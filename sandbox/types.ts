@@ -157,6 +157,8 @@ export interface WebhookRecord {
 export interface JobRecord {
 	id: number;
 	kind: 'standard' | 'enterprise';
+	/** the route that created it */
+	route: ApiFaultRoute;
 	accountKey: string;
 	uuid: string;
 	createdAt: number;
@@ -177,12 +179,14 @@ export interface JobRecord {
 export interface SandboxStats {
 	/** accepted creates (billed) */
 	creates: number;
-	/** every request to a text2img route, whatever the answer */
+	/** every request to a create route (text2img and the editing routes), whatever the answer */
 	createAttempts: number;
 	/** 429 answers (queue limit and rateLimit faults) */
 	rejected429: number;
-	/** every request to a fetch route */
+	/** every request to a fetch route (both families) */
 	fetches: number;
+	/** every request to an upload helper (base64 to URL); uploads make no job and bill nothing */
+	uploads: number;
 	cdnRequests: number;
 	/** webhook calls actually made (skipped ones are only in webhookLog) */
 	webhooks: number;
@@ -217,6 +221,8 @@ export interface Sandbox {
 	injectFault(fault: Fault): Sandbox;
 	clearFaults(): Sandbox;
 	job(id: number | string): JobRecord | undefined;
+	/** puts a file on the image host (as the upload helper does) and returns its link; default type image/png */
+	hostImage(bytes: Buffer, contentType?: string): string;
 	/** the exact PNG bytes image `index` of job `id` serves; throws for unknown job/index */
 	jobBytes(id: number | string, index?: number): Buffer;
 	/**

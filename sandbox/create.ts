@@ -1,0 +1,91 @@
+// The create flow every job-making route shares: auth, credits, validation, the queue limit, late faults,
+// the job, billing, and the answer. A family supplies its checks, its fetch route and its answer shapes.
+import { failedBody, processingBody, successBody } from './answers';
+import type { SandboxContext, StoredFault } from './context';
+import { applyApiFault, sendRateLimited, takeFault } from './faults';
+import { sendJson } from './http';
+import { isReady, type Job } from './job';
+import { createJob, type JobSpec, processingCount } from './jobs';
+import { type ApiExchange, type ApiRoute, authenticate, defineRoute } from './router';
+import type { ApiFaultRoute, SandboxAccount, Tier } from './types';
+import type { Body } from './validation';
+
+/** What a family's checks decide about a create body. */
+export type Checked =
+	/** field errors: HTTP 200 `{status:"error", messege:{field:[...]}}` */
+	| { errors: Record<string, string[]> }
+	/** a refusal with its own status and `message` (e.g. 400 "Unable to fetch image from provided URL") */
+	| { refusal: { status: number; message: string } }
+	| { job: Pick<JobSpec, 'params' | 'render'> & { body?: Body } };
+
+export interface CreateFlow<Name extends string> {
+	name: Name;
+	path: string;
+	tier: Tier;
+	/** the fetch family that serves its jobs */
+	family: string;
+	fetchPath: (id: number) => string;
+	check: (ctx: SandboxContext, body: Body, acct: SandboxAccount) => Checked;
+	processing?: (ctx: SandboxContext, job: Job, eta: number) => unknown;
+	success?: (ctx: SandboxContext, job: Job) => unknown;
+}
+
+/** A `failed` fault or failNextJobs decides the job fails; null: it succeeds. */
+function failMessageFor(ctx: SandboxContext, late: StoredFault | null): string | null {
+	if (late?.kind === 'failed') return late.message ?? ctx.config.failMessage;
+	if (ctx.config.failNextJobs > 0) {
+		ctx.config.failNextJobs -= 1;
+		return ctx.config.failMessage;
+	}
+	return null;
+}
+
+function bill(ctx: SandboxContext, acct: SandboxAccount, images: number): void {
+	acct.balance = Math.round((acct.balance - ctx.config.costPerImage * images) * 1e6) / 1e6;
+}
+
+function handleCreate<Name extends string>(flow: CreateFlow<Name>, ctx: SandboxContext, ex: ApiExchange, body: Body): void {
+	const acct = authenticate(ctx, ex, body, flow.tier);
+	if (!acct) return;
+	if (acct.balance <= 0) return sendJson(ex, 402, { status: 'error', message: 'Insufficient credits' });
+	const checked = flow.check(ctx, body, acct);
+	if ('errors' in checked) return sendJson(ex, 200, { status: 'error', messege: checked.errors });
+	if ('refusal' in checked) return sendJson(ex, checked.refusal.status, { status: 'error', message: checked.refusal.message });
+	if (processingCount(ctx, acct) >= acct.queueLimit) return sendRateLimited(ctx, ex, acct.queueLimit, ctx.config.retryAfterSeconds);
+	const late = takeFault(ctx, flow.name, (f) => f.kind === 'failed' || ('afterAccept' in f && f.afterAccept === true), body.prompt);
+	const job = createJob(ctx, acct, {
+		tier: flow.tier,
+		family: flow.family,
+		route: flow.name as ApiFaultRoute, // Name is one of the registry's names
+		params: checked.job.params,
+		render: checked.job.render,
+		body: checked.job.body ?? body,
+		failMessage: failMessageFor(ctx, late),
+		fetchPath: flow.fetchPath,
+	});
+	ctx.stats.creates++;
+	bill(ctx, acct, job.samples);
+	ctx.stats.peakProcessing = Math.max(ctx.stats.peakProcessing, processingCount(ctx, acct));
+	ex.entry.jobId = job.id;
+	if (late && 'afterAccept' in late && late.afterAccept) return applyApiFault(ctx, late, ex);
+	if (late) ex.entry.fault = late.kind;
+	if (!isReady(job)) {
+		const eta = ctx.config.etaSeconds ?? Math.max(1, Math.ceil(job.duration / 1000));
+		return sendJson(ex, 200, (flow.processing ?? processingBody)(ctx, job, eta));
+	}
+	return sendJson(ex, 200, job.failed ? failedBody(job) : (flow.success ?? successBody)(ctx, job));
+}
+
+/** A billed route that makes a job: `createAttempts` counts every request, `creates` the accepted ones. */
+export function createRoute<Name extends string>(flow: CreateFlow<Name>): ApiRoute<Name> {
+	return defineRoute({
+		name: flow.name,
+		path: flow.path,
+		tier: flow.tier,
+		counter: 'createAttempts',
+		jobFaults: true,
+		afterAccept: true,
+		promptOf: (_ctx, body) => body.prompt,
+		handle: (ctx, ex, body) => handleCreate(flow, ctx, ex, body),
+	});
+}
