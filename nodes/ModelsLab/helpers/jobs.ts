@@ -17,7 +17,7 @@ import { cancelledError, ensureNodeError, failureOf, isRetryableFailure, withReq
 import { resolveApiUrl } from '../transport/origin';
 import { redactSecret } from '../transport/redact';
 import { modelsLabApiRequest } from '../transport/request';
-import { queueSlotsOf } from './queueSlots';
+import { accountQueue } from './queueSlots';
 import type { OutputSettings } from './toOutputItems';
 import { pendingItem, successItems } from './toOutputItems';
 import { parseParameters, readFields } from './validateParameters';
@@ -34,6 +34,8 @@ export interface JobContext extends ItemContext {
 	/** The credential's base URL: `fetch_result` links are followed only on its origin. */
 	baseUrl: string;
 	settings: JobSettings;
+	/** The item's create holds a place in the account's queue (helpers/queueSlots.ts) until its job is settled. */
+	holdsPlace?: boolean;
 }
 
 
@@ -77,7 +79,10 @@ export async function createJob(
 	body: IDataObject,
 	context: JobContext,
 ): Promise<ApiAnswer> {
+	const queue = accountQueue(context);
+	const signal = this.getExecutionCancelSignal();
 	for (let attempt = 0; ; attempt++) {
+		if ((await queue.acquire(context.clock, signal)) === 'cancelled') throw cancelledError(this.getNode(), context.itemIndex);
 		try {
 			const answer = await modelsLabApiRequest.call(this, {
 				api: context.api,
@@ -86,17 +91,20 @@ export async function createJob(
 				purpose: 'create',
 				itemIndex: context.itemIndex,
 			});
-			return asAnswer.call(this, answer, context);
+			const parsed = asAnswer.call(this, answer, context);
+			context.holdsPlace = true;
+			return parsed;
 		} catch (error) {
 			const failure = failureOf(error);
+			if (failure.rateLimited) queue.refused(context.clock);
+			else queue.release(context.clock);
 			const waitMs = (failure.retryAfterSeconds ?? RATE_LIMIT.defaultWaitSeconds) * 1000;
 			const inTime = context.clock.now() + waitMs < context.deadline;
 			if (!failure.rateLimited || attempt >= RATE_LIMIT.maxRetries || !inTime) {
 				throw ensureNodeError(this.getNode(), error, context.itemIndex);
 			}
-			const signal = this.getExecutionCancelSignal();
-			// a place freed by a job of this same run is no retry: only retry_after passing counts
-			const woken = await queueSlotsOf(this).waitForPlace(waitMs, context.clock, signal);
+			// a place freed by a job of this same account is no retry: only retry_after passing counts
+			const woken = await queue.waitForPlace(waitMs, context.clock, signal);
 			if (woken === 'cancelled') throw cancelledError(this.getNode(), context.itemIndex);
 			if (woken === 'freed') attempt--;
 		}
@@ -152,6 +160,12 @@ export async function settleJob(
 ): Promise<INodeExecutionData[]> {
 	const requestId = readRequestId(answer) ?? knownRequestId;
 	const status = readStatus(answer);
+	const queue = accountQueue(context);
+	const waiting = status === 'processing' && context.settings.waitForCompletion && requestId !== undefined;
+	// a place this item's create holds is given back unless the node now waits for the job in it
+	if (context.holdsPlace && !waiting) queue.release(context.clock);
+	else if (!context.holdsPlace && waiting) queue.occupy(context.clock);
+	context.holdsPlace = false;
 	if (status === 'success') return await successItems.call(this, answer, context.settings, context);
 	if (status !== 'processing') throw jobFailure.call(this, answer, requestId, context);
 	if (!context.settings.waitForCompletion) return [pendingItem({ ...answer, id: requestId }, context)];
@@ -161,7 +175,6 @@ export async function settleJob(
 		});
 	}
 
-	const queue = queueSlotsOf(this);
 	queue.entered();
 	const outcome = await waitForResult({
 		first: answer,
@@ -170,7 +183,7 @@ export async function settleJob(
 		clock: context.clock,
 		signal: this.getExecutionCancelSignal(),
 		isRetryable: isRetryableFailure,
-	}).finally(() => queue.left());
+	}).finally(() => queue.left(context.clock));
 	switch (outcome.kind) {
 		case 'success':
 			return await successItems.call(this, { ...outcome.answer, id: requestId }, context.settings, context);

@@ -4,14 +4,20 @@ import type { JobContext } from '../../../nodes/ModelsLab/helpers/jobs';
 import { createJob } from '../../../nodes/ModelsLab/helpers/jobs';
 import { APIS } from '../../../nodes/ModelsLab/transport/apis';
 
-/** The 429 create retry on a fake clock: the waits a real run would take, without taking them. */
+let accounts = 0;
+
+/**
+ * The 429 create retry on a fake clock: the waits a real run would take, without taking them. Each
+ * run uses an account of its own, since the account's queue is shared in the process.
+ */
 function createWith(answers: Array<{ statusCode: number; body: unknown }>, deadline: number) {
 	const bodies: unknown[] = [];
 	const sleeps: number[] = [];
+	const key = `k${++accounts}`;
 	let now = 0;
 	const context = {
 		getNode: () => ({ id: '1', name: 'ModelsLab', type: 'n8n-nodes-modelslab.modelsLab', typeVersion: 1, position: [0, 0], parameters: {} }),
-		getCredentials: async () => ({ apiKey: 'k', baseUrl: 'https://api.example' }),
+		getCredentials: async () => ({ apiKey: key, baseUrl: 'https://api.example' }),
 		getExecutionCancelSignal: () => undefined,
 		helpers: {
 			httpRequestWithAuthentication: async (_type: string, options: IHttpRequestOptions) => {
@@ -23,7 +29,7 @@ function createWith(answers: Array<{ statusCode: number; body: unknown }>, deadl
 	const job = {
 		api: APIS.standard,
 		itemIndex: 0,
-		secret: 'k',
+		secret: key,
 		baseUrl: 'https://api.example',
 		deadline,
 		clock: {

@@ -1,4 +1,4 @@
-import { QueueSlots, queueSlotsOf } from '../../../nodes/ModelsLab/helpers/queueSlots';
+import { QueueSlots, accountQueue } from '../../../nodes/ModelsLab/helpers/queueSlots';
 import type { Clock } from '../../../nodes/ModelsLab/transport/clock';
 
 /** A clock whose sleeps end only when the test says so (or when their signal aborts). */
@@ -42,13 +42,13 @@ describe('QueueSlots: a rate-limited create waits for a place this run frees', (
 		const b = slots.waitForPlace(30_000, clock).then((r) => order.push(`b ${r}`));
 		await tick();
 		expect(pending).toHaveLength(2);
-		slots.left();
+		slots.left(clock);
 		await a;
 		await tick();
 		expect(order).toEqual(['a freed']);
 		expect(pending).toHaveLength(1); // a's timer was cleared
 		expect(slots.inQueue).toBe(1);
-		slots.left();
+		slots.left(clock);
 		await b;
 		expect(order).toEqual(['a freed', 'b freed']);
 		expect(pending).toHaveLength(0);
@@ -64,7 +64,7 @@ describe('QueueSlots: a rate-limited create waits for a place this run frees', (
 		await expect(first).resolves.toBe('timer');
 		const second = slots.waitForPlace(1000, clock);
 		await tick();
-		slots.left();
+		slots.left(clock);
 		await expect(second).resolves.toBe('freed');
 	});
 
@@ -81,9 +81,75 @@ describe('QueueSlots: a rate-limited create waits for a place this run frees', (
 		await expect(slots.waitForPlace(30_000, clock, controller.signal)).resolves.toBe('cancelled');
 	});
 
-	it('keeps one set of slots per node run', () => {
-		const run = {};
-		expect(queueSlotsOf(run)).toBe(queueSlotsOf(run));
-		expect(queueSlotsOf({})).not.toBe(queueSlotsOf(run));
+	it('keeps one set of slots per account in the process: same key and base URL, whatever the run', () => {
+		const account = { secret: 'key-one', baseUrl: 'https://modelslab.com' };
+		expect(accountQueue({ ...account })).toBe(accountQueue(account));
+		expect(accountQueue({ ...account, secret: 'key-two' })).not.toBe(accountQueue(account));
+		expect(accountQueue({ ...account, baseUrl: 'http://127.0.0.1:1' })).not.toBe(accountQueue(account));
+	});
+});
+
+describe('QueueSlots: the window adapts to the answers, like TCP congestion control', () => {
+	let now = 0;
+	const clock: Clock = { now: () => now, sleep: async () => undefined };
+
+	async function holdPlaces(slots: QueueSlots, count: number) {
+		for (let i = 0; i < count; i++) expect(await slots.acquire(clock)).toBe('sent');
+	}
+
+	beforeEach(() => {
+		now = 0;
+	});
+
+	it('sends without limit until a 429, then shrinks the window to the places the account accepted', async () => {
+		const slots = new QueueSlots();
+		await holdPlaces(slots, 5);
+		expect(slots.limit).toBe(Infinity);
+		slots.refused(clock); // the fifth create: 4 of this process are in the queue
+		expect(slots.limit).toBe(4);
+		slots.refused(clock);
+		expect(slots.limit).toBe(3);
+	});
+
+	it('holds a create back until a place of the window is free', async () => {
+		const slots = new QueueSlots();
+		await holdPlaces(slots, 3);
+		slots.refused(clock); // window 2, 2 held
+		let sent = false;
+		const next = slots.acquire(clock).then((outcome) => (sent = outcome === 'sent'));
+		await tick();
+		expect(sent).toBe(false);
+		slots.entered();
+		slots.left(clock); // a job leaves: 1 held, window 2.5
+		await next;
+		expect(sent).toBe(true);
+		expect(slots.limit).toBe(2.5);
+	});
+
+	it('probes upward by about one place per window of finished jobs', async () => {
+		const slots = new QueueSlots();
+		await holdPlaces(slots, 2);
+		slots.refused(clock); // window 1
+		for (let i = 0; i < 3; i++) {
+			slots.entered();
+			slots.left(clock);
+			await holdPlaces(slots, 1);
+		}
+		// 1 -> 2 -> 2.5 -> 2.9
+		expect(slots.limit).toBeCloseTo(2.9, 5);
+	});
+
+	it('forgets the window after a minute with nothing in flight, and ends a held-back create on cancel', async () => {
+		const slots = new QueueSlots();
+		await holdPlaces(slots, 2);
+		slots.refused(clock); // window 1, 1 held
+		const controller = new AbortController();
+		const held = slots.acquire(clock, controller.signal);
+		controller.abort();
+		await expect(held).resolves.toBe('cancelled');
+		slots.release(clock);
+		now = 60_001;
+		await holdPlaces(slots, 3);
+		expect(slots.limit).toBe(Infinity);
 	});
 });

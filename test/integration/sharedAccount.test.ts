@@ -1,0 +1,50 @@
+import { runNode, text2imgParams, useSandbox } from './setup';
+
+/**
+ * Several executions, one account (helpers/queueSlots.ts): two executions of 50 items at Concurrency 5
+ * share one account whose queue holds 5 jobs. In one process they share what the answers taught about
+ * the account's queue, so a place one frees wakes the other, and 429s stay few.
+ */
+const LIMIT = 5;
+const ITEMS = 50;
+const sandbox = useSandbox({
+	processingMs: 300,
+	retryAfterSeconds: 30,
+	accounts: [{ key: 'sandbox-standard-key', queueLimit: LIMIT }],
+});
+
+describe('two executions sharing one account', () => {
+	jest.setTimeout(240_000);
+
+	it('every item of both runs gets its image, each job billed once, with a bounded number of 429s', async () => {
+		const run = (name: string) =>
+			runNode(sandbox(), {
+				parameters: text2imgParams({ concurrency: 5, output: 'urls', prompt: '={{ $json.prompt }}' }),
+				inputItems: Array.from({ length: ITEMS }, (_, i) => ({ json: { prompt: `${name} ${i}` } })),
+			});
+		const [a, b] = await Promise.all([run('a'), run('b')]);
+		const counters = sandbox().counters();
+		for (const result of [a, b]) {
+			expect(result.error).toBeUndefined();
+			expect(result.outputs.map((item) => [item.json.status, item.pairedItem])).toEqual(
+				Array.from({ length: ITEMS }, (_, i) => ['success', { item: i }]),
+			);
+		}
+		// 100 outcomes, every job accepted once: nothing lost, nothing billed twice
+		expect(counters.creates).toBe(2 * ITEMS);
+		expect(counters.createAttempts).toBe(counters.creates + counters.rejected429);
+		expect(counters.peakProcessing).toBe(LIMIT);
+		// the first wave over the limit, then at most one probe per window of finished jobs
+		expect(counters.rejected429).toBeGreaterThanOrEqual(LIMIT);
+		expect(counters.rejected429).toBeLessThanOrEqual(LIMIT + (2 * ITEMS) / LIMIT);
+		// a refused create is sent again when a place frees, whichever run's job freed it, not after retry_after
+		const creates = sandbox().stats.requests.filter((r) => r.route === 'create');
+		for (const [index, refused] of creates.entries()) {
+			if (refused.status !== 429) continue;
+			const prompt = (refused.body as { prompt: string }).prompt;
+			const resent = creates.slice(index + 1).find((r) => (r.body as { prompt: string }).prompt === prompt);
+			expect(resent).toBeDefined();
+			expect(resent!.t - refused.t).toBeLessThan(30_000 / 2);
+		}
+	});
+});
