@@ -163,8 +163,11 @@ describe('a batch of 50 with random faults (fixed seed)', () => {
 		expect(counters.createAttempts).toBe(ITEMS + counters.rejected429);
 		expect(counters.creates).toBe(ITEMS - refusedWithoutJob);
 		expect(counters.rejected429).toBeGreaterThanOrEqual(scenarios.filter((scenario) => scenario.name.startsWith('1.')).length);
-		// concurrency: never more requests at once than the setting, and the queue never over its limit
-		expect(counters.peakInFlight).toBe(CONCURRENCY);
+		// concurrency: never more requests at once than the setting, and the queue never over its limit.
+		// Reaching the setting exactly is not promised: a loaded machine spreads the requests out, and after a
+		// 429 the account's window holds creates back (helpers/queueSlots.ts)
+		expect(counters.peakInFlight).toBeLessThanOrEqual(CONCURRENCY);
+		expect(counters.peakInFlight).toBeGreaterThan(1);
 		expect(counters.peakProcessing).toBeLessThanOrEqual(5);
 		// every injected one-off fault was met, so each item really went through its fault
 		expect(sandbox().faults.filter((fault) => fault.times !== Infinity)).toEqual([]);
