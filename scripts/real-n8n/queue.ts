@@ -142,6 +142,8 @@ export async function startQueueCluster(options: QueueOptions): Promise<QueueClu
 							QUEUE_HEALTH_CHECK_ACTIVE: 'true',
 							QUEUE_HEALTH_CHECK_PORT: String(healthPort),
 							N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+							// a worker computes $execution.resumeUrl itself: it must name main, which receives webhooks
+							N8N_WEBHOOK_URL: `${main!.baseUrl}/`,
 						},
 					},
 					(l) => new N8nWorker(index, healthPort, l.userFolder, l.netGuardLog, l.proc, l.keep, l.name),

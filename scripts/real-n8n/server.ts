@@ -281,6 +281,39 @@ export class N8nServer extends N8nProcess {
 		await this.rest('POST', `/rest/workflows/${workflowId}/deactivate`, {});
 	}
 
+	/**
+	 * POST /webhook/<path> of an activated workflow (retried while n8n 2.x still registers it through its
+	 * outbox), then the id of the execution it started.
+	 */
+	async triggerProductionWebhook(workflowId: string, webhookPath: string, body: unknown, timeoutMs = 15000): Promise<string> {
+		const deadline = Date.now() + timeoutMs;
+		let res = await this.fetch('POST', `/webhook/${webhookPath}`, body);
+		while (res.status === 404 && Date.now() < deadline) {
+			await res.text();
+			await sleep(250);
+			res = await this.fetch('POST', `/webhook/${webhookPath}`, body);
+		}
+		const text = await res.text();
+		if (res.status !== 200) throw new Error(`POST /webhook/${webhookPath} -> ${res.status}: ${text.slice(0, 300)}`);
+		for (;;) {
+			const [latest] = await this.listExecutions(workflowId);
+			if (latest) return latest.id;
+			if (Date.now() > deadline) throw new Error(`the webhook of workflow ${workflowId} started no execution`);
+			await sleep(200);
+		}
+	}
+
+	/** Polls until the execution has `status` (e.g. 'waiting'); `seen` collects every status on the way. */
+	async waitForStatus(executionId: string, status: Execution['status'], seen = new Set<string>(), timeoutMs = 30000): Promise<void> {
+		const deadline = Date.now() + timeoutMs;
+		while (!seen.has(status)) {
+			if (Date.now() > deadline) throw new Error(`execution ${executionId} never had status ${status} (saw ${[...seen].join(', ')})`);
+			// the execution row appears a moment after the run call returns
+			seen.add((await this.getExecution(executionId).catch(() => ({ status: 'new' }))).status);
+			if (!seen.has(status)) await sleep(100);
+		}
+	}
+
 	/** GET /rest/executions/:id, with its flatted `data` parsed. */
 	async getExecution(executionId: string): Promise<Execution> {
 		const raw = await this.rest<Omit<Execution, 'data'> & { data: string }>('GET', `/rest/executions/${executionId}`);

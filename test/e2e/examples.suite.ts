@@ -9,16 +9,9 @@
 import type { Sandbox } from '../../sandbox/server';
 import { startSandbox } from '../../sandbox/server';
 import type { Execution, ModelsLabCredentials, N8nServer, N8nVersion, WorkflowJson } from '../../scripts/real-n8n';
-import { loadExample, pngSize, startN8n, triggerOf } from '../../scripts/real-n8n';
+import { loadExample, startN8n, triggerOf } from '../../scripts/real-n8n';
+import { expectGenerateThenFetch, expectResumedByWebhook, expectRowsToImages, expectSucceeded, outputOf, runInProduction } from './exampleChecks';
 import { packedTarball } from './helpers';
-
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-function outputOf(execution: Execution, nodeName: string) {
-	const runs = execution.data.resultData.runData[nodeName];
-	expect(runs).toHaveLength(1);
-	return runs[0].data?.main[0] ?? [];
-}
 
 /**
  * Where n8n itself differs between the lines (not the node), each asserted below:
@@ -45,8 +38,7 @@ export function examplesSuite(version: N8nVersion): void {
 			const saved = await n8n.createWorkflow(workflow, credentials);
 			const { executionId } = await n8n.runWorkflow(saved.id, triggerOf(workflow));
 			const execution = await n8n.waitForExecution(executionId, { timeoutMs });
-			expect(execution.data.resultData.error).toBeUndefined();
-			expect(execution.status).toBe('success');
+			expectSucceeded(execution);
 			return execution;
 		}
 
@@ -62,45 +54,11 @@ export function examplesSuite(version: N8nVersion): void {
 		});
 
 		it('examples/01: three rows in, three PNGs out of the asked sizes, each paired to its row', async () => {
-			const execution = await runToEnd(loadExample('01-rows-to-images.json'));
-			const rows = outputOf(execution, 'Rows').map((item) => item.json);
-			const items = outputOf(execution, 'ModelsLab');
-			expect(items).toHaveLength(3);
-			expect(sandbox.stats.creates).toBe(3);
-			const creates = sandbox.stats.requests.filter((r) => r.route === 'create');
-			for (const [index, item] of items.entries()) {
-				const row = rows[index] as { prompt: string; width: number; height: number };
-				expect(item.pairedItem).toEqual({ item: index });
-				const job = sandbox.stats.jobs.find((j) => j.prompt === row.prompt)!;
-				expect(job).toMatchObject({ width: row.width, height: row.height, seed: 7, samples: 1 });
-				expect(creates.find((c) => (c.body as { prompt: string }).prompt === row.prompt)?.body).toMatchObject({
-					model_id: 'flux',
-					prompt: row.prompt,
-					width: row.width,
-					height: row.height,
-					samples: 1,
-					seed: 7,
-				});
-				expect(item.json).toMatchObject({ id: String(job.id), status: 'success', imageIndex: 0 });
-				const bytes = await n8n.binaryData(item.binary!.data);
-				expect(pngSize(bytes)).toEqual({ width: row.width, height: row.height });
-				expect(bytes.equals(sandbox.jobBytes(job.id, 0))).toBe(true);
-			}
+			await expectRowsToImages(await runToEnd(loadExample('01-rows-to-images.json')), { sandbox, n8n });
 		});
 
 		it('examples/02: generate now (id, status, eta), wait, then Fetch Result by that id gives the PNG', async () => {
-			const execution = await runToEnd(loadExample('02-generate-now-fetch-later.json'));
-			const [queued] = outputOf(execution, 'Start generation');
-			expect(queued.json).toMatchObject({ status: 'processing', eta: expect.any(Number) });
-			expect(queued.binary).toBeUndefined();
-			const jobId = Number(queued.json.id);
-			const [done] = outputOf(execution, 'Fetch result');
-			expect(done.json).toMatchObject({ id: String(jobId), status: 'success', imageIndex: 0 });
-			const bytes = await n8n.binaryData(done.binary!.data);
-			expect(bytes.equals(sandbox.jobBytes(jobId, 0))).toBe(true);
-			// billed once: the later step only fetched
-			expect(sandbox.stats.creates).toBe(1);
-			expect(sandbox.stats.requests.filter((r) => r.route === 'fetch').every((r) => r.path.endsWith(`/${jobId}`))).toBe(true);
+			await expectGenerateThenFetch(await runToEnd(loadExample('02-generate-now-fetch-later.json')), { sandbox, n8n });
 		});
 
 		it('examples/04: the AI Agent workflow imports, and the ModelsLab tool node loads as a tool', async () => {
@@ -195,11 +153,7 @@ export function examplesSuite(version: N8nVersion): void {
 
 			// while the job runs the execution is parked as "waiting"; on 2.x an unsigned call to its resume URL is refused
 			const seen = new Set<string>();
-			for (let i = 0; i < 40 && !seen.has('waiting'); i++) {
-				seen.add((await n8n.getExecution(executionId).catch(() => ({ status: 'new' }))).status);
-				if (!seen.has('waiting')) await new Promise((r) => setTimeout(r, 100));
-			}
-			expect(seen).toContain('waiting');
+			await n8n.waitForStatus(executionId, 'waiting', seen, 4000);
 			if (differences.signedResumeUrls) {
 				const forged = await n8n.fetch('POST', `/webhook-waiting/${executionId}`, { status: 'success', id: 1 });
 				await forged.text();
@@ -208,51 +162,10 @@ export function examplesSuite(version: N8nVersion): void {
 			}
 
 			const execution = await n8n.waitForExecution(executionId, { timeoutMs: 60000, seen });
-			const elapsed = Date.now() - started;
-
-			expect(execution.data.resultData.error).toBeUndefined();
-			expect(execution.status).toBe('success');
-			expect(execution.finished).toBe(true);
+			expectSucceeded(execution);
 			// the execution was parked while the job ran: nothing polled, nothing held a worker
-			expect(seen).toContain('waiting');
-			expect(elapsed).toBeGreaterThanOrEqual(1500);
-
-			// Text2Img answered at once with the queued job
-			const [queued] = outputOf(execution, 'Start generation');
-			expect(queued.json).toMatchObject({ status: 'processing' });
-			const jobId = Number(queued.json.id);
-
-			// the sandbox called the signed resume URL once, and n8n accepted it
-			const { webhookLog, creates } = sandbox.stats;
-			expect(creates).toBe(1);
-			expect(webhookLog).toHaveLength(1);
-			const [call] = webhookLog;
-			expect(call).toMatchObject({ jobId, status: 200, skipped: null, error: null });
-			const resumeUrl = new URL(call.url);
-			expect(resumeUrl.origin + resumeUrl.pathname).toBe(`${n8n.baseUrl}/webhook-waiting/${executionId}`);
-			expect(resumeUrl.searchParams.has('signature')).toBe(differences.signedResumeUrls);
-			expect(sandbox.job(jobId)?.webhookUrl).toBe(call.url);
-
-			// the Wait node resumed with the webhook's body
-			const [resumed] = outputOf(execution, 'Wait for ModelsLab webhook');
-			expect(resumed.json.body).toMatchObject({ status: 'success', id: jobId });
-
-			// Fetch Result ends the run with the image as a binary PNG of the asked size
-			expect(execution.data.resultData.lastNodeExecuted).toBe('Fetch result');
-			const items = outputOf(execution, 'Fetch result');
-			expect(items).toHaveLength(1);
-			expect(items[0].json).toMatchObject({ id: String(jobId), status: 'success', imageIndex: 0 });
-			const binary = items[0].binary?.data;
-			expect(binary).toMatchObject({ mimeType: 'image/png', fileName: `modelslab-${jobId}-0.png` });
-			const bytes = await n8n.binaryData(binary!);
-			expect(bytes.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
-			expect(pngSize(bytes)).toEqual({ width: 512, height: 512 });
-			expect(bytes.equals(sandbox.jobBytes(jobId, 0))).toBe(true);
-
-			// billed once; the only fetch is Fetch Result's, after the webhook
-			expect(sandbox.stats.fetches).toBe(1);
-			const fetch = sandbox.stats.requests.find((r) => r.route === 'fetch')!;
-			expect(fetch.t).toBeGreaterThanOrEqual(call.t);
+			expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
+			await expectResumedByWebhook(execution, executionId, { sandbox, n8n }, differences);
 
 			// the executions list shows it too
 			const list = await n8n.listExecutions(workflow.id);
@@ -260,61 +173,10 @@ export function examplesSuite(version: N8nVersion): void {
 		});
 
 		it('examples/03 in production: an activated workflow started by its webhook', async () => {
-			const path = 'modelslab-webhook-resume-e2e';
-			const production: WorkflowJson = {
-				...example,
-				name: `${example.name} (production)`,
-				nodes: example.nodes.map((node) =>
-					node.name === trigger
-						? {
-								parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
-								id: node.id,
-								name: 'Webhook',
-								type: 'n8n-nodes-base.webhook',
-								typeVersion: 2,
-								position: node.position,
-								webhookId: '6f0c2b7e-0003-4a51-9d1e-0000000000bb',
-							}
-						: node,
-				),
-				connections: Object.fromEntries(
-					Object.entries(example.connections).map(([from, to]) => [from === trigger ? 'Webhook' : from, to]),
-				),
-			};
-			const workflow = await n8n.createWorkflow(production, credentials);
-			await n8n.activateWorkflow(workflow);
-			try {
-				// n8n 2.x publishes through an outbox: the production webhook is registered a moment later
-				let res = await n8n.fetch('POST', `/webhook/${path}`, { row: 1 });
-				for (let tries = 0; res.status === 404 && tries < 60; tries++) {
-					await res.text();
-					await new Promise((r) => setTimeout(r, 250));
-					res = await n8n.fetch('POST', `/webhook/${path}`, { row: 1 });
-				}
-				expect(res.status).toBe(200);
-				await res.text();
-
-				let executionId: string | undefined;
-				const deadline = Date.now() + 15000;
-				while (!executionId && Date.now() < deadline) {
-					executionId = (await n8n.listExecutions(workflow.id))[0]?.id;
-					if (!executionId) await new Promise((r) => setTimeout(r, 200));
-				}
-				expect(executionId).toBeDefined();
-				const seen = new Set<string>();
-				const execution = await n8n.waitForExecution(executionId!, { timeoutMs: 60000, seen });
-				expect(execution.data.resultData.error).toBeUndefined();
-				expect(execution).toMatchObject({ status: 'success', mode: 'webhook' });
-				expect(seen).toContain('waiting');
-				expect(sandbox.stats.creates).toBe(1);
-				expect(sandbox.stats.webhookLog).toHaveLength(1);
-				expect(sandbox.stats.webhookLog[0]).toMatchObject({ status: 200, skipped: null, error: null });
-				const [item] = outputOf(execution, 'Fetch result');
-				const bytes = await n8n.binaryData(item.binary!.data);
-				expect(bytes.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
-			} finally {
-				await n8n.deactivateWorkflow(workflow.id);
-			}
+			const seen = new Set<string>();
+			const { executionId, execution } = await runInProduction(n8n, credentials, example, 'modelslab-webhook-resume-e2e', { seen });
+			expect(seen).toContain('waiting');
+			await expectResumedByWebhook(execution, executionId, { sandbox, n8n }, differences);
 		});
 
 		it('n8n called no address but loopback', () => {
