@@ -20,7 +20,7 @@ export interface SpawnGroupOptions {
 	 * Kill the group when this process is gone (even after a SIGKILL of jest) or after `maxLifetimeMs`
 	 * (groupWatchdog.js); for programs nothing can be preloaded into. n8n has watchdog.js instead.
 	 */
-	watch?: { parentPid: number; maxLifetimeMs: number };
+	watch?: { parentPid: number; maxLifetimeMs: number; /** removed after such a kill */ dir?: string };
 }
 
 export class GroupProcess {
@@ -108,9 +108,10 @@ export function spawnGroup(command: string, args: string[], label: string, optio
 		});
 		child.once('error', () => undefined);
 		if (options.watch && child.pid !== undefined) {
-			const { parentPid, maxLifetimeMs } = options.watch;
+			const { parentPid, maxLifetimeMs, dir } = options.watch;
+			const args = [path.join(PRELOADS_DIR, 'groupWatchdog.js'), String(parentPid), String(child.pid), String(maxLifetimeMs), ...(dir ? [dir] : [])];
 			// its own group, so stopping the service does not stop its watchdog first
-			spawn(process.execPath, [path.join(PRELOADS_DIR, 'groupWatchdog.js'), String(parentPid), String(child.pid), String(maxLifetimeMs)], {
+			spawn(process.execPath, args, {
 				detached: true,
 				stdio: 'ignore',
 			}).unref();

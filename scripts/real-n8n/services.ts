@@ -63,7 +63,7 @@ function serviceDefaults(options: ServiceOptions, prefix: string) {
 	return {
 		dir,
 		keep: options.keep ?? process.env.MODELSLAB_E2E_KEEP === '1',
-		watch: { parentPid: options.parentPid ?? process.pid, maxLifetimeMs: options.maxLifetimeMs ?? 20 * 60 * 1000 },
+		watch: { parentPid: options.parentPid ?? process.pid, maxLifetimeMs: options.maxLifetimeMs ?? 20 * 60 * 1000, dir },
 	};
 }
 
