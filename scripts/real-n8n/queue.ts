@@ -16,23 +16,18 @@
 import { randomBytes } from 'node:crypto';
 
 import { freePort } from './cli';
-import type { LaunchOptions } from './server';
+import type { LaunchOptions, Launched } from './server';
 import { N8nProcess, N8nServer, answersOk, launchN8n, startN8n } from './server';
 import type { Postgres, Redis, ServiceOptions } from './services';
 import { startPostgres, startRedis } from './services';
-import type { GroupProcess } from './processGroup';
 
 export class N8nWorker extends N8nProcess {
 	constructor(
 		readonly index: number,
 		readonly healthPort: number,
-		userFolder: string,
-		netGuardLog: string,
-		proc: GroupProcess,
-		keep: boolean,
-		name: string,
+		launched: Launched,
 	) {
-		super(userFolder, netGuardLog, proc, keep, name);
+		super(launched);
 	}
 
 	/** The execution ids this worker started, in log order (a resumed execution appears again). */
@@ -146,7 +141,7 @@ export async function startQueueCluster(options: QueueOptions): Promise<QueueClu
 							N8N_WEBHOOK_URL: `${main!.baseUrl}/`,
 						},
 					},
-					(l) => new N8nWorker(index, healthPort, l.userFolder, l.netGuardLog, l.proc, l.keep, l.name),
+					(launched) => new N8nWorker(index, healthPort, launched),
 					async () => await answersOk(`http://127.0.0.1:${healthPort}/healthz/readiness`),
 				);
 				workers.push(worker);

@@ -107,15 +107,26 @@ export interface StartOptions extends LaunchOptions {
 	port?: number;
 }
 
+/** What launchN8n started: the user folder, the loopback guard's log, the process group. */
+export interface Launched {
+	userFolder: string;
+	netGuardLog: string;
+	proc: GroupProcess;
+	keep: boolean;
+	name: string;
+}
+
 /** One n8n process (`n8n start` or `n8n worker`) with its own user folder, in a process group of its own. */
 export class N8nProcess {
-	constructor(
-		readonly userFolder: string,
-		readonly netGuardLog: string,
-		protected readonly proc: GroupProcess,
-		private readonly keep: boolean,
-		readonly name: string,
-	) {}
+	readonly userFolder: string;
+	readonly netGuardLog: string;
+	readonly name: string;
+	protected readonly proc: GroupProcess;
+	private readonly keep: boolean;
+
+	constructor(launched: Launched) {
+		({ userFolder: this.userFolder, netGuardLog: this.netGuardLog, name: this.name, proc: this.proc, keep: this.keep } = launched);
+	}
 
 	/** n8n's main process id (for RSS readings) */
 	get pid(): number | undefined {
@@ -164,13 +175,9 @@ export class N8nServer extends N8nProcess {
 	constructor(
 		readonly baseUrl: string,
 		readonly port: number,
-		userFolder: string,
-		netGuardLog: string,
-		proc: GroupProcess,
-		keep: boolean,
-		name: string,
+		launched: Launched,
 	) {
-		super(userFolder, netGuardLog, proc, keep, name);
+		super(launched);
 	}
 
 	/** A REST call with the session cookie; returns the `data` of n8n's `{ data }` envelope. */
@@ -375,7 +382,7 @@ export class N8nServer extends N8nProcess {
  */
 export async function launchN8n<P extends N8nProcess>(
 	options: LaunchOptions & { args: string[]; port?: number },
-	make: (launched: { userFolder: string; netGuardLog: string; proc: GroupProcess; keep: boolean; name: string }) => P,
+	make: (launched: Launched) => P,
 	ready: (launched: P) => Promise<boolean>,
 ): Promise<P> {
 	const { node, n8n } = tools({ n8n: options.n8n });
@@ -430,7 +437,7 @@ export async function startN8n(options: StartOptions): Promise<N8nServer> {
 	const port = options.port ?? (await freePort());
 	return await launchN8n(
 		{ ...options, args: ['start'], port },
-		(l) => new N8nServer(`http://127.0.0.1:${port}`, port, l.userFolder, l.netGuardLog, l.proc, l.keep, l.name),
+		(launched) => new N8nServer(`http://127.0.0.1:${port}`, port, launched),
 		async (server) => (await answersOk(`${server.baseUrl}/healthz/readiness`)) && (await answersOk(`${server.baseUrl}/rest/settings`)),
 	);
 }
