@@ -347,12 +347,18 @@ export class N8nServer extends N8nProcess {
 	): Promise<Execution> {
 		const deadline = Date.now() + timeoutMs;
 		let last: Execution | undefined;
+		let endedData: string | undefined;
 		while (Date.now() < deadline) {
 			try {
 				last = await this.getExecution(executionId);
 				seen?.add(last.status);
-				// n8n 1.x can report the end a moment before the run data is stored
-				if (['success', 'error', 'canceled', 'crashed'].includes(last.status) && last.data?.resultData) return last;
+				// n8n 1.x can report the end a moment before the final run data is stored: take it once two
+				// reads after the end agree
+				if (['success', 'error', 'canceled', 'crashed'].includes(last.status) && last.data?.resultData) {
+					const data = JSON.stringify(last.data);
+					if (data === endedData) return last;
+					endedData = data;
+				}
 			} catch (error) {
 				// the execution row appears a moment after the run call returns
 				if (!String(error).includes('404')) throw error;
@@ -421,9 +427,9 @@ export async function launchN8n<P extends N8nProcess>(
 	}
 }
 
-/** GET <url> answers 2xx. */
+/** GET <url> answers 2xx within 2 s (a port held by another program may accept and never answer). */
 export async function answersOk(url: string): Promise<boolean> {
-	const res = await fetch(url);
+	const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
 	await res.arrayBuffer();
 	return res.ok;
 }
