@@ -28,7 +28,7 @@ const LINE_ENV: Record<N8nVersion, Record<string, string>> = {
 };
 
 /**
- * The environment for every n8n process: a temp user folder, Node 24 first on PATH, nothing of a
+ * The environment for every n8n process: a temp user folder, the line's Node first on PATH, nothing of a
  * developer's own n8n settings, and every "phone home" switch off so it stays on 127.0.0.1.
  */
 export function n8nEnv(options: N8nEnvOptions): NodeJS.ProcessEnv {
