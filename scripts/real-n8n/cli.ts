@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import * as net from 'node:net';
 
 import { n8nCommand } from './env';
+import type { N8nVersion } from './tools';
 
 export interface CommandRun {
 	args: string[];
@@ -25,6 +26,8 @@ export async function freePort(): Promise<number> {
 }
 
 export interface CliContext {
+	/** the n8n line (default 2.41.1) */
+	version?: N8nVersion;
 	node: string;
 	n8n: string;
 	userFolder: string;
@@ -32,13 +35,14 @@ export interface CliContext {
 }
 
 /**
- * One n8n CLI command (`import:*`, `execute --id`) on Node 24 in its own process group, with the
+ * One n8n CLI command (`import:*`, `execute --id`) on the line's Node in its own process group, with the
  * loopback guard preloaded. The group is always killed afterwards (n8n starts a task runner child for
  * the Code node), also on timeout.
  */
 export async function runN8n(context: CliContext, args: string[], timeoutMs = 120_000): Promise<CommandRun> {
 	const started = Date.now();
 	const cmd = n8nCommand(context.n8n, args, {
+		n8n: context.version,
 		node: context.node,
 		userFolder: context.userFolder,
 		brokerPort: await freePort(),

@@ -2,8 +2,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { PRELOADS_DIR } from './paths';
+import type { N8nVersion } from './tools';
+import { N8N_VERSION } from './tools';
 
 export interface N8nEnvOptions {
+	/** the n8n line (default 2.41.1): a few switches exist on one line only */
+	n8n?: N8nVersion;
 	node: string;
 	userFolder: string;
 	/** n8n's HTTP port (`n8n start`); the CLI commands listen on nothing but the task broker */
@@ -16,8 +20,15 @@ export interface N8nEnvOptions {
 	extra?: Record<string, string>;
 }
 
+/** Switches only one line knows; n8n 1.123 refuses to start on an unknown module name. */
+const LINE_ENV: Record<N8nVersion, Record<string, string>> = {
+	// 2.x's MCP server registry module fetches a catalogue at start-up
+	'2.41.1': { N8N_DISABLED_MODULES: 'mcp-registry' },
+	'1.123.81': {},
+};
+
 /**
- * The environment for every n8n process: a temp user folder, Node 24 first on PATH, nothing of a
+ * The environment for every n8n process: a temp user folder, the line's Node first on PATH, nothing of a
  * developer's own n8n settings, and every "phone home" switch off so it stays on 127.0.0.1.
  */
 export function n8nEnv(options: N8nEnvOptions): NodeJS.ProcessEnv {
@@ -66,7 +77,7 @@ export function n8nEnv(options: N8nEnvOptions): NodeJS.ProcessEnv {
 		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
 		N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
 		N8N_AI_ENABLED: 'false',
-		N8N_DISABLED_MODULES: 'mcp-registry',
+		...LINE_ENV[options.n8n ?? N8N_VERSION],
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
 		N8N_VERIFIED_PACKAGES_ENABLED: 'false',

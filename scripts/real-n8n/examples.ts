@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
@@ -22,4 +23,29 @@ export function triggerOf(workflow: WorkflowJson): string {
 	const trigger = workflow.nodes.find((node) => /trigger$/i.test(node.type));
 	if (!trigger) throw new Error(`${workflow.name} has no trigger node`);
 	return trigger.name;
+}
+
+/**
+ * A copy of the workflow started by a production Webhook (POST /webhook/<path>, answered at once)
+ * instead of its own trigger; every other node and connection unchanged. For queue mode, where
+ * production executions run on the workers.
+ */
+export function withWebhookTrigger(workflow: WorkflowJson, webhookPath: string): WorkflowJson {
+	const trigger = triggerOf(workflow);
+	const original = workflow.nodes.find((node) => node.name === trigger)!;
+	const webhook = {
+		parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'onReceived', options: {} },
+		id: original.id,
+		name: 'Webhook',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: original.position,
+		webhookId: randomUUID(),
+	};
+	return {
+		...workflow,
+		name: `${workflow.name} (webhook ${webhookPath})`,
+		nodes: workflow.nodes.map((node) => (node.name === trigger ? webhook : node)),
+		connections: Object.fromEntries(Object.entries(workflow.connections).map(([from, to]) => [from === trigger ? 'Webhook' : from, to])),
+	};
 }

@@ -27,10 +27,14 @@ export function filesUnder(folder: string): string[] {
 		.filter((file) => statSync(file).isFile());
 }
 
-/** Every place a secret appears, as it is, base64-encoded or UTF-16, in the given files and texts. */
+/**
+ * Every place a secret appears, as it is, base64-encoded, UTF-16 or as hex (how `pg_dump` writes
+ * bytea columns), in the given files and texts.
+ */
 export function findSecrets(secrets: string[], files: string[], texts: Array<{ label: string; text: string }>): string[] {
 	const needles = secrets.flatMap((secret) => [
 		{ secret, bytes: Buffer.from(secret, 'utf8') },
+		{ secret: `${secret} (hex)`, bytes: Buffer.from(Buffer.from(secret, 'utf8').toString('hex'), 'utf8') },
 		{ secret: `${secret} (base64)`, bytes: Buffer.from(Buffer.from(secret, 'utf8').toString('base64'), 'utf8') },
 		{ secret: `${secret} (utf16)`, bytes: Buffer.from(secret, 'utf16le') },
 	]);

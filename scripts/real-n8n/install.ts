@@ -4,11 +4,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { PACKAGE_NAME, REPO_ROOT } from './paths';
+import type { N8nVersion } from './tools';
 
 /**
- * What n8n 2.41.1 runs in the unpacked package folder when it installs a community package
- * (modules/community-packages/community-packages.service.js, `downloadPackage`).
- * `assertN8nInstallsLikeThis` checks the installed n8n still contains each, so a change in n8n fails loudly.
+ * What n8n runs in the unpacked package folder when it installs a community package
+ * (modules/community-packages/community-packages.service.js, `downloadPackage`), the same on 2.41.1 and
+ * 1.123.81. `assertN8nInstallsLikeThis` checks each installed line still does exactly this.
  */
 export const N8N_NPM_INSTALL_ARGS = [
 	'install',
@@ -22,6 +23,24 @@ export const N8N_NPM_INSTALL_ARGS = [
 /** package.json fields n8n deletes before that `npm install`: production dependencies only, no peers. */
 export const N8N_STRIPPED_FIELDS = ['devDependencies', 'peerDependencies', 'optionalDependencies'] as const;
 
+const quoted = (args: string[]) => args.map((arg) => `'${arg}'`).join(',');
+
+/**
+ * How each line's community-packages service spells that, whitespace removed. 2.41.1 passes the
+ * arguments as one literal array, 1.123.81 builds them from two constants. Both add
+ * `--registry=<its registry>`, npm's default one unless configured; left out here, since the tarball
+ * installed has no dependencies and npm fetches nothing.
+ */
+const INSTALL_SOURCE: Record<N8nVersion, string[]> = {
+	'2.41.1': [`executeNpmCommand)([${quoted(N8N_NPM_INSTALL_ARGS)},],{cwd:packageDirectory,registry,authToken}`],
+	'1.123.81': [
+		`constNPM_COMMON_ARGS=[${quoted(N8N_NPM_INSTALL_ARGS.slice(1, 3))}];`,
+		`constNPM_INSTALL_ARGS=[${quoted(N8N_NPM_INSTALL_ARGS.slice(3))},];`,
+		'return[...NPM_COMMON_ARGS,...NPM_INSTALL_ARGS,`--registry=${this.getNpmRegistry()}`];',
+		"asyncExecFile('npm',['install',...this.getNpmInstallArgs()],{cwd:packageDirectory,",
+	],
+};
+
 function sh(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
 	return execFileSync(command, args, {
 		cwd,
@@ -32,15 +51,19 @@ function sh(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv
 	});
 }
 
-/** Fails if the installed n8n no longer installs community packages with the flags copied here. */
-export function assertN8nInstallsLikeThis(n8nPackageDir: string): void {
+/** Fails if the installed n8n of this line no longer installs community packages the way installLikeN8n does. */
+export function assertN8nInstallsLikeThis(n8nPackageDir: string, version: N8nVersion): void {
 	const service = path.join(n8nPackageDir, 'dist', 'modules', 'community-packages', 'community-packages.service.js');
-	const source = readFileSync(service, 'utf8');
-	const missing = N8N_NPM_INSTALL_ARGS.filter((arg) => !source.includes(`'${arg}'`));
-	const destructure = `const { ${N8N_STRIPPED_FIELDS.join(', ')}, ...packageJson }`;
-	if (!source.includes(destructure)) missing.push(destructure);
+	const source = readFileSync(service, 'utf8').replace(/\s+/g, '');
+	const expected = [
+		...INSTALL_SOURCE[version],
+		`const{${N8N_STRIPPED_FIELDS.join(',')},...packageJson}=JSON.parse(packageJsonContent);`,
+		"('tar',['-xzf',tarballName,'-C',packageDirectory,'--strip-components=1'],{cwd:this.downloadFolder}",
+		'awaitthis.updatePackageJsonDependency(packageName,packageJson.version);',
+	];
+	const missing = expected.filter((fragment) => !source.includes(fragment));
 	if (missing.length > 0) {
-		throw new Error(`${service} no longer matches how the package is installed here: ${missing.join(' | ')}`);
+		throw new Error(`${service} (n8n ${version}) no longer matches how the package is installed here: ${missing.join(' | ')}`);
 	}
 }
 
@@ -60,10 +83,10 @@ export function buildAndPack({ build = true }: { build?: boolean } = {}): string
 }
 
 /**
- * n8n 2.41.1's CommunityPackagesService.downloadPackage, step by step, with our tarball in place of
+ * n8n's CommunityPackagesService.downloadPackage (2.41.1 and 1.123.81), step by step, with our tarball in place of
  * `npm pack <name>@<version>` from the registry: unpack into nodes/node_modules/<name>, drop
  * dev/peer/optional dependencies from its package.json, `npm install` there with n8n's flags (npm on
- * Node 24, as when n8n calls it), and record the package in the nodes/package.json ledger. At start-up
+ * the line's Node, as when n8n calls it), and record the package in the nodes/package.json ledger. At start-up
  * n8n loads every `n8n-nodes-*` folder under nodes/node_modules.
  */
 export function installLikeN8n(tarball: string, userFolder: string, node: string): { packageDir: string; version: string } {
@@ -99,7 +122,7 @@ export function installLikeN8n(tarball: string, userFolder: string, node: string
 /**
  * How `require('zod')` and `require('n8n-workflow')` resolve inside the installed package when n8n
  * runs: LoadNodesAndCredentials.init() puts its own module.paths into NODE_PATH and calls
- * Module._initPaths(). Done here with Node 24 and the same NODE_PATH.
+ * Module._initPaths() (2.41.1 and 1.123.81). Done here with the line's Node and the same NODE_PATH.
  */
 export function resolveLikeN8n(node: string, n8nPackageDir: string, packageDir: string): { zod: string; n8nWorkflow: string } {
 	const script = `

@@ -1,6 +1,7 @@
 /**
- * A real `n8n start` (2.41.1, on the cached Node 24) with this package installed the way n8n installs
- * community packages, bound to 127.0.0.1, driven through its REST API.
+ * A real `n8n start` (2.41.1 on the cached Node 24 by default; `n8n: '1.123.81'` for the 1.x line) with
+ * this package installed the way n8n installs community packages, bound to 127.0.0.1, driven through
+ * its REST API. `launchN8n` is the shared part, also for `n8n worker` (queue.ts).
  *
  *   const tgz = buildAndPack();                         // npm run build + npm pack (once per run)
  *   const n8n = await startN8n({ tgz });                // temp N8N_USER_FOLDER, free ports, /healthz
@@ -14,9 +15,8 @@
  * Nothing here calls any address but loopback: every "phone home" switch n8n has is off, and
  * netGuard.js is preloaded into n8n to refuse (and log) any connection or DNS lookup for another host.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -24,6 +24,9 @@ import { freePort } from './cli';
 import { n8nCommand } from './env';
 import { installLikeN8n } from './install';
 import { REPO_ROOT } from './paths';
+import type { GroupProcess } from './processGroup';
+import { spawnGroup } from './processGroup';
+import type { N8nVersion } from './tools';
 import { tools } from './tools';
 import type { BinaryRef, Execution, WorkflowJson } from './types';
 
@@ -80,63 +83,63 @@ export function parseFlatted(text: string): unknown {
 
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
-export interface StartOptions {
+export interface LaunchOptions {
 	/** the packed tarball (buildAndPack()) */
 	tgz: string;
+	/** the n8n line (default 2.41.1) */
+	n8n?: N8nVersion;
 	/** names the copy of n8n's log kept in .tmp/real-n8n/logs/<name>-n8n.log after stop; default 'n8n' */
 	name?: string;
 	/** extra env for n8n */
 	env?: Record<string, string>;
 	/** keep the user folder after stop (for debugging); also MODELSLAB_E2E_KEEP=1 */
 	keep?: boolean;
-	/** ms to wait for /healthz/readiness; default 120000 */
+	/** ms to wait until it is ready; default 120000 */
 	startTimeoutMs?: number;
-	/** fixed port instead of a free one */
-	port?: number;
 	/** false only for the demo against the real API: lets n8n reach hosts other than loopback */
 	loopbackOnly?: boolean;
 	/** stop n8n after this long (watchdog.js); 0 = never. Default 15 minutes */
 	maxLifetimeMs?: number;
 }
 
-export class N8nServer {
-	cookie = '';
-	readonly browserId = randomUUID();
-	private exited = false;
+export interface StartOptions extends LaunchOptions {
+	/** fixed port instead of a free one */
+	port?: number;
+}
 
-	constructor(
-		readonly baseUrl: string,
-		readonly port: number,
-		readonly userFolder: string,
-		readonly logFile: string,
-		readonly netGuardLog: string,
-		private readonly child: ChildProcess,
-		private readonly keep: boolean,
-		private readonly name: string,
-	) {
-		child.once('exit', () => {
-			this.exited = true;
-		});
-	}
+/** What launchN8n started: the user folder, the loopback guard's log, the process group. */
+export interface Launched {
+	userFolder: string;
+	netGuardLog: string;
+	proc: GroupProcess;
+	keep: boolean;
+	name: string;
+}
 
-	/** n8n runs in a process group of its own: signals reach it and every child it started. */
-	private signalGroup(signal: NodeJS.Signals): void {
-		if (this.child.pid === undefined) return;
-		try {
-			process.kill(-this.child.pid, signal);
-		} catch {
-			// the group is already gone
-		}
+/** One n8n process (`n8n start` or `n8n worker`) with its own user folder, in a process group of its own. */
+export class N8nProcess {
+	readonly userFolder: string;
+	readonly netGuardLog: string;
+	readonly name: string;
+	protected readonly proc: GroupProcess;
+	private readonly keep: boolean;
+
+	constructor(launched: Launched) {
+		({ userFolder: this.userFolder, netGuardLog: this.netGuardLog, name: this.name, proc: this.proc, keep: this.keep } = launched);
 	}
 
 	/** n8n's main process id (for RSS readings) */
 	get pid(): number | undefined {
-		return this.child.pid;
+		return this.proc.pid;
+	}
+
+	get logFile(): string {
+		return this.proc.logFile;
 	}
 
 	/** n8n's own output so far (for failure messages). */
 	log(): string {
-		return existsSync(this.logFile) ? readFileSync(this.logFile, 'utf8') : '';
+		return this.proc.log();
 	}
 
 	/** Every connection or DNS lookup n8n tried for a non-loopback host (refused by netGuard.js). */
@@ -146,6 +149,35 @@ export class N8nServer {
 			.split('\n')
 			.filter(Boolean)
 			.map((line) => JSON.parse(line) as { host: string; via: string });
+	}
+
+	/**
+	 * SIGTERM, then SIGKILL after 15 s; keeps a copy of n8n's log in .tmp/real-n8n/logs/ and removes the
+	 * user folder unless kept. Safe to call twice.
+	 */
+	async stop(): Promise<void> {
+		// n8n's task runners and anything else it started go with it, also when n8n itself already exited
+		await this.proc.stop({ signal: 'SIGTERM', graceMs: 15000 });
+		if (existsSync(this.userFolder)) {
+			if (existsSync(this.logFile)) {
+				mkdirSync(LOGS, { recursive: true });
+				copyFileSync(this.logFile, path.join(LOGS, `${this.name}-n8n.log`));
+			}
+			if (!this.keep) rmSync(this.userFolder, { recursive: true, force: true, maxRetries: 3 });
+		}
+	}
+}
+
+export class N8nServer extends N8nProcess {
+	cookie = '';
+	readonly browserId = randomUUID();
+
+	constructor(
+		readonly baseUrl: string,
+		readonly port: number,
+		launched: Launched,
+	) {
+		super(launched);
 	}
 
 	/** A REST call with the session cookie; returns the `data` of n8n's `{ data }` envelope. */
@@ -224,6 +256,8 @@ export class N8nServer {
 		});
 		const body = {
 			name: workflow.name,
+			// n8n 1.x requires it; 2.x's create DTO drops it (activation is its own call)
+			active: false,
 			nodes,
 			connections: workflow.connections,
 			settings: workflow.settings ?? { executionOrder: 'v1' },
@@ -234,10 +268,12 @@ export class N8nServer {
 
 	/** Manual run of a saved workflow from its trigger (POST /rest/workflows/:id/run), as the editor does. */
 	async runWorkflow(workflowId: string, triggerName: string): Promise<{ executionId: string }> {
+		// n8n 1.x runs the workflow sent along (as its editor does); 2.x reads the saved one and drops this
+		const workflowData = await this.rest<Record<string, unknown>>('GET', `/rest/workflows/${workflowId}`);
 		const result = await this.rest<{ executionId?: string; waitingForWebhook?: boolean }>(
 			'POST',
 			`/rest/workflows/${workflowId}/run`,
-			{ triggerToStartFrom: { name: triggerName } },
+			{ workflowData, triggerToStartFrom: { name: triggerName } },
 		);
 		if (!result?.executionId) throw new Error(`run did not start an execution: ${JSON.stringify(result)}`);
 		return { executionId: String(result.executionId) };
@@ -252,6 +288,39 @@ export class N8nServer {
 
 	async deactivateWorkflow(workflowId: string): Promise<void> {
 		await this.rest('POST', `/rest/workflows/${workflowId}/deactivate`, {});
+	}
+
+	/**
+	 * POST /webhook/<path> of an activated workflow (retried while n8n 2.x still registers it through its
+	 * outbox), then the id of the execution it started.
+	 */
+	async triggerProductionWebhook(workflowId: string, webhookPath: string, body: unknown, timeoutMs = 15000): Promise<string> {
+		const deadline = Date.now() + timeoutMs;
+		let res = await this.fetch('POST', `/webhook/${webhookPath}`, body);
+		while (res.status === 404 && Date.now() < deadline) {
+			await res.text();
+			await sleep(250);
+			res = await this.fetch('POST', `/webhook/${webhookPath}`, body);
+		}
+		const text = await res.text();
+		if (res.status !== 200) throw new Error(`POST /webhook/${webhookPath} -> ${res.status}: ${text.slice(0, 300)}`);
+		for (;;) {
+			const [latest] = await this.listExecutions(workflowId);
+			if (latest) return latest.id;
+			if (Date.now() > deadline) throw new Error(`the webhook of workflow ${workflowId} started no execution`);
+			await sleep(200);
+		}
+	}
+
+	/** Polls until the execution has `status` (e.g. 'waiting'); `seen` collects every status on the way. */
+	async waitForStatus(executionId: string, status: Execution['status'], seen = new Set<string>(), timeoutMs = 30000): Promise<void> {
+		const deadline = Date.now() + timeoutMs;
+		while (!seen.has(status)) {
+			if (Date.now() > deadline) throw new Error(`execution ${executionId} never had status ${status} (saw ${[...seen].join(', ')})`);
+			// the execution row appears a moment after the run call returns
+			seen.add((await this.getExecution(executionId).catch(() => ({ status: 'new' }))).status);
+			if (!seen.has(status)) await sleep(100);
+		}
 	}
 
 	/** GET /rest/executions/:id, with its flatted `data` parsed. */
@@ -280,11 +349,18 @@ export class N8nServer {
 	): Promise<Execution> {
 		const deadline = Date.now() + timeoutMs;
 		let last: Execution | undefined;
+		let endedData: string | undefined;
 		while (Date.now() < deadline) {
 			try {
 				last = await this.getExecution(executionId);
 				seen?.add(last.status);
-				if (['success', 'error', 'canceled', 'crashed'].includes(last.status)) return last;
+				// n8n 1.x can report the end a moment before the final run data is stored: take it once two
+				// reads after the end agree
+				if (['success', 'error', 'canceled', 'crashed'].includes(last.status) && last.data?.resultData) {
+					const data = JSON.stringify(last.data);
+					if (data === endedData) return last;
+					endedData = data;
+				}
 			} catch (error) {
 				// the execution row appears a moment after the run call returns
 				if (!String(error).includes('404')) throw error;
@@ -305,47 +381,27 @@ export class N8nServer {
 		if (ref.data) return Buffer.from(ref.data, 'base64');
 		throw new Error('binary reference has neither an id nor inline data');
 	}
-
-	/**
-	 * SIGTERM, then SIGKILL after 15 s; keeps a copy of n8n's log in .tmp/real-n8n/logs/ and removes the
-	 * user folder unless kept. Safe to call twice.
-	 */
-	async stop(): Promise<void> {
-		if (!this.exited && this.child.exitCode === null) {
-			const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-			this.signalGroup('SIGTERM');
-			const killer = setTimeout(() => this.signalGroup('SIGKILL'), 15000);
-			await exited;
-			clearTimeout(killer);
-		}
-		this.exited = true;
-		// n8n's task runners and anything else it started, also when n8n itself already exited
-		this.signalGroup('SIGKILL');
-		if (existsSync(this.userFolder)) {
-			if (existsSync(this.logFile)) {
-				mkdirSync(LOGS, { recursive: true });
-				copyFileSync(this.logFile, path.join(LOGS, `${this.name}-n8n.log`));
-			}
-			if (!this.keep) rmSync(this.userFolder, { recursive: true, force: true, maxRetries: 3 });
-		}
-	}
 }
 
 /**
- * Installs the packed package into a fresh temp N8N_USER_FOLDER and starts `n8n start` on the cached
- * Node 24, on 127.0.0.1 and free ports; resolves once /healthz/readiness answers 200 (migrations done).
+ * Installs the packed package into a fresh temp N8N_USER_FOLDER the way n8n installs community
+ * packages and spawns `n8n <args>` on the line's cached Node, bound to 127.0.0.1, with the loopback
+ * guard and the watchdog preloaded. `make` wraps the process; on a failed `ready` it is stopped.
  */
-export async function startN8n(options: StartOptions): Promise<N8nServer> {
-	const { node, n8n } = tools();
+export async function launchN8n<P extends N8nProcess>(
+	options: LaunchOptions & { args: string[]; port?: number },
+	make: (launched: Launched) => P,
+	ready: (launched: P) => Promise<boolean>,
+): Promise<P> {
+	const { node, n8n } = tools({ n8n: options.n8n });
 	const keep = options.keep ?? process.env.MODELSLAB_E2E_KEEP === '1';
 	const userFolder = mkdtempSync(path.join(os.tmpdir(), 'modelslab-n8n-'));
 	installLikeN8n(options.tgz, userFolder, node);
-	const port = options.port ?? (await freePort());
-	const logFile = path.join(userFolder, 'n8n.log');
-	const cmd = n8nCommand(n8n, ['start'], {
+	const cmd = n8nCommand(n8n, options.args, {
+		n8n: options.n8n,
 		node,
 		userFolder,
-		port,
+		port: options.port,
 		brokerPort: await freePort(),
 		loopbackOnly: options.loopbackOnly,
 		parentPid: process.pid,
@@ -356,38 +412,40 @@ export async function startN8n(options: StartOptions): Promise<N8nServer> {
 			...options.env,
 		},
 	});
-	const out = createWriteStream(logFile);
-	const child = spawn(cmd.command, cmd.args, { cwd: userFolder, env: cmd.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-	child.stdout?.pipe(out);
-	child.stderr?.pipe(out);
-	const server = new N8nServer(
-		`http://127.0.0.1:${port}`,
-		port,
-		userFolder,
-		logFile,
-		String(cmd.env.NET_GUARD_LOG),
-		child,
-		keep,
-		options.name ?? 'n8n',
-	);
-	const deadline = Date.now() + (options.startTimeoutMs ?? 120000);
+	const name = options.name ?? 'n8n';
+	// `n8n` for the server (the demo prints it), `n8n worker` for a worker
+	const proc = spawnGroup(cmd.command, cmd.args, options.args[0] === 'start' ? 'n8n' : `n8n ${options.args[0]}`, {
+		cwd: userFolder,
+		env: cmd.env,
+		logFile: path.join(userFolder, 'n8n.log'),
+	});
+	const launched = make({ userFolder, netGuardLog: String(cmd.env.NET_GUARD_LOG), proc, keep, name });
 	try {
-		for (;;) {
-			if (child.exitCode !== null) throw new Error(`n8n exited with ${child.exitCode}`);
-			if (Date.now() > deadline) throw new Error('n8n did not become ready in time');
-			try {
-				// bounded: whatever holds the port may accept and never answer (another program on it)
-				const res = await fetch(`${server.baseUrl}/healthz/readiness`, { signal: AbortSignal.timeout(2000) });
-				if (res.ok) break;
-			} catch {
-				// not listening yet
-			}
-			await sleep(250);
-		}
-		return server;
+		await proc.waitUntil(async () => await ready(launched), options.startTimeoutMs ?? 120000);
+		return launched;
 	} catch (error) {
-		const log = server.log();
-		await server.stop();
-		throw new Error(`${(error as Error).message}\n--- n8n log ---\n${log.slice(-4000)}`);
+		await launched.stop();
+		throw error;
 	}
+}
+
+/** GET <url> answers 2xx within 2 s (a port held by another program may accept and never answer). */
+export async function answersOk(url: string): Promise<boolean> {
+	const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+	await res.arrayBuffer();
+	return res.ok;
+}
+
+/**
+ * Installs the packed package into a fresh temp N8N_USER_FOLDER and starts `n8n start` on the cached
+ * Node, on 127.0.0.1 and free ports; resolves once /healthz/readiness answers 200 (migrations done)
+ * and the REST API answers (n8n 1.x reports ready before it mounts its REST routes).
+ */
+export async function startN8n(options: StartOptions): Promise<N8nServer> {
+	const port = options.port ?? (await freePort());
+	return await launchN8n(
+		{ ...options, args: ['start'], port },
+		(launched) => new N8nServer(`http://127.0.0.1:${port}`, port, launched),
+		async (server) => (await answersOk(`${server.baseUrl}/healthz/readiness`)) && (await answersOk(`${server.baseUrl}/rest/settings`)),
+	);
 }

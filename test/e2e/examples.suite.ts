@@ -1,0 +1,186 @@
+/**
+ * Every workflow in examples/, imported into a running n8n server (`n8n start`) and run from its
+ * trigger through n8n's REST API against the sandbox, as a user would after importing it:
+ *  01 rows in, one image per row; 02 generate now, fetch later; 03 webhook resume (the execution is
+ *  parked as "waiting" until the sandbox calls its resume URL); 04 an AI Agent with ModelsLab as a tool
+ *  (it imports and the tool node loads; the tool itself is run by n8n's Tool Executor, not by a model).
+ */
+
+import type { Sandbox } from '../../sandbox/server';
+import { startSandbox } from '../../sandbox/server';
+import type { Execution, ModelsLabCredentials, N8nServer, N8nVersion, WorkflowJson } from '../../scripts/real-n8n';
+import { loadExample, startN8n, triggerOf } from '../../scripts/real-n8n';
+import { expectGenerateThenFetch, expectResumedByWebhook, expectRowsToImages, expectSucceeded, outputOf, runInProduction } from './exampleChecks';
+import { packedTarball } from './helpers';
+
+/**
+ * Where n8n itself differs between the lines (not the node), each asserted below:
+ * - 2.x signs resume URLs (`?signature=…`) and refuses unsigned calls; 1.123 neither signs nor checks
+ *   (an unsigned POST to /webhook-waiting/<id> resumes the execution);
+ * - the Tool Executor reads a tool's arguments from `query[toolName]` on 2.x, from `query` itself on 1.123.
+ */
+const N8N_DIFFERENCES: Record<N8nVersion, { signedResumeUrls: boolean; toolQuery: (tool: string, args: object) => object }> = {
+	'2.41.1': { signedResumeUrls: true, toolQuery: (tool, args) => ({ [tool]: args }) },
+	'1.123.81': { signedResumeUrls: false, toolQuery: (_tool, args) => args },
+};
+
+export function examplesSuite(version: N8nVersion): void {
+	const differences = N8N_DIFFERENCES[version];
+	describe(`the examples, on a running n8n ${version} server`, () => {
+		let sandbox: Sandbox;
+		let n8n: N8nServer;
+		let credentials: ModelsLabCredentials;
+		const example = loadExample('03-webhook-resume.json');
+		const trigger = triggerOf(example);
+
+		/** Saves the workflow, runs it from its trigger and waits until it ends. */
+		async function runToEnd(workflow: WorkflowJson, timeoutMs = 60000): Promise<Execution> {
+			const saved = await n8n.createWorkflow(workflow, credentials);
+			const { executionId } = await n8n.runWorkflow(saved.id, triggerOf(workflow));
+			const execution = await n8n.waitForExecution(executionId, { timeoutMs });
+			expectSucceeded(execution);
+			return execution;
+		}
+
+		beforeAll(async () => {
+			sandbox = await startSandbox({ processingMs: 2000 });
+			n8n = await startN8n({ name: `examples-${version}`, n8n: version, tgz: packedTarball() });
+			await n8n.setupOwner();
+			credentials = await n8n.createSandboxCredentials(sandbox.baseUrl);
+		});
+
+		beforeEach(() => {
+			sandbox.reset();
+		});
+
+		it('examples/01: three rows in, three PNGs out of the asked sizes, each paired to its row', async () => {
+			await expectRowsToImages(await runToEnd(loadExample('01-rows-to-images.json')), { sandbox, n8n });
+		});
+
+		it('examples/02: generate now (id, status, eta), wait, then Fetch Result by that id gives the PNG', async () => {
+			await expectGenerateThenFetch(await runToEnd(loadExample('02-generate-now-fetch-later.json')), { sandbox, n8n });
+		});
+
+		it('examples/04: the AI Agent workflow imports, and the ModelsLab tool node loads as a tool', async () => {
+			const agentExample = loadExample('04-ai-agent-tool.json');
+			const nodeTypes = await n8n.rest<Array<{ name: string; version: number | number[]; outputs: unknown; properties: Array<{ name: string }> }>>(
+				'GET',
+				'/types/nodes.json',
+			);
+			// every node of the example exists in this n8n at the example's typeVersion (the agent is at 3, which 1.123 has too)
+			const versionsOf = (name: string) =>
+				nodeTypes.filter((t) => t.name === name).flatMap((t) => (Array.isArray(t.version) ? t.version : [t.version]));
+			for (const node of agentExample.nodes) expect([node.name, versionsOf(node.type)]).toEqual([node.name, expect.arrayContaining([node.typeVersion])]);
+			const tool = nodeTypes.find((t) => t.name === 'n8n-nodes-modelslab.modelsLabTool');
+			expect(tool).toBeDefined();
+			expect(tool!.outputs).toEqual(['ai_tool']);
+			expect(tool!.properties.map((p) => p.name)).toEqual(
+				expect.arrayContaining(['toolDescription', 'prompt', 'width', 'height', 'output']),
+			);
+			const saved = await n8n.createWorkflow(agentExample, credentials);
+			const stored = await n8n.rest<{ nodes: Array<{ name: string; type: string; credentials?: unknown }> }>(
+				'GET',
+				`/rest/workflows/${saved.id}`,
+			);
+			expect(stored.nodes.find((n) => n.name === 'ModelsLab')).toMatchObject({
+				type: 'n8n-nodes-modelslab.modelsLabTool',
+				credentials: { modelsLabApi: credentials.modelsLabApi },
+			});
+		});
+
+		it("examples/04's tool, called the way an agent calls it ($fromAI values), returns the image URL", async () => {
+			sandbox.configure({ processingMs: 0 });
+			const toolNode = loadExample('04-ai-agent-tool.json').nodes.find((n) => n.name === 'ModelsLab')!;
+			const call = { prompt: 'A flat illustration of a paper plane', width: 512, height: 384 };
+			const execution = await runToEnd({
+				name: 'examples/04 tool, run by the Tool Executor',
+				nodes: [
+					{ parameters: {}, id: 'b0000000-0004-4000-8000-000000000001', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0] },
+					{
+						parameters: { query: JSON.stringify(differences.toolQuery('ModelsLab', call)), toolName: '', node: '' },
+						id: 'b0000000-0004-4000-8000-000000000002',
+						name: 'Tool Executor',
+						type: '@n8n/n8n-nodes-langchain.toolExecutor',
+						typeVersion: 1,
+						position: [220, 0],
+					},
+					toolNode,
+				],
+				connections: {
+					Start: { main: [[{ node: 'Tool Executor', type: 'main', index: 0 }]] },
+					ModelsLab: { ai_tool: [[{ node: 'Tool Executor', type: 'ai_tool', index: 0 }]] },
+				},
+			});
+			expect(sandbox.stats.creates).toBe(1);
+			const [create] = sandbox.stats.requests.filter((r) => r.route === 'create');
+			expect(create.body).toMatchObject({ model_id: 'flux', ...call, samples: 1 });
+			const [job] = sandbox.stats.jobs;
+			// the agent gets the node's items as one JSON string
+			const [toolResult] = outputOf(execution, 'Tool Executor');
+			expect(toolResult.pairedItem).toEqual({ item: 0 });
+			expect(JSON.parse(toolResult.json as unknown as string)).toEqual([
+				{
+					id: String(job.id),
+					status: 'success',
+					imageUrl: `${sandbox.cdnUrl}/generations/${job.uuid}-0.png`,
+					imageIndex: 0,
+					seed: job.seed,
+					generationTime: expect.any(Number),
+					meta: expect.objectContaining({ model_id: 'flux', prompt: call.prompt, width: 512, height: 384, seed: job.seed }),
+				},
+			]);
+			// URL mode: the tool downloads nothing
+			expect(sandbox.stats.cdnRequests).toBe(0);
+		});
+
+		afterAll(async () => {
+			await n8n?.stop();
+			await sandbox?.close();
+		});
+
+		it('loads the installed package: both credential types and the ModelsLab node type', async () => {
+			const types = await n8n.rest<Array<{ name: string }>>('GET', '/types/credentials.json');
+			const names = types.map((t) => t.name);
+			expect(names).toEqual(expect.arrayContaining(['modelsLabApi', 'modelsLabEnterpriseApi']));
+			const nodes = await n8n.rest<Array<{ name: string; version: number }>>('GET', '/types/nodes.json');
+			expect(nodes.map((n) => n.name)).toContain('n8n-nodes-modelslab.modelsLab');
+		});
+
+		it('examples/03: the execution waits for the sandbox webhook, resumes and ends with the PNG', async () => {
+			const workflow = await n8n.createWorkflow(example, credentials);
+			const started = Date.now();
+			const { executionId } = await n8n.runWorkflow(workflow.id, trigger);
+
+			// while the job runs the execution is parked as "waiting"; on 2.x an unsigned call to its resume URL is refused
+			const seen = new Set<string>();
+			await n8n.waitForStatus(executionId, 'waiting', seen, 4000);
+			if (differences.signedResumeUrls) {
+				const forged = await n8n.fetch('POST', `/webhook-waiting/${executionId}`, { status: 'success', id: 1 });
+				await forged.text();
+				expect(forged.status).toBeGreaterThanOrEqual(400);
+				expect(forged.status).toBeLessThan(500);
+			}
+
+			const execution = await n8n.waitForExecution(executionId, { timeoutMs: 60000, seen });
+			expectSucceeded(execution);
+			// the execution was parked while the job ran: nothing polled, nothing held a worker
+			expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
+			await expectResumedByWebhook(execution, executionId, { sandbox, n8n }, differences);
+
+			// the executions list shows it too
+			const list = await n8n.listExecutions(workflow.id);
+			expect(list.find((e) => e.id === executionId)).toMatchObject({ status: 'success', mode: 'manual' });
+		});
+
+		it('examples/03 in production: an activated workflow started by its webhook', async () => {
+			const seen = new Set<string>();
+			const { executionId, execution } = await runInProduction(n8n, credentials, example, 'modelslab-webhook-resume-e2e', { seen });
+			expect(seen).toContain('waiting');
+			await expectResumedByWebhook(execution, executionId, { sandbox, n8n }, differences);
+		});
+
+		it('n8n called no address but loopback', () => {
+			expect(n8n.blockedOutbound()).toEqual([]);
+		});
+	});
+}
