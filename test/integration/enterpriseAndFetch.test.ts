@@ -373,7 +373,7 @@ describe('Fetch Result', () => {
 		expect(result.outputs[1]).toEqual({
 			json: {
 				error: 'ModelsLab refused request 999999999: Request not found',
-				description: 'Status "error" for request ID 999999999.',
+				description: 'Status "error" for request ID 999999999 (Fetch Result, API: Standard).',
 				id: '999999999',
 			},
 			pairedItem: { item: 1 },
@@ -393,7 +393,7 @@ describe('Fetch Result', () => {
 			{
 				json: {
 					error: 'ModelsLab refused request 999999999: Request not found',
-					description: 'Status "error" for request ID 999999999.',
+					description: 'Status "error" for request ID 999999999 (Fetch Result, API: Standard).',
 					id: '999999999',
 				},
 				pairedItem: { item: 0 },

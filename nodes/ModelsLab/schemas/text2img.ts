@@ -9,7 +9,7 @@ import { ALGORITHM_TYPES, ENTERPRISE_STEPS, LIMITS, SAFETY_CHECKER_TYPES, SCHEDU
 import { flag, httpUrl, integerIn, numberIn, oneOf, shorten, text, toNumber } from './rules';
 
 /** Empty, null and -1 all mean "random" (the API's `seed: null`). */
-const seed = z.preprocess(
+export const seed = z.preprocess(
 	(value) => (value === '' || value === null || value === -1 || value === '-1' ? null : toNumber(value)),
 	integerIn(LIMITS.seed).nullable(),
 );
