@@ -224,7 +224,7 @@ describe.each(CASES.map((c) => [c.op, c] as const))('%s, in-process against the 
 	it('an oversize file (over 5 MB) and a file that is no PNG, JPEG or WebP are refused with 0 requests, naming field and item', async () => {
 		const oversize = Buffer.concat([PRODUCT, Buffer.alloc(5 * 1024 * 1024 - PRODUCT.length + 1)]);
 		const gif = Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'latin1');
-		const mask = withMask(c.op) ? { mask: MASK } : {};
+		const mask: Record<string, Buffer> = withMask(c.op) ? { mask: MASK } : {};
 		const result = await runNode(sandbox(), {
 			parameters: params(c.op, c.extra),
 			inputItems: [

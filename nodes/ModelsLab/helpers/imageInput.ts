@@ -100,7 +100,7 @@ export function imageProblem(bytes: Buffer): string | undefined {
 	if (!type || !(INPUT_IMAGE_TYPES as readonly string[]).includes(type)) {
 		return `is not a PNG, JPEG or WebP image${type ? ` (it is ${type})` : ''}`;
 	}
-	if (!readImageInfo(bytes)) return `is a ${type} whose size cannot be read (a damaged file?)`;
+	if (!readImageInfo(bytes)) return `is image data (${type}) whose size cannot be read (a damaged file?)`;
 	return undefined;
 }
 

@@ -4,6 +4,7 @@
  * image_editing routes have fields of their own. The image and mask inputs are the same fields on
  * every operation, named per input in `IMAGE_INPUTS`.
  */
+import type { AnyZodObject } from 'zod';
 import { z } from 'zod';
 
 import { IMG2IMG_ALGORITHM_TYPES, LIMITS, UPSCALE_MODELS } from './limits';
@@ -38,6 +39,18 @@ function imageInputSchema(name: ImageInputName) {
 	return z.object(shape);
 }
 export const imageInputSchemas = { image: imageInputSchema('image'), mask: imageInputSchema('mask') };
+
+/** An operation's schema with its image inputs: the field of each input's chosen source must be given. */
+export function withImageInputs<Schema extends AnyZodObject>(schema: Schema, inputs: readonly ImageInputName[]) {
+	const merged = inputs.reduce<AnyZodObject>((all, name) => all.merge(imageInputSchemas[name]), schema);
+	return merged.superRefine((params: Record<string, unknown>, ctx) => {
+		for (const name of inputs) {
+			const fields = IMAGE_INPUTS[name];
+			const field = params[fields.source] === 'url' ? fields.url : fields.binaryField;
+			if (params[field] === undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [field], message: 'is required' });
+		}
+	});
+}
 
 /** What a validated input says: a binary field of the item, or a link passed on as it is. */
 export type ImageInputParams = { source: 'binary'; binaryField: string } | { source: 'url'; url: string };

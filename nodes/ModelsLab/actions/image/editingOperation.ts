@@ -8,7 +8,7 @@ import { checkMaskSize, imageFieldValue, readInputImage } from '../../helpers/im
 import { createJob, settleJob, startJobContext } from '../../helpers/jobs';
 import { parseParameters } from '../../helpers/validateParameters';
 import type { ImageInputName } from '../../schemas/imageEditing';
-import { IMAGE_INPUTS, imageInputOf, imageInputSchemas } from '../../schemas/imageEditing';
+import { IMAGE_INPUTS, imageInputOf, withImageInputs } from '../../schemas/imageEditing';
 import type { ApiKind } from '../../transport/apis';
 import { APIS } from '../../transport/apis';
 import type { Operation, OperationFacts } from '../operation';
@@ -67,7 +67,7 @@ export function editingOperation<Value extends string, Schema extends AnyZodObje
 	const inputs: ImageInputName[] = imageFields.mask ? ['image', 'mask'] : ['image'];
 	const inputFields = inputs.flatMap((name) => imageInputFields(name));
 	const properties = [...inputFields, ...fields, ...waitAndOutputFields];
-	const fullSchema = inputs.reduce<AnyZodObject>((merged, name) => merged.merge(imageInputSchemas[name]), schema);
+	const fullSchema = withImageInputs(schema, inputs);
 	const { api: kind, ...rest } = facts;
 	const api = { ...APIS[kind], createPath: route };
 	return {
