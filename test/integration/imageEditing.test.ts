@@ -382,10 +382,7 @@ describe('masks, Fetch Result and errors of the editing operations', () => {
 		});
 		const bodies = apiCalls(sandbox())
 			.filter((call) => !call.path.endsWith('base64_to_url'))
-			.map(({ body }) => {
-				const { key: _key, init_image: _init, image: _image, ...rest } = body as Record<string, unknown>;
-				return rest;
-			});
+			.map(({ body }) => Object.fromEntries(Object.entries(body as IDataObject).filter(([name]) => !['key', 'init_image', 'image'].includes(name))));
 		expect(bodies).toEqual([
 			{ model_id: 'RealESRGAN_x2plus', scale: 3, face_enhance: true },
 			{
@@ -460,7 +457,7 @@ describe('masks, Fetch Result and errors of the editing operations', () => {
 			parameters: params('img2img', { modelId: { ...SDXL, value: '={{ $json.model }}' } }),
 			inputItems: [binaryItem({ data: PRODUCT }, { model: '' })],
 		});
-		expect(missing.error).toMatchObject({ message: 'Invalid parameters: Model is required: pick one of your models, got ""', description: NOTHING_SENT });
+		expect(missing.error).toMatchObject({ message: 'Invalid parameters: Model is required (pick one of your models), got ""', description: NOTHING_SENT });
 		expect(sandbox().counters().requests).toEqual([]);
 	});
 

@@ -335,26 +335,6 @@ function generationOptions(variant: GenerationVariant): INodeProperties[] {
 	return options.filter((property) => documented.has(property.name));
 }
 
-const promptField = topLevel({
-	displayName: 'Prompt',
-	name: 'prompt',
-	type: 'string',
-	typeOptions: { rows: 4 },
-	default: '',
-	required: true,
-	placeholder: 'A golden retriever puppy in autumn leaves, soft natural light',
-	description: `What the image should show (up to ${LIMITS.promptLength.max} characters)`,
-});
-
-const negativePromptField = topLevel({
-	displayName: 'Negative Prompt',
-	name: 'negativePrompt',
-	type: 'string',
-	typeOptions: { rows: 2 },
-	default: '',
-	description: 'What the image should not show (flux ignores it)',
-});
-
 /** How far the result may move from the input image (Image to Image, Inpaint). */
 const strengthField = topLevel({
 	displayName: 'Strength',
@@ -391,8 +371,24 @@ function sizeFields(variant: GenerationVariant): INodeProperties[] {
 export function generationFields(variant: GenerationVariant): INodeProperties[] {
 	return [
 		modelIdField(variant),
-		promptField,
-		negativePromptField,
+		topLevel({
+			displayName: 'Prompt',
+			name: 'prompt',
+			type: 'string',
+			typeOptions: { rows: 4 },
+			default: '',
+			required: true,
+			placeholder: 'A golden retriever puppy in autumn leaves, soft natural light',
+			description: `What the image should show (up to ${LIMITS.promptLength.max} characters)`,
+		}),
+		topLevel({
+			displayName: 'Negative Prompt',
+			name: 'negativePrompt',
+			type: 'string',
+			typeOptions: { rows: 2 },
+			default: '',
+			description: 'What the image should not show (flux ignores it)',
+		}),
 		...sizeFields(variant),
 		topLevel({
 			displayName: 'Number of Images',

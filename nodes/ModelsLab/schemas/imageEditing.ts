@@ -9,7 +9,7 @@ import { z } from 'zod';
 
 import { IMG2IMG_ALGORITHM_TYPES, LIMITS, UPSCALE_MODELS } from './limits';
 import { flag, httpUrl, integerIn, numberIn, oneOf, text } from './rules';
-import { baseOptionsSchema, generationSchema, seed } from './text2img';
+import { baseOptionsSchema, generationSchema, requiredModelId, seed } from './text2img';
 
 /** The field names of each image input: where it comes from, and its binary field or link. */
 export const IMAGE_INPUTS = {
@@ -90,11 +90,7 @@ export type Img2imgOptionName = keyof z.input<typeof img2imgOptionsSchema>;
 
 /** Image to Image and Inpaint: the generation fields minus the size (the output has the input's). */
 export const img2imgSchema = z.object({
-	modelId: z
-		.string({ invalid_type_error: 'must be text', required_error: 'is required' })
-		.trim()
-		.min(1, 'is required: pick one of your models')
-		.max(LIMITS.shortText.max, `must be at most ${LIMITS.shortText.max} characters`),
+	modelId: requiredModelId('(pick one of your models)'),
 	prompt: generationSchema.shape.prompt,
 	negativePrompt: generationSchema.shape.negativePrompt,
 	strength: numberIn(LIMITS.strength),
