@@ -424,7 +424,7 @@ describe('Fetch Result', () => {
 			{
 				json: {
 					error: expect.stringMatching(new RegExp(`^Request ${id} was still unreachable .* after 1 s \\(Max Wait Time\\)$`)),
-					description: expect.stringContaining(`Fetch Result and request ID ${id}`),
+					description: expect.stringContaining(`Fetch Result (API: Standard) and request ID ${id}`),
 					id,
 				},
 				pairedItem: { item: 0 },
