@@ -11,6 +11,8 @@ export const EXAMPLE_FILES = [
 	'02-generate-now-fetch-later.json',
 	'03-webhook-resume.json',
 	'04-ai-agent-tool.json',
+	'05-product-photo-cutout.json',
+	'06-inpaint-with-mask.json',
 ] as const;
 export type ExampleFile = (typeof EXAMPLE_FILES)[number];
 

@@ -118,7 +118,7 @@ describe('the ModelsLab node in the n8n editor (Chromium)', () => {
 
 		await page.goto(`${n8n.baseUrl}/workflow/${workflow.id}`);
 		await page.locator(byTestId('canvas-node')).first().waitFor();
-		expect(await page.locator(byTestId('canvas-node')).count()).toBe(4);
+		expect(await page.locator(byTestId('canvas-node')).count()).toBe(10);
 	});
 
 	it('Text to Image: the panel shows its key fields', async () => {
@@ -170,6 +170,140 @@ describe('the ModelsLab node in the n8n editor (Chromium)', () => {
 		expect(labels).not.toContain('Prompt');
 		expect(labels).not.toContain('Width');
 		await screenshot('editor-fetch-result.png');
+		await closeNode();
+	});
+
+	/** The fields every editing operation shows after its own: the wait loop and the output. */
+	const WAIT_AND_OUTPUT = ['Wait for Completion', 'Max Wait Time (Seconds)', 'Output', 'Put Output File in Field'];
+
+	it('Image to Image: the panel shows the input image, the model picker, Prompt and Strength', async () => {
+		await openNode('Image to Image');
+		expect(await selectedOperation()).toBe('Image to Image');
+		const labels = await visibleLabels();
+		expect(labels).toEqual(
+			expect.arrayContaining([
+				'Credential for ModelsLab API',
+				'Image Source',
+				'Input Binary Field',
+				'Model',
+				'Prompt',
+				'Negative Prompt',
+				'Strength',
+				'Number of Images',
+				'Options',
+				...WAIT_AND_OUTPUT,
+			]),
+		);
+		// the output has the input's size, and there is no mask
+		for (const hidden of ['Width', 'Height', 'Image URL', 'Mask Source']) expect(labels).not.toContain(hidden);
+		await screenshot('editor-img2img.png');
+		await closeNode();
+	});
+
+	it('Inpaint: the panel shows the input image and the mask, Prompt and Strength', async () => {
+		await openNode('Inpaint');
+		expect(await selectedOperation()).toBe('Inpaint');
+		const labels = await visibleLabels();
+		expect(labels).toEqual(
+			expect.arrayContaining([
+				'Credential for ModelsLab API',
+				'Image Source',
+				'Input Binary Field',
+				'Mask Source',
+				'Mask Binary Field',
+				'Model',
+				'Prompt',
+				'Strength',
+				'Options',
+				...WAIT_AND_OUTPUT,
+			]),
+		);
+		for (const hidden of ['Width', 'Height', 'Image URL', 'Mask URL']) expect(labels).not.toContain(hidden);
+		await screenshot('editor-inpaint.png');
+		await closeNode();
+	});
+
+	it('Upscale: the panel shows the image link, Upscale Model, Scale and Face Enhance, and no prompt', async () => {
+		await openNode('Upscale');
+		expect(await selectedOperation()).toBe('Upscale');
+		const labels = await visibleLabels();
+		expect(labels).toEqual(
+			expect.arrayContaining([
+				'Credential for ModelsLab API',
+				'Image Source',
+				'Image URL',
+				'Upscale Model',
+				'Scale',
+				'Face Enhance',
+				...WAIT_AND_OUTPUT,
+			]),
+		);
+		// the URL source hides the binary field
+		for (const hidden of ['Input Binary Field', 'Prompt', 'Model', 'Strength']) expect(labels).not.toContain(hidden);
+		await screenshot('editor-upscale.png');
+		await closeNode();
+	});
+
+	it('Remove Background: the panel shows the input image and the alpha matting options, and no prompt', async () => {
+		await openNode('Remove Background');
+		expect(await selectedOperation()).toBe('Remove Background');
+		const labels = await visibleLabels();
+		expect(labels).toEqual(
+			expect.arrayContaining([
+				'Credential for ModelsLab API',
+				'Image Source',
+				'Input Binary Field',
+				'Options',
+				'Alpha Matting',
+				'Alpha Matting Erode Size',
+				...WAIT_AND_OUTPUT,
+			]),
+		);
+		for (const hidden of ['Prompt', 'Model', 'Mask Source']) expect(labels).not.toContain(hidden);
+		await screenshot('editor-remove-background.png');
+		await closeNode();
+	});
+
+	it('Outpaint: the panel shows the input image, Prompt, the target canvas and Overlap Width', async () => {
+		await openNode('Outpaint');
+		expect(await selectedOperation()).toBe('Outpaint');
+		const labels = await visibleLabels();
+		expect(labels).toEqual(
+			expect.arrayContaining([
+				'Credential for ModelsLab API',
+				'Image Source',
+				'Input Binary Field',
+				'Prompt',
+				'Negative Prompt',
+				'Width',
+				'Height',
+				'Overlap Width',
+				'Options',
+				...WAIT_AND_OUTPUT,
+			]),
+		);
+		for (const hidden of ['Model', 'Strength', 'Mask Source']) expect(labels).not.toContain(hidden);
+		await screenshot('editor-outpaint.png');
+		await closeNode();
+	});
+
+	it('Remove Object: the panel shows the input image and the mask link, and nothing else to fill in', async () => {
+		await openNode('Remove Object');
+		expect(await selectedOperation()).toBe('Remove Object');
+		const labels = await visibleLabels();
+		expect(labels).toEqual(
+			expect.arrayContaining([
+				'Credential for ModelsLab API',
+				'Image Source',
+				'Input Binary Field',
+				'Mask Source',
+				'Mask URL',
+				...WAIT_AND_OUTPUT,
+			]),
+		);
+		// the URL source hides the mask's binary field; the route takes only the two images
+		for (const hidden of ['Mask Binary Field', 'Prompt', 'Model', 'Options']) expect(labels).not.toContain(hidden);
+		await screenshot('editor-object-removal.png');
 		await closeNode();
 	});
 

@@ -373,7 +373,7 @@ describe('Fetch Result', () => {
 		expect(result.outputs[1]).toEqual({
 			json: {
 				error: 'ModelsLab refused request 999999999: Request not found',
-				description: 'Status "error" for request ID 999999999.',
+				description: 'Status "error" for request ID 999999999 (Fetch Result, API: Standard).',
 				id: '999999999',
 			},
 			pairedItem: { item: 1 },
@@ -393,7 +393,7 @@ describe('Fetch Result', () => {
 			{
 				json: {
 					error: 'ModelsLab refused request 999999999: Request not found',
-					description: 'Status "error" for request ID 999999999.',
+					description: 'Status "error" for request ID 999999999 (Fetch Result, API: Standard).',
 					id: '999999999',
 				},
 				pairedItem: { item: 0 },
@@ -424,7 +424,7 @@ describe('Fetch Result', () => {
 			{
 				json: {
 					error: expect.stringMatching(new RegExp(`^Request ${id} was still unreachable .* after 1 s \\(Max Wait Time\\)$`)),
-					description: expect.stringContaining(`Fetch Result and request ID ${id}`),
+					description: expect.stringContaining(`Fetch Result (API: Standard) and request ID ${id}`),
 					id,
 				},
 				pairedItem: { item: 0 },

@@ -111,7 +111,7 @@ describe('fault matrix', () => {
 			{
 				json: {
 					error: `ModelsLab refused request ${id}: Request expired`,
-					description: `Status "error" for request ID ${id}.`,
+					description: `Status "error" for request ID ${id} (Fetch Result, API: Standard).`,
 					id,
 				},
 				pairedItem: { item: 0 },
@@ -129,7 +129,7 @@ describe('fault matrix', () => {
 		expect(result.error).toMatchObject({
 			name: 'NodeApiError',
 			message: `ModelsLab failed request ${id}: Image generation failed`,
-			description: `Status "failed" for request ID ${id}.`,
+			description: `Status "failed" for request ID ${id} (Fetch Result, API: Standard).`,
 		});
 	});
 
@@ -163,7 +163,7 @@ describe('fault matrix', () => {
 		expect(result.error).toMatchObject({
 			name: 'NodeOperationError',
 			message: `Request ${id} was still processing after 1 s (Max Wait Time)`,
-			description: `The job may still finish and is billed either way. Collect it with Fetch Result and request ID ${id}, or raise Max Wait Time.`,
+			description: `The job may still finish and is billed either way. Collect it with Fetch Result (API: Standard) and request ID ${id}, or raise Max Wait Time.`,
 		});
 		const [create, ...fetches] = sandbox().counters().requests;
 		expect(create.route).toBe('create');

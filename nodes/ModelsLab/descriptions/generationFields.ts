@@ -1,17 +1,31 @@
 /**
- * The one factory for the fields both text2img operations share. Field names are typed against the
- * zod schemas, so a field the schema does not know cannot be added here. Each endpoint's
- * differences are the `variant` branches below and nothing else.
+ * The one factory for the generation fields (Text to Image, Enterprise Text to Image, Image to
+ * Image and Inpaint) and the image inputs every editing operation shares. Field names are typed
+ * against the zod schemas, so a field the schema does not know cannot be added here. Each
+ * endpoint's differences are the `variant` branches below and nothing else.
  */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { ALGORITHM_TYPES, ENTERPRISE_STEPS, LIMITS, SAFETY_CHECKER_TYPES, SCHEDULERS, rangeText } from '../schemas/limits';
+import type { ImageInputFieldName, ImageInputName, Img2imgTopLevelField } from '../schemas/imageEditing';
+import { IMAGE_INPUTS, img2imgOptionsSchema } from '../schemas/imageEditing';
+import {
+	ALGORITHM_TYPES,
+	ENTERPRISE_STEPS,
+	IMG2IMG_ALGORITHM_TYPES,
+	LIMITS,
+	SAFETY_CHECKER_TYPES,
+	SCHEDULERS,
+	rangeText,
+} from '../schemas/limits';
 import type { OptionName, TopLevelField } from '../schemas/text2img';
-import type { ApiKind } from '../transport/apis';
+
+/** Text to Image on v6, on enterprise servers, or Image to Image / Inpaint (v6, an image in). */
+export type GenerationVariant = 'standard' | 'enterprise' | 'img2img';
 
 type Field<Name extends string> = INodeProperties & { name: Name };
 
-const topLevel = <Name extends TopLevelField>(field: Field<Name>) => field;
+const topLevel = <Name extends TopLevelField | Img2imgTopLevelField>(field: Field<Name>) => field;
+const imageInput = <Name extends ImageInputFieldName>(field: Field<Name>) => field;
 const option = <Name extends OptionName>(field: Field<Name>) => field;
 
 const toOptions = (values: readonly string[]): INodePropertyOptions[] =>
@@ -23,9 +37,16 @@ const numberRange = (limit: { min: number; max: number }, numberPrecision?: numb
 	...(numberPrecision === undefined ? {} : { numberPrecision }),
 });
 
-function modelIdField(variant: ApiKind): INodeProperties {
-	const required = variant === 'enterprise';
-	// the standard API runs flux by default; enterprise servers run whatever model you deployed
+const MODEL_DESCRIPTIONS: Record<GenerationVariant, string> = {
+	standard: 'The model to generate with, e.g. "flux" or "sdxl", or one of your own models',
+	enterprise: 'The model your enterprise server runs: a public model or one you trained',
+	img2img: 'The model to edit with: one of your account\'s models, e.g. "sdxl" or "realistic-vision-v51"',
+};
+
+function modelIdField(variant: GenerationVariant): INodeProperties {
+	// the standard API runs flux by default; enterprise servers run whatever model you deployed, and
+	// img2img/inpaint need one of the account's models
+	const required = variant !== 'standard';
 	const modelDefault = required ? { mode: 'list', value: '' } : { mode: 'id', value: 'flux' };
 	return topLevel({
 		displayName: 'Model',
@@ -33,9 +54,7 @@ function modelIdField(variant: ApiKind): INodeProperties {
 		type: 'resourceLocator',
 		default: modelDefault,
 		required,
-		description: required
-			? 'The model your enterprise server runs: a public model or one you trained'
-			: 'The model to generate with, e.g. "flux" or "sdxl", or one of your own models',
+		description: MODEL_DESCRIPTIONS[variant],
 		modes: [
 			{
 				displayName: 'From List',
@@ -53,7 +72,7 @@ function modelIdField(variant: ApiKind): INodeProperties {
 	});
 }
 
-function stepsOption(variant: ApiKind): INodeProperties {
+function stepsOption(variant: GenerationVariant): INodeProperties {
 	if (variant === 'enterprise') {
 		return option({
 			displayName: 'Inference Steps',
@@ -74,9 +93,9 @@ function stepsOption(variant: ApiKind): INodeProperties {
 	});
 }
 
-/** The v6 endpoint's flux knobs; the enterprise endpoint has none. */
-function fluxOptions(variant: ApiKind): INodeProperties[] {
-	if (variant === 'enterprise') return [];
+/** The v6 text2img endpoint's flux knobs; the enterprise and image-input endpoints have none. */
+function fluxOptions(variant: GenerationVariant): INodeProperties[] {
+	if (variant !== 'standard') return [];
 	return [
 		option({
 			displayName: 'Flux: Injected Noise Alpha',
@@ -127,7 +146,7 @@ function fluxOptions(variant: ApiKind): INodeProperties[] {
 	];
 }
 
-function generationOptions(variant: ApiKind): INodeProperties[] {
+function generationOptions(variant: GenerationVariant): INodeProperties[] {
 	const options: INodeProperties[] = [
 		stepsOption(variant),
 		option({
@@ -271,7 +290,7 @@ function generationOptions(variant: ApiKind): INodeProperties[] {
 			displayName: 'Algorithm Type',
 			name: 'algorithmType',
 			type: 'options',
-			options: toOptions(ALGORITHM_TYPES),
+			options: toOptions(variant === 'img2img' ? IMG2IMG_ALGORITHM_TYPES : ALGORITHM_TYPES),
 			default: 'none',
 			description: 'Algorithm of DPMSolverMultistepScheduler. Default: none.',
 		}),
@@ -303,14 +322,53 @@ function generationOptions(variant: ApiKind): INodeProperties[] {
 			name: 'base64',
 			type: 'boolean',
 			default: false,
-			description: 'Whether to ask for base64 image data instead of links; the node decodes it into binary files either way (API default: no)',
+			description:
+				variant === 'img2img'
+					? 'Whether to send a binary input image inline as base64, which makes the answer base64 too (the node decodes it into binary files). Default for binary input: on; off uploads the image first and gets links back.'
+					: 'Whether to ask for base64 image data instead of links; the node decodes it into binary files either way (API default: no)',
 		}),
 		...fluxOptions(variant),
 	];
-	return options;
+	if (variant !== 'img2img') return options;
+	// the options images/img2img and images/inpaint document
+	const documented = new Set(Object.keys(img2imgOptionsSchema.shape));
+	return options.filter((property) => documented.has(property.name));
 }
 
-export function generationFields(variant: ApiKind): INodeProperties[] {
+/** How far the result may move from the input image (Image to Image, Inpaint). */
+const strengthField = topLevel({
+	displayName: 'Strength',
+	name: 'strength',
+	type: 'number',
+	typeOptions: numberRange(LIMITS.strength, 2),
+	default: 0.7,
+	description: `How much the input image may change, ${rangeText(LIMITS.strength)}: 0 keeps it, 1 ignores it. Default: 0.7.`,
+});
+
+function sizeFields(variant: GenerationVariant): INodeProperties[] {
+	// the output of an image-input route has the input's size
+	if (variant === 'img2img') return [strengthField];
+	return [
+		topLevel({
+			displayName: 'Width',
+			name: 'width',
+			type: 'number',
+			typeOptions: numberRange(LIMITS.dimension),
+			default: 512,
+			description: `Image width in pixels, ${rangeText(LIMITS.dimension)}`,
+		}),
+		topLevel({
+			displayName: 'Height',
+			name: 'height',
+			type: 'number',
+			typeOptions: numberRange(LIMITS.dimension),
+			default: 512,
+			description: `Image height in pixels, ${rangeText(LIMITS.dimension)}`,
+		}),
+	];
+}
+
+export function generationFields(variant: GenerationVariant): INodeProperties[] {
 	return [
 		modelIdField(variant),
 		topLevel({
@@ -331,22 +389,7 @@ export function generationFields(variant: ApiKind): INodeProperties[] {
 			default: '',
 			description: 'What the image should not show (flux ignores it)',
 		}),
-		topLevel({
-			displayName: 'Width',
-			name: 'width',
-			type: 'number',
-			typeOptions: numberRange(LIMITS.dimension),
-			default: 512,
-			description: `Image width in pixels, ${rangeText(LIMITS.dimension)}`,
-		}),
-		topLevel({
-			displayName: 'Height',
-			name: 'height',
-			type: 'number',
-			typeOptions: numberRange(LIMITS.dimension),
-			default: 512,
-			description: `Image height in pixels, ${rangeText(LIMITS.dimension)}`,
-		}),
+		...sizeFields(variant),
 		topLevel({
 			displayName: 'Number of Images',
 			name: 'samples',
@@ -365,5 +408,58 @@ export function generationFields(variant: ApiKind): INodeProperties[] {
 				a.displayName.localeCompare(b.displayName),
 			),
 		},
+	];
+}
+
+const INPUT_TEXT: Record<ImageInputName, { label: string; what: string; extra: string }> = {
+	image: { label: 'Image', what: 'the image to edit', extra: '' },
+	mask: {
+		label: 'Mask',
+		what: 'the mask',
+		extra: ' White marks the area to change, black the area to keep; it must have the image\'s size.',
+	},
+};
+
+/**
+ * An image input of the editing operations: from a binary field of the item (the default) or a
+ * link. As an AI tool the link is the default, since an agent cannot hand over binary data.
+ */
+export function imageInputFields(name: ImageInputName): INodeProperties[] {
+	const fields = IMAGE_INPUTS[name];
+	const text = INPUT_TEXT[name];
+	const source = {
+		displayName: `${text.label} Source`,
+		name: fields.source,
+		type: 'options' as const,
+		noDataExpression: true,
+		options: [
+			{ name: 'Binary File', value: 'binary', description: `Read ${text.what} from a binary field of the input item` },
+			{ name: 'URL', value: 'url', description: `A public link to ${text.what}, passed on to ModelsLab as it is` },
+		],
+		description: `Where ${text.what} comes from.${text.extra}`,
+	};
+	const binaryField = {
+		displayName: name === 'image' ? 'Input Binary Field' : 'Mask Binary Field',
+		name: fields.binaryField,
+		type: 'string' as const,
+		required: true,
+		displayOptions: { show: { [fields.source]: ['binary'] } },
+		hint: `The binary field of the input item that holds ${text.what}`,
+		description: `PNG, JPEG or WebP, up to 5 MB.${text.extra}`,
+	};
+	return [
+		imageInput({ ...source, default: 'binary', displayOptions: { show: { '@tool': [false] } } }),
+		imageInput({ ...source, default: 'url', displayOptions: { show: { '@tool': [true] } } }),
+		imageInput(name === 'image' ? { ...binaryField, default: 'data' } : { ...binaryField, default: 'mask' }),
+		imageInput({
+			displayName: name === 'image' ? 'Image URL' : 'Mask URL',
+			name: fields.url,
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: name === 'image' ? 'https://example.com/product.png' : 'https://example.com/mask.png',
+			displayOptions: { show: { [fields.source]: ['url'] } },
+			description: `A public http(s) link to ${text.what} (PNG, JPEG or WebP).${text.extra} ModelsLab downloads it; the node never does`,
+		}),
 	];
 }

@@ -144,7 +144,7 @@ function jobFailure(
 	const error = new NodeApiError(this.getNode(), { status, message } as JsonObject, {
 		message: `ModelsLab ${status === 'failed' ? 'failed' : 'refused'} ${subject}: ${message}`,
 		description: requestId
-			? `Status "${status}" for request ID ${requestId}.`
+			? `Status "${status}" for request ID ${requestId} (Fetch Result, API: ${context.api.label}).`
 			: `Status "${status}". No job was created, so nothing was billed.`,
 		itemIndex: context.itemIndex,
 	});
@@ -198,7 +198,7 @@ export async function settleJob(
 					`Request ${requestId} was still ${outcome.lastStatus} after ${context.settings.maxWaitTime} s (Max Wait Time)`,
 					{
 						itemIndex: context.itemIndex,
-						description: `The job may still finish and is billed either way. Collect it with Fetch Result and request ID ${requestId}, or raise Max Wait Time.`,
+						description: `The job may still finish and is billed either way. Collect it with Fetch Result (API: ${context.api.label}) and request ID ${requestId}, or raise Max Wait Time.`,
 					},
 				),
 				requestId,

@@ -32,6 +32,23 @@ const API_NAMES: Record<Exclude<OptionName, 'loras'>, string> = {
 	zeroSteps: 'zero_steps',
 };
 
+/** The options part of a create body (text2img, img2img, inpaint): API names, flags as "yes"/"no", LoRAs as lists. */
+export function optionsToBody(validated: object): IDataObject {
+	const body: IDataObject = {};
+	const { loras, ...options } = validated as Record<string, unknown> & { loras?: Array<{ model: string; strength: number }> };
+	for (const [name, value] of Object.entries(options)) {
+		// an emptied text option means "use the API default", not an empty value
+		if (value === undefined || value === '') continue;
+		body[API_NAMES[name as keyof typeof API_NAMES]] =
+			typeof value === 'boolean' ? (value ? 'yes' : 'no') : (value as IDataObject[string]);
+	}
+	if (loras?.length) {
+		body.lora_model = loras.map((lora) => lora.model).join(',');
+		body.lora_strength = loras.map((lora) => lora.strength).join(',');
+	}
+	return body;
+}
+
 /** Builds the create body from validated parameters, as the API's docs send it (flags as "yes"/"no"). */
 export function toRequestBody(params: Text2ImgParams | EnterpriseText2ImgParams): IDataObject {
 	const body: IDataObject = {
@@ -43,16 +60,6 @@ export function toRequestBody(params: Text2ImgParams | EnterpriseText2ImgParams)
 	if (params.modelId) body.model_id = params.modelId;
 	if (params.negativePrompt) body.negative_prompt = params.negativePrompt;
 
-	const { loras, ...options } = params.options as Record<string, unknown> & { loras?: Array<{ model: string; strength: number }> };
-	for (const [name, value] of Object.entries(options)) {
-		// an emptied text option means "use the API default", not an empty value
-		if (value === undefined || value === '') continue;
-		body[API_NAMES[name as keyof typeof API_NAMES]] =
-			typeof value === 'boolean' ? (value ? 'yes' : 'no') : (value as IDataObject[string]);
-	}
-	if (loras?.length) {
-		body.lora_model = loras.map((lora) => lora.model).join(',');
-		body.lora_strength = loras.map((lora) => lora.strength).join(',');
-	}
+	Object.assign(body, optionsToBody(params.options));
 	return body;
 }

@@ -9,7 +9,7 @@ import { ALGORITHM_TYPES, ENTERPRISE_STEPS, LIMITS, SAFETY_CHECKER_TYPES, SCHEDU
 import { flag, httpUrl, integerIn, numberIn, oneOf, shorten, text, toNumber } from './rules';
 
 /** Empty, null and -1 all mean "random" (the API's `seed: null`). */
-const seed = z.preprocess(
+export const seed = z.preprocess(
 	(value) => (value === '' || value === null || value === -1 || value === '-1' ? null : toNumber(value)),
 	integerIn(LIMITS.seed).nullable(),
 );
@@ -156,12 +156,16 @@ export const generationSchema = z.object({
 
 export const text2imgSchema = generationSchema.extend({ options: standardOptionsSchema });
 
-export const enterpriseText2imgSchema = generationSchema.extend({
-	modelId: z
+/** A model ID the endpoint cannot do without; `why` completes "Model is required…". */
+export const requiredModelId = (why: string) =>
+	z
 		.string({ invalid_type_error: 'must be text', required_error: 'is required' })
 		.trim()
-		.min(1, 'is required on the enterprise endpoint')
-		.max(LIMITS.shortText.max, `must be at most ${LIMITS.shortText.max} characters`),
+		.min(1, `is required ${why}`)
+		.max(LIMITS.shortText.max, `must be at most ${LIMITS.shortText.max} characters`);
+
+export const enterpriseText2imgSchema = generationSchema.extend({
+	modelId: requiredModelId('on the enterprise endpoint'),
 	options: enterpriseOptionsSchema,
 });
 

@@ -31,12 +31,15 @@ describe('what the node derives from the operations registry', () => {
 			{
 				name: 'modelsLabApi',
 				required: true,
-				displayOptions: { show: { operation: ['text2img', 'fetchResult'] }, hide: { api: ['enterprise'] } },
+				displayOptions: {
+					show: { operation: ['text2img', 'img2img', 'inpaint', 'upscale', 'removeBackground', 'outpaint', 'objectRemoval', 'fetchResult'] },
+					hide: { api: ['enterprise'] },
+				},
 			},
 			{
 				name: 'modelsLabEnterpriseApi',
 				required: true,
-				displayOptions: { show: { operation: ['enterpriseText2img', 'fetchResult'] }, hide: { api: ['standard'] } },
+				displayOptions: { show: { operation: ['enterpriseText2img', 'fetchResult'] }, hide: { api: ['standard', 'imageEditing'] } },
 			},
 		]);
 	});
@@ -46,4 +49,21 @@ describe('what the node derives from the operations registry', () => {
 		expect(findOperation(operations, 'toString')).toBeUndefined();
 		expect(findOperation(operations, 'description')).toBeUndefined();
 	});
+
+	it("offers Fetch Result one API option per API of the table, each naming the jobs it holds", () => {
+		const fetchResult = findOperation(operations, 'fetchResult')!;
+		const api = fetchResult.description.find((property) => property.name === 'api');
+		expect(api?.options).toEqual([
+			{ name: 'Standard', value: 'standard', description: 'Jobs from Text to Image, Image to Image and Inpaint (v6 images)' },
+			{ name: 'Enterprise', value: 'enterprise', description: 'Jobs from Enterprise Text to Image (uses the enterprise credential)' },
+			{
+				name: 'Image Editing',
+				value: 'imageEditing',
+				description: 'Jobs from Upscale, Remove Background, Outpaint and Remove Object (v6 image_editing)',
+			},
+		]);
+		// every operation's API is one Fetch Result offers, so any job can be collected
+		for (const { facts } of operations) for (const kind of facts.apis) expect(api?.options?.map((option) => ('value' in option ? option.value : ''))).toContain(kind);
+	});
 });
+

@@ -3,6 +3,18 @@ import type { ZodTypeAny, z } from 'zod';
 
 import * as enterpriseText2img from '../../../nodes/ModelsLab/actions/image/enterpriseText2img.operation';
 import * as fetchResult from '../../../nodes/ModelsLab/actions/image/fetchResult.operation';
+import * as img2img from '../../../nodes/ModelsLab/actions/image/img2img.operation';
+import * as inpaint from '../../../nodes/ModelsLab/actions/image/inpaint.operation';
+import * as outpaint from '../../../nodes/ModelsLab/actions/image/outpaint.operation';
+import * as removeBackground from '../../../nodes/ModelsLab/actions/image/removeBackground.operation';
+import * as upscale from '../../../nodes/ModelsLab/actions/image/upscale.operation';
+import {
+	img2imgSchema,
+	outpaintSchema,
+	removeBackgroundSchema,
+	upscaleSchema,
+	withImageInputs,
+} from '../../../nodes/ModelsLab/schemas/imageEditing';
 import * as text2img from '../../../nodes/ModelsLab/actions/image/text2img.operation';
 import { concurrencyField, waitAndOutputFields } from '../../../nodes/ModelsLab/descriptions/outputFields';
 import { validateParameters } from '../../../nodes/ModelsLab/helpers/validateParameters';
@@ -91,6 +103,44 @@ describe('wait, output and node settings under hostile input', () => {
 		for (const value of HOSTILE) {
 			expectNamedProblems(concurrencySchema, { concurrency: value }, [concurrencyField]);
 			expectNamedProblems(fetchApiSchema, { api: value }, fetchResult.description);
+		}
+	});
+});
+
+describe.each([
+	['Image to Image', withImageInputs(img2imgSchema, ['image']), img2img.description, { modelId: 'sdxl', prompt: 'p', strength: 0.7, samples: 1, options: {} }],
+	['Inpaint', withImageInputs(img2imgSchema, ['image', 'mask']), inpaint.description, { modelId: 'sdxl', prompt: 'p', strength: 0.7, samples: 1, options: {}, maskSource: 'binary', maskBinaryField: 'mask' }],
+	['Upscale', withImageInputs(upscaleSchema, ['image']), upscale.description, { upscaleModel: 'realesr-general-x4v3', scale: 2, faceEnhance: false }],
+	['Remove Background', withImageInputs(removeBackgroundSchema, ['image']), removeBackground.description, { options: {} }],
+	['Outpaint', withImageInputs(outpaintSchema, ['image']), outpaint.description, { prompt: 'high quality', width: 1280, height: 720, overlapWidth: 10, options: {} }],
+] as const)('%s validation under hostile input', (_name, schema, properties, fields) => {
+	const valid = { imageSource: 'binary', inputBinaryField: 'data', ...fields } as Record<string, unknown>;
+	const optionsOf = (properties.find((property) => property.name === 'options')?.options ?? []).map((option) => option.name);
+
+	it('every hostile value in every field, image input and option', () => {
+		const names = [...Object.keys(valid).filter((name) => name !== 'options'), 'imageUrl', 'maskUrl'];
+		for (const name of names) for (const value of HOSTILE) expectNamedProblems(schema, { ...valid, [name]: value }, properties);
+		for (const option of optionsOf) {
+			for (const value of HOSTILE) expectNamedProblems(schema, { ...valid, options: { [option]: value } }, properties);
+		}
+	});
+
+	it('a URL source needs an http(s) link; no hostile value is one', () => {
+		for (const value of HOSTILE) {
+			const result = validateParameters(schema, { ...valid, imageSource: 'url', inputBinaryField: undefined, imageUrl: value }, properties);
+			expect(result.ok).toBe(false);
+		}
+		expect(validateParameters(schema, { ...valid, imageSource: 'url', imageUrl: 'https://example.com/a.png' }, properties).ok).toBe(true);
+	});
+
+	it('random combinations (fixed seed)', () => {
+		const random = prng(20261313);
+		const pick = () => HOSTILE[Math.floor(random() * HOSTILE.length)];
+		for (let run = 0; run < 200; run++) {
+			const input: Record<string, unknown> = { ...valid, options: {} };
+			for (const name of Object.keys(valid)) if (name !== 'options' && random() < 0.3) input[name] = pick();
+			for (const option of optionsOf) if (random() < 0.2) (input.options as Record<string, unknown>)[option] = pick();
+			expectNamedProblems(schema, input, properties);
 		}
 	});
 });

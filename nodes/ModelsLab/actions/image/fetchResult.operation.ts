@@ -7,19 +7,12 @@ import { fetchJob, settleJob, startJobContext } from '../../helpers/jobs';
 import { describeValue, parseParameters } from '../../helpers/validateParameters';
 import { LIMITS } from '../../schemas/limits';
 import { fetchApiSchema } from '../../schemas/settings';
-import type { ApiKind } from '../../transport/apis';
-import { APIS } from '../../transport/apis';
+import { API_KINDS, APIS } from '../../transport/apis';
 import type { OperationFacts } from '../operation';
 import { API_PARAMETER } from '../operation';
 
-const apiChoices: Array<{ name: string; value: ApiKind; description: string }> = [
-	{ name: 'Standard', value: 'standard', description: 'Jobs from Text2Img (v6)' },
-	{
-		name: 'Enterprise',
-		value: 'enterprise',
-		description: 'Jobs from Enterprise Text2Img (uses the enterprise credential)',
-	},
-];
+/** One option per API of the table: its label, the jobs it holds; the credential follows from it. */
+const apiChoices = API_KINDS.map((kind) => ({ name: APIS[kind].label, value: kind, description: APIS[kind].jobs }));
 const defaultApi = apiChoices[0].value;
 
 export const facts: OperationFacts<'fetchResult'> = {
@@ -39,7 +32,7 @@ export const description: INodeProperties[] = [
 		required: true,
 		placeholder: '13441520',
 		description:
-			'The request ID a text2img call returned, e.g. from the ID field of its output items or a sheet column',
+			'The request ID an operation returned, e.g. from the ID field of its output items or a sheet column',
 	},
 	{
 		displayName: 'API',
@@ -47,7 +40,7 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		options: apiChoices,
 		default: defaultApi,
-		description: 'Which API created the job; it picks the credential and the fetch route',
+		description: 'Which API created the job (an operation\'s errors name it); it picks the credential and the fetch route',
 	},
 	...waitAndOutputFields,
 ];
@@ -60,7 +53,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (!REQUEST_ID.test(requestId)) {
 		throw new NodeOperationError(
 			this.getNode(),
-			`Request ID must be the ID a text2img call returned (letters, digits, "-", "_" or "."), got ${describeValue(rawId)}`,
+			`Request ID must be the ID an operation returned (letters, digits, "-", "_" or "."), got ${describeValue(rawId)}`,
 			{ itemIndex, description: 'Nothing was sent to ModelsLab.' },
 		);
 	}

@@ -12,7 +12,7 @@ import type { Operation, OperationFacts } from '../operation';
 
 /** A generation operation's facts: those of any operation, on one API whose models it offers. */
 export type GenerationFacts<Value extends string> = Omit<OperationFacts<Value>, 'apis' | 'modelList'> & {
-	api: ApiKind;
+	api: Extract<ApiKind, 'standard' | 'enterprise'>;
 };
 
 function readInput(this: IExecuteFunctions, itemIndex: number): IDataObject {

@@ -4,14 +4,30 @@ import type { Resource } from '../operation';
 import { operationFields, operationProperty } from '../operation';
 import * as enterpriseText2img from './enterpriseText2img.operation';
 import * as fetchResult from './fetchResult.operation';
+import * as img2img from './img2img.operation';
+import * as inpaint from './inpaint.operation';
+import * as objectRemoval from './objectRemoval.operation';
+import * as outpaint from './outpaint.operation';
+import * as removeBackground from './removeBackground.operation';
 import * as text2img from './text2img.operation';
+import * as upscale from './upscale.operation';
 
 /**
  * The registry of the Image resource: every operation, in the editor's order (the first is the
  * default). The Operation field, the subtitle, the credentials, the router and the model picker
  * all read this list. Adding an operation: its file, its import and its place in this list.
  */
-export const operations = [text2img, enterpriseText2img, fetchResult] as const;
+export const operations = [
+	text2img,
+	img2img,
+	inpaint,
+	upscale,
+	removeBackground,
+	outpaint,
+	objectRemoval,
+	enterpriseText2img,
+	fetchResult,
+] as const;
 
 export type ImageOperation = (typeof operations)[number]['facts']['value'];
 

@@ -1,0 +1,99 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { AnyZodObject, z } from 'zod';
+
+import { imageInputFields } from '../../descriptions/generationFields';
+import { waitAndOutputFields } from '../../descriptions/outputFields';
+import type { InputImage, Sending } from '../../helpers/imageInput';
+import { checkMaskSize, imageFieldValue, readInputImage } from '../../helpers/imageInput';
+import { createJob, settleJob, startJobContext } from '../../helpers/jobs';
+import { parseParameters } from '../../helpers/validateParameters';
+import type { ImageInputName } from '../../schemas/imageEditing';
+import { IMAGE_INPUTS, imageInputOf, withImageInputs } from '../../schemas/imageEditing';
+import type { ApiKind } from '../../transport/apis';
+import { APIS } from '../../transport/apis';
+import type { Operation, OperationFacts } from '../operation';
+
+/** Where a route takes its input files: the body field of the image (and of the mask, if any). */
+export interface ImageFields {
+	image: 'init_image' | 'image';
+	mask?: 'mask_image';
+}
+
+export interface EditingDefinition<Value extends string, Schema extends AnyZodObject> {
+	facts: Omit<OperationFacts<Value>, 'apis'> & { api: Extract<ApiKind, 'standard' | 'imageEditing'> };
+	/** The create route; the job is fetched on its API's fetch route. */
+	route: string;
+	/** Its own fields, between the image inputs and the wait/output fields. */
+	fields: INodeProperties[];
+	schema: Schema;
+	imageFields: ImageFields;
+	/** How this route takes a binary input, per the reference. */
+	sending(params: z.output<Schema>): Sending;
+	/** Added to the body when a file goes inline (the route's base64 flag). */
+	inlineFlags?: IDataObject;
+	/** The create body from the validated fields, without the images. */
+	toBody(params: z.output<Schema>): IDataObject;
+}
+
+/** A field's value for an item; a model picker gives its ID. */
+function readField(this: IExecuteFunctions, field: INodeProperties, itemIndex: number): unknown {
+	const extract = field.type === 'resourceLocator' ? { extractValue: true } : undefined;
+	return this.getNodeParameter(field.name, itemIndex, field.default, extract);
+}
+
+/** An image input's source, and only the field that source shows (a hidden field reads as its default). */
+function readImageInput(
+	this: IExecuteFunctions,
+	name: ImageInputName,
+	inputFields: INodeProperties[],
+	itemIndex: number,
+): Record<string, unknown> {
+	const fields = IMAGE_INPUTS[name];
+	const byName = (fieldName: string) => inputFields.find((field) => field.name === fieldName)!;
+	const source = readField.call(this, byName(fields.source), itemIndex);
+	return { [fields.source]: source, ...Object.fromEntries([source === 'url' ? fields.url : fields.binaryField].map((fieldName) => [fieldName, readField.call(this, byName(fieldName), itemIndex)])) };
+}
+
+/**
+ * The six operations that take an image in are this one definition with their own route, fields,
+ * schema and body: read and check the inputs (nothing is sent before they pass), start the job
+ * context, send the files the way the route takes them, then create and settle the job as Text to
+ * Image does.
+ */
+export function editingOperation<Value extends string, Schema extends AnyZodObject>(
+	definition: EditingDefinition<Value, Schema>,
+): Operation<Value> {
+	const { facts, route, fields, schema, imageFields } = definition;
+	const inputs: ImageInputName[] = imageFields.mask ? ['image', 'mask'] : ['image'];
+	const inputFields = inputs.flatMap((name) => imageInputFields(name));
+	const properties = [...inputFields, ...fields, ...waitAndOutputFields];
+	const fullSchema = withImageInputs(schema, inputs);
+	const { api: kind, ...rest } = facts;
+	const api = { ...APIS[kind], createPath: route };
+	return {
+		facts: { ...rest, apis: [kind] },
+		description: properties,
+		async execute(this: IExecuteFunctions, itemIndex: number) {
+			const input = Object.assign(
+				{},
+				...inputs.map((name) => readImageInput.call(this, name, inputFields, itemIndex)),
+				Object.fromEntries(fields.map((field) => [field.name, readField.call(this, field, itemIndex)])),
+			) as Record<string, unknown>;
+			const params = parseParameters(this.getNode(), fullSchema, input, properties, itemIndex) as z.output<Schema> &
+				Record<string, unknown>;
+			const images: InputImage[] = [];
+			for (const name of inputs) images.push(await readInputImage.call(this, itemIndex, name, imageInputOf(params, name)));
+			if (images[1]) checkMaskSize.call(this, itemIndex, images[0], images[1]);
+
+			const context = await startJobContext.call(this, api, itemIndex);
+			const sending = definition.sending(params);
+			const body = definition.toBody(params);
+			for (const image of images) {
+				body[image.name === 'mask' ? imageFields.mask! : imageFields.image] = await imageFieldValue.call(this, image, sending, context);
+			}
+			if (sending === 'inline' && images.some((image) => image.source === 'binary')) Object.assign(body, definition.inlineFlags);
+			const answer = await createJob.call(this, body, context);
+			return await settleJob.call(this, answer, context);
+		},
+	};
+}

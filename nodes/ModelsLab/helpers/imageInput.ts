@@ -1,0 +1,209 @@
+/**
+ * The images the editing operations take in: read from the item's binary data (through n8n's
+ * helpers, so every binary data mode works) or given as a link, checked before anything is sent,
+ * then sent the way the route takes them: inline as a data URI, or uploaded first and sent as the
+ * link the upload helper returns. A user's link is passed on as it is and never fetched here.
+ */
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { ImageInputName, ImageInputParams } from '../schemas/imageEditing';
+import { IMAGE_INPUTS } from '../schemas/imageEditing';
+import { INPUT_IMAGE_TYPES, LIMITS } from '../schemas/limits';
+import { isApiAnswer, readLinks, readMessage, readStatus } from '../transport/answer';
+import { UPLOAD_PATH } from '../transport/apis';
+import { ensureNodeError, failureOf } from '../transport/errors';
+import { redactSecret } from '../transport/redact';
+import { modelsLabApiRequest } from '../transport/request';
+import type { JobContext } from './jobs';
+import { detectImageMimeType } from './images';
+
+export interface ImageInfo {
+	mimeType: string;
+	width: number;
+	height: number;
+}
+
+function pngSize(b: Buffer) {
+	// IHDR is the first chunk: width and height at 16 and 20
+	return b.length >= 24 && b.toString('ascii', 12, 16) === 'IHDR'
+		? { width: b.readUInt32BE(16), height: b.readUInt32BE(20) }
+		: undefined;
+}
+
+/** The first start-of-frame marker (SOF0–SOF15 but DHT, JPG and DAC) holds the size. */
+function jpegSize(b: Buffer) {
+	let offset = 2;
+	while (offset + 9 <= b.length) {
+		if (b[offset] !== 0xff) return undefined;
+		const marker = b[offset + 1];
+		if (marker === 0xff) {
+			offset++;
+			continue;
+		}
+		// markers without a length: TEM, RST0–7
+		if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+			offset += 2;
+			continue;
+		}
+		const length = b.readUInt16BE(offset + 2);
+		if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+			return { height: b.readUInt16BE(offset + 5), width: b.readUInt16BE(offset + 7) };
+		}
+		if (length < 2) return undefined;
+		offset += 2 + length;
+	}
+	return undefined;
+}
+
+function webpSize(b: Buffer) {
+	if (b.length < 30) return undefined;
+	switch (b.toString('ascii', 12, 16)) {
+		case 'VP8 ':
+			// lossy: a key frame's start code, then 14-bit width and height
+			if (b[23] !== 0x9d || b[24] !== 0x01 || b[25] !== 0x2a) return undefined;
+			return { width: b.readUInt16LE(26) & 0x3fff, height: b.readUInt16LE(28) & 0x3fff };
+		case 'VP8L': {
+			if (b[20] !== 0x2f) return undefined;
+			const bits = b.readUInt32LE(21);
+			return { width: (bits & 0x3fff) + 1, height: ((bits >> 14) & 0x3fff) + 1 };
+		}
+		case 'VP8X':
+			return { width: b.readUIntLE(24, 3) + 1, height: b.readUIntLE(27, 3) + 1 };
+		default:
+			return undefined;
+	}
+}
+
+const SIZE_READERS: Record<(typeof INPUT_IMAGE_TYPES)[number], (bytes: Buffer) => { width: number; height: number } | undefined> = {
+	'image/png': pngSize,
+	'image/jpeg': jpegSize,
+	'image/webp': webpSize,
+};
+
+/** Type and size read from the bytes themselves: undefined unless PNG, JPEG or WebP with a readable size. */
+export function readImageInfo(bytes: Buffer): ImageInfo | undefined {
+	const mimeType = detectImageMimeType(bytes) as keyof typeof SIZE_READERS | undefined;
+	const readSize = mimeType ? SIZE_READERS[mimeType] : undefined;
+	const size = readSize?.(bytes);
+	if (!mimeType || !size || size.width < 1 || size.height < 1) return undefined;
+	return { mimeType, ...size };
+}
+
+/** What is wrong with a file as an input image, or undefined when it will do. */
+export function imageProblem(bytes: Buffer): string | undefined {
+	if (bytes.length === 0) return 'is empty';
+	if (bytes.length > LIMITS.inputImageBytes.max) {
+		return `is ${(bytes.length / 1024 / 1024).toFixed(2)} MB; ModelsLab takes images of up to 5 MB`;
+	}
+	const type = detectImageMimeType(bytes);
+	if (!type || !(INPUT_IMAGE_TYPES as readonly string[]).includes(type)) {
+		return `is not a PNG, JPEG or WebP image${type ? ` (it is ${type})` : ''}`;
+	}
+	if (!readImageInfo(bytes)) return `is image data (${type}) whose size cannot be read (a damaged file?)`;
+	return undefined;
+}
+
+export type InputImage =
+	| { name: ImageInputName; source: 'url'; url: string }
+	| { name: ImageInputName; source: 'binary'; binaryField: string; bytes: Buffer; info: ImageInfo };
+
+const FIELD_LABELS: Record<ImageInputName, { binary: string; url: string }> = {
+	image: { binary: 'Input Binary Field', url: 'Image URL' },
+	mask: { binary: 'Mask Binary Field', url: 'Mask URL' },
+};
+
+function refusal(this: IExecuteFunctions, itemIndex: number, message: string, description = 'Nothing was sent to ModelsLab.') {
+	return new NodeOperationError(this.getNode(), message, { itemIndex, description });
+}
+
+/** Reads one input of an item: a link as it is, or the binary file, refused (naming field and item) unless usable. */
+export async function readInputImage(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	name: ImageInputName,
+	input: ImageInputParams,
+): Promise<InputImage> {
+	if (input.source === 'url') return { name, source: 'url', url: input.url };
+	const field = `${FIELD_LABELS[name].binary} "${input.binaryField}"`;
+	const binary = this.getInputData()[itemIndex]?.binary?.[input.binaryField];
+	if (!binary) {
+		const present = Object.keys(this.getInputData()[itemIndex]?.binary ?? {});
+		throw refusal.call(
+			this,
+			itemIndex,
+			`${field}: item ${itemIndex} has no binary field "${input.binaryField}"`,
+			`Nothing was sent to ModelsLab. The item's binary fields: ${present.length ? present.join(', ') : 'none'}. Set ${FIELD_LABELS[name].binary} to the one that holds the ${name}, or use ${IMAGE_INPUTS[name].source === 'imageSource' ? 'Image' : 'Mask'} Source "URL".`,
+		);
+	}
+	const bytes = await this.helpers.getBinaryDataBuffer(itemIndex, input.binaryField);
+	const problem = imageProblem(bytes);
+	if (problem) throw refusal.call(this, itemIndex, `${field} of item ${itemIndex} ${problem}`);
+	return { name, source: 'binary', binaryField: input.binaryField, bytes, info: readImageInfo(bytes)! };
+}
+
+/** A mask must have the image's size; only files are compared (links are never fetched). */
+export function checkMaskSize(this: IExecuteFunctions, itemIndex: number, image: InputImage, mask: InputImage): void {
+	if (image.source !== 'binary' || mask.source !== 'binary') return;
+	const { width, height } = image.info;
+	if (mask.info.width === width && mask.info.height === height) return;
+	throw refusal.call(
+		this,
+		itemIndex,
+		`Mask Binary Field "${mask.binaryField}" of item ${itemIndex} is ${mask.info.width}×${mask.info.height}, but the image is ${width}×${height}: the mask must have the image's size`,
+	);
+}
+
+export function dataUri(image: { bytes: Buffer; info: ImageInfo }): string {
+	return `data:${image.info.mimeType};base64,${image.bytes.toString('base64')}`;
+}
+
+/** Uploads make no job and bill nothing, so a failed one (5xx, network) may be sent again. */
+const UPLOAD = { attempts: 3, retryDelayMs: 1000 };
+
+/** Puts the image on ModelsLab's image host and gives its link. */
+export async function uploadImage(
+	this: IExecuteFunctions,
+	image: { name: ImageInputName; bytes: Buffer; info: ImageInfo },
+	context: JobContext,
+): Promise<string> {
+	const signal = this.getExecutionCancelSignal();
+	for (let attempt = 1; ; attempt++) {
+		try {
+			const answer = await modelsLabApiRequest.call(this, {
+				api: context.api,
+				url: UPLOAD_PATH,
+				body: { init_image: dataUri(image) },
+				purpose: 'lookup',
+				itemIndex: context.itemIndex,
+			});
+			const [link] = isApiAnswer(answer) && readStatus(answer) === 'success' ? readLinks(answer.output) : [];
+			if (link && /^https?:\/\//i.test(link)) return link;
+			const message = isApiAnswer(answer) ? redactSecret(readMessage(answer), context.secret) : '';
+			throw new NodeOperationError(
+				this.getNode(),
+				`ModelsLab did not take the ${image.name} upload of item ${context.itemIndex}${message ? `: ${message}` : ' (no link in its answer)'}`,
+				{ itemIndex: context.itemIndex, description: 'No job was created, so nothing was billed.' },
+			);
+		} catch (error) {
+			if (!failureOf(error).retryable || attempt >= UPLOAD.attempts || signal?.aborted) {
+				throw ensureNodeError(this.getNode(), error, context.itemIndex);
+			}
+			await context.clock.sleep(UPLOAD.retryDelayMs * attempt, signal).catch(() => undefined);
+		}
+	}
+}
+
+/** How a route takes an input file: inline as a data URI, or uploaded first and sent as a link. */
+export type Sending = 'inline' | 'upload';
+
+/** The value of an image field in the create body. */
+export async function imageFieldValue(
+	this: IExecuteFunctions,
+	image: InputImage,
+	sending: Sending,
+	context: JobContext,
+): Promise<string> {
+	if (image.source === 'url') return image.url;
+	return sending === 'inline' ? dataUri(image) : await uploadImage.call(this, image, context);
+}
