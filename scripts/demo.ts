@@ -123,7 +123,7 @@ async function main(): Promise<void> {
 		say('');
 		say(`n8n is running: ${n8n.baseUrl}/home/workflows`);
 		say(`  log in as ${OWNER.email} / ${OWNER.password}`);
-		say(`  the workflows are examples/01-04; credentials "ModelsLab account" and "ModelsLab Enterprise account" are set up`);
+		say(`  the workflows are examples/${EXAMPLE_FILES[0].slice(0, 2)}-${EXAMPLE_FILES[EXAMPLE_FILES.length - 1].slice(0, 2)}; credentials "ModelsLab account" and "ModelsLab Enterprise account" are set up`);
 		if (sandbox) say(`  sandbox API: ${sandbox.baseUrl} (keys sandbox-standard-key, sandbox-enterprise-key)`);
 		say('Press Ctrl+C to stop.');
 		await new Promise<void>((resolve) => {

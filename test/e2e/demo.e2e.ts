@@ -153,7 +153,7 @@ describe('npm run demo', () => {
 		const cookie = login.headers.getSetCookie().find((c) => c.startsWith('n8n-auth='))!.split(';')[0];
 		const list = await fetch(`http://127.0.0.1:${port}/rest/workflows`, { headers: { cookie, 'browser-id': 'demo-test' } });
 		const names = ((await list.json()) as { data: Array<{ name: string }> }).data.map((w) => w.name);
-		expect(names).toHaveLength(4);
+		expect(names).toHaveLength(EXAMPLE_FILES.length);
 		expect(names.sort()).toEqual(EXAMPLE_FILES.map((file) => loadExample(file).name).sort());
 
 		demo.child.kill('SIGINT');
