@@ -108,7 +108,45 @@ export type Fault = FaultBase &
 		| { kind: 'truncate' }
 		| { kind: 'contentType'; value: string | null }
 		| { kind: 'notFoundUntilReady' }
+		/** answers with a verbatim recorded answer (observed.ts); `seconds` replaces the wait it names */
+		| { kind: 'recorded'; answer: RecordedAnswer; seconds?: number }
+		/** the route's normal answer, reshaped as recorded answers differ from the docs (observed.ts) */
+		| { kind: 'shape'; shapes?: ObservedShape | ObservedShape[]; set?: Record<string, unknown>; drop?: string[] }
 	);
+
+/** Recorded answers a `recorded` fault gives (see observed-answers.md). */
+export type RecordedAnswer =
+	| 'spamFilter'
+	| 'spamFilterNoWait'
+	| 'queueFull'
+	| 'queueFullNoRetryAfter'
+	| 'notFound'
+	| 'failedTryAgain'
+	| 'invalidRequest'
+	| 'validation'
+	| 'bareProcessing';
+
+/** How a `shape` fault changes a normal answer. */
+export type ObservedShape =
+	| 'bare'
+	| 'emptyId'
+	| 'nullId'
+	| 'stringId'
+	| 'noEta'
+	| 'floatEta'
+	| 'outputString'
+	| 'messageSpelling'
+	| 'messageObject'
+	| 'tips'
+	| 'proxyLinksObject'
+	| 'proxyLinksNull'
+	| 'noFutureLinks'
+	| 'fetchResultOtherVersion'
+	| 'fetchResultLegacyHost'
+	| 'noGenerationTime'
+	| 'metaVariant'
+	| 'extras'
+	| 'escapedSlashes';
 
 export interface RequestRecord {
 	t: number;

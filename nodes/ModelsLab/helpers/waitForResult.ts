@@ -39,6 +39,8 @@ export const POLL = {
 export type WaitOutcome =
 	| { kind: 'success'; answer: ApiAnswer }
 	| { kind: 'failed'; answer: ApiAnswer }
+	/** A status that is none of the four: the caller reports it, with the value. */
+	| { kind: 'unknownStatus'; answer: ApiAnswer }
 	| { kind: 'timeout'; lastStatus: string; lastError?: Error; fetches: number }
 	| { kind: 'cancelled' };
 
@@ -129,9 +131,10 @@ export async function waitForResult(options: WaitOptions): Promise<WaitOutcome> 
 			const status = readStatus(answer);
 			if (status === 'success') return { kind: 'success', answer };
 			if (status === 'error' || status === 'failed') return { kind: 'failed', answer };
+			if (status === undefined) return { kind: 'unknownStatus', answer };
 			lastError = undefined;
 			errorDelay = 0;
-			lastStatus = status ?? String(answer.status ?? 'unknown');
+			lastStatus = status;
 			// etas are whole seconds rounded up: "eta 3" means more than 2 s remain, the way the schedule reads an eta
 			const fresh = etaMs(answer);
 			if (fresh !== undefined && fresh >= 2000) notBefore = sentAt + Math.round(POLL.firstAt * (fresh - 1000));

@@ -24,6 +24,8 @@ export const LIMITS = {
 	/** MB per downloaded image. */
 	maxImageSize: { min: 0.01, max: 1024 },
 	concurrency: { min: 1, max: 50 },
+	/** Request Options → Timeout, ms. */
+	requestTimeout: { min: 1, max: 3_600_000 },
 } as const;
 
 export const ENTERPRISE_STEPS = [21, 31, 41] as const;
