@@ -62,6 +62,8 @@ export interface SandboxConfig {
 	costPerImage: number;
 	/** CDN answers 404 for images of jobs that are not ready yet. Default false (serves them early) */
 	cdnNotFoundUntilReady: boolean;
+	/** 0-8: low bits of every pixel channel made noise, so images do not compress (6: a 1024x1024 PNG of about 2.4 MB, like real ones). Default 0 */
+	imageNoiseBits: number;
 }
 
 export interface SandboxOptions extends Partial<SandboxConfig> {
