@@ -209,15 +209,21 @@ export async function fetchKnownJob(
 	for (let delay = NOT_FOUND_GRACE.firstDelayMs; ; delay = Math.min(Math.round(delay * 1.5), NOT_FOUND_GRACE.maxDelayMs)) {
 		state.firstFetchAt ??= clock.now();
 		const answer = await fetchJob.call(this, requestId, context, fetchResultUrl);
-		const later = comeBackLater(answer);
-		const end = isNotFound(answer)
-			? Math.min(state.firstFetchAt + NOT_FOUND_GRACE.ms, context.deadline)
-			: later
-				? context.deadline
-				: undefined;
 		const now = clock.now();
-		const wait = later ? (later.seconds === undefined ? FETCH_REFUSAL_WAIT_MS : later.seconds * 1000) : Math.min(delay, (end ?? now) - now);
-		if (end === undefined || now >= end || now + wait > end) return answer;
+		let wait: number;
+		let end: number;
+		const later = comeBackLater(answer);
+		if (isNotFound(answer)) {
+			end = Math.min(state.firstFetchAt + NOT_FOUND_GRACE.ms, context.deadline);
+			wait = Math.min(delay, end - now);
+		} else if (later) {
+			end = context.deadline;
+			wait = later.seconds === undefined ? FETCH_REFUSAL_WAIT_MS : later.seconds * 1000;
+		} else {
+			return answer;
+		}
+		// the answer counts once its grace time, or Max Wait Time, is over
+		if (now >= end || now + wait > end) return answer;
 		await clock.sleep(wait, signal).catch(() => undefined);
 		if (signal?.aborted) throw cancelledError(this.getNode(), context.itemIndex, requestId);
 	}
