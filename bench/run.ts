@@ -5,7 +5,7 @@
  *
  *   npm run bench                       the full run (what is committed; about 12 minutes)
  *   npm run bench -- --quick            fewer repetitions, for development
- *   npm run bench -- --only latency,load
+ *   npm run bench -- --only latency,longEta,load
  *   npm run bench -- --report-only      BENCHMARKS.md and the chart again from .tmp/bench/results.json
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,10 +19,11 @@ import type { Results } from './lib/report';
 import { CHART_FILE, chartPanels, goals, renderMarkdown } from './lib/report';
 import { batchScenario } from './scenarios/batch';
 import { latencyScenario } from './scenarios/latency';
+import { longEtaScenario } from './scenarios/longEta';
 import { loadScenario } from './scenarios/load';
 import { memoryScenario } from './scenarios/memory';
 
-const SCENARIOS = ['latency', 'batch', 'memory', 'load'] as const;
+const SCENARIOS = ['latency', 'longEta', 'batch', 'memory', 'load'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const OUT_DIR = path.join(REPO_ROOT, '.tmp', 'bench');
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
 		await writeReport(JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as Results);
 		return;
 	}
-	const reps = args.quick ? { latency: 4, batch: 1, memory: 1 } : { latency: 20, batch: 5, memory: 2 };
+	const reps = args.quick ? { latency: 4, longEta: 1, batch: 1, memory: 1 } : { latency: 20, longEta: 2, batch: 5, memory: 2 };
 	const t = tools();
 	const n8nVersion = (JSON.parse(readFileSync(path.join(n8nPackageDir(t), 'package.json'), 'utf8')) as { version: string }).version;
 	const results: Results = {
@@ -94,13 +95,15 @@ async function main(): Promise<void> {
 	log(`building and packing the package (n8n ${n8nVersion}, ${results.machine.cpu}, ${results.machine.cores} cores)`);
 	const tgz = buildAndPack();
 
-	if (args.only.has('latency') || args.only.has('batch')) {
+	if (args.only.has('latency') || args.only.has('longEta') || args.only.has('batch')) {
 		let n8n: N8nServer | undefined;
 		try {
 			n8n = await startN8n({ tgz, name: 'bench', env: { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' }, maxLifetimeMs: 60 * 60 * 1000 });
 			await n8n.setupOwner();
 			log(`n8n ready at ${n8n.baseUrl}`);
 			if (args.only.has('latency')) results.latency = await latencyScenario(n8n, reps.latency, log);
+			save();
+			if (args.only.has('longEta')) results.longEta = await longEtaScenario(n8n, reps.longEta, log, args.quick ? 8 : undefined);
 			save();
 			if (args.only.has('batch')) results.batch = await batchScenario(n8n, reps.batch, log);
 			save();

@@ -35,6 +35,7 @@ export const DEFAULT_CONFIG: Readonly<SandboxConfig> = {
 	failMessage: 'Image generation failed',
 	costPerImage: 0.002,
 	cdnNotFoundUntilReady: false,
+	imageNoiseBits: 0,
 };
 
 type ConfigCheck = (v: unknown) => boolean;
@@ -57,6 +58,7 @@ const CONFIG_CHECKS: Record<keyof SandboxConfig, [string, ConfigCheck]> = {
 	failMessage: ['a string', (v) => typeof v === 'string'],
 	echoKeyInMeta: ['a boolean', isBoolean],
 	cdnNotFoundUntilReady: ['a boolean', isBoolean],
+	imageNoiseBits: ['an integer in 0..8', (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 8],
 };
 
 /** The known options of `partial`, checked; `accounts` is left to buildAccounts. */

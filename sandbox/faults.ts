@@ -2,6 +2,7 @@
 import * as http from 'node:http';
 import type { SandboxContext, StoredFault } from './context';
 import { DEFAULT_HTML, type Exchange, resetSocket, sendJson, sendRaw, sendStatusBody, TEXT_HTML } from './http';
+import { checkReshape, RECORDED_ANSWERS, recordedAnswer } from './observed';
 import type { Fault, RequestRecord } from './types';
 
 type Where = 'both' | 'api' | 'cdn';
@@ -17,10 +18,12 @@ const FAULT_KINDS: Record<Fault['kind'], Where> = {
 	truncate: 'cdn',
 	contentType: 'cdn',
 	notFoundUntilReady: 'cdn',
+	recorded: 'api',
+	shape: 'api',
 };
 
 /** Kinds a route handler matches itself, after it has found the job; all others act before auth. */
-export const LATE_KINDS: ReadonlySet<Fault['kind']> = new Set(['failed']);
+export const LATE_KINDS: ReadonlySet<Fault['kind']> = new Set(['failed', 'shape']);
 const AFTER_ACCEPT_KINDS: ReadonlyArray<Fault['kind']> = ['status', 'reset', 'html'];
 
 /** Which API routes take which faults: derived from the route registry. */
@@ -55,6 +58,13 @@ export function checkFault(fault: Fault, rules: FaultRules): StoredFault {
 	if (fault.kind === 'contentType' && !(fault.value === null || typeof fault.value === 'string')) {
 		throw new TypeError('contentType fault needs value: string | null');
 	}
+	if (fault.kind === 'recorded' && !RECORDED_ANSWERS.includes(fault.answer)) {
+		throw new TypeError(`recorded fault answer must be one of ${RECORDED_ANSWERS.join(', ')}`);
+	}
+	if (fault.kind === 'recorded' && fault.seconds !== undefined && !(typeof fault.seconds === 'number' && fault.seconds >= 0)) {
+		throw new TypeError('recorded fault seconds must be a number >= 0');
+	}
+	if (fault.kind === 'shape') checkReshape(fault);
 	if (fault.prompt !== undefined && typeof fault.prompt !== 'string') throw new TypeError('fault.prompt must be a string');
 	const times = fault.times ?? 1;
 	if (!(times === Infinity || (Number.isInteger(times) && times >= 1))) throw new TypeError('fault.times must be an integer >= 1 or Infinity');
@@ -116,6 +126,10 @@ export function applyApiFault(ctx: SandboxContext, fault: StoredFault, ex: Excha
 	if (sendCommonFault(ex, fault, { status: 'error', message: reason ?? 'Error' })) return;
 	if (fault.kind === 'apiError') {
 		sendJson(ex, fault.status ?? 200, { status: 'error', [fault.field ?? 'messege']: fault.message });
+	} else if (fault.kind === 'recorded') {
+		const [status, body] = recordedAnswer(fault.answer, fault.seconds);
+		if (status === 429) ctx.stats.rejected429++;
+		sendJson(ex, status, body);
 	} else if (fault.kind === 'rateLimit') {
 		const body = ex.entry.body as { key?: unknown } | null;
 		const acct = body && typeof body === 'object' ? ctx.accounts.get(body.key as string) : undefined;

@@ -23,6 +23,10 @@ export interface Exchange<Entry extends AnswerEntry = AnswerEntry> {
 	req: http.IncomingMessage;
 	res: http.ServerResponse;
 	entry: Entry;
+	/** a `shape` fault's change to the JSON answered (observed.ts) */
+	reshape?: (body: unknown) => unknown;
+	/** write `\/` for every `/`, as some recorded answers do */
+	escapeSlashes?: boolean;
 }
 
 export function readBody(req: http.IncomingMessage): Promise<Buffer> {
@@ -43,8 +47,10 @@ export function readBody(req: http.IncomingMessage): Promise<Buffer> {
 	});
 }
 
-export function sendJson(ex: Exchange, status: number, body: unknown, extraHeaders: http.OutgoingHttpHeaders = {}): void {
-	const payload = Buffer.from(JSON.stringify(body));
+export function sendJson(ex: Exchange, status: number, answer: unknown, extraHeaders: http.OutgoingHttpHeaders = {}): void {
+	const body = ex.reshape ? ex.reshape(answer) : answer;
+	const json = JSON.stringify(body);
+	const payload = Buffer.from(ex.escapeSlashes ? json.replace(/\//g, '\\/') : json);
 	ex.entry.status = status;
 	ex.entry.response = body;
 	if (ex.res.destroyed) return;

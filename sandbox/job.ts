@@ -18,6 +18,8 @@ export interface Job {
 	prompt: string;
 	base64: boolean;
 	base64Form: 'raw' | 'dataUri' | 'link';
+	/** noise bits of its drawn images (config `imageNoiseBits` when it was created) */
+	noiseBits: number;
 	webhook: string | null;
 	trackId: string | number | null;
 	meta: Record<string, unknown>;

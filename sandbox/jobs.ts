@@ -38,7 +38,7 @@ export interface JobSpec {
 }
 
 function drawnImage(job: Job, index: number): Buffer {
-	return renderPngShared({ width: job.width, height: job.height, seed: job.seed + index, prompt: job.prompt });
+	return renderPngShared({ width: job.width, height: job.height, seed: job.seed + index, prompt: job.prompt, noiseBits: job.noiseBits });
 }
 
 function activeSet(ctx: SandboxContext, acct: SandboxAccount): Set<Job> {
@@ -94,6 +94,7 @@ export function createJob(ctx: SandboxContext, acct: SandboxAccount, spec: JobSp
 		prompt: params.prompt,
 		base64: params.base64,
 		base64Form: config.base64Form,
+		noiseBits: config.imageNoiseBits,
 		webhook: params.webhook,
 		trackId: params.trackId,
 		meta: sortedMeta(ctx, spec, seed, uuid),

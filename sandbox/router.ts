@@ -5,6 +5,7 @@ import { type SandboxContext, sleep } from './context';
 import { recordApiRequest } from './counters';
 import { applyApiFault, type FaultRules, LATE_KINDS, takeFault } from './faults';
 import { type Exchange, readBody, sendJson } from './http';
+import { reshaper } from './observed';
 import type { ApiFaultRoute, RequestRecord, SandboxAccount, Tier } from './types';
 import { isAbsent, type Body } from './validation';
 
@@ -114,6 +115,11 @@ export function apiHandler(ctx: SandboxContext, routes: readonly ApiRoute[]) {
 		} else if (early) return applyApiFault(ctx, early, ex);
 
 		if (!jsonOk) return sendJson(ex, 400, { status: 'error', messege: 'Invalid JSON body' });
+		const shape = takeFault(ctx, route.name, (f) => f.kind === 'shape', prompt);
+		if (shape?.kind === 'shape') {
+			entry.fault = 'shape';
+			Object.assign(ex, reshaper(shape));
+		}
 		route.handle(ctx, ex, body, match);
 	};
 }

@@ -62,6 +62,8 @@ export interface SandboxConfig {
 	costPerImage: number;
 	/** CDN answers 404 for images of jobs that are not ready yet. Default false (serves them early) */
 	cdnNotFoundUntilReady: boolean;
+	/** 0-8: low bits of every pixel channel made noise, so images do not compress (6: a 1024x1024 PNG of about 2.4 MB, like real ones). Default 0 */
+	imageNoiseBits: number;
 }
 
 export interface SandboxOptions extends Partial<SandboxConfig> {
@@ -108,7 +110,45 @@ export type Fault = FaultBase &
 		| { kind: 'truncate' }
 		| { kind: 'contentType'; value: string | null }
 		| { kind: 'notFoundUntilReady' }
+		/** answers with a verbatim recorded answer (observed.ts); `seconds` replaces the wait it names */
+		| { kind: 'recorded'; answer: RecordedAnswer; seconds?: number }
+		/** the route's normal answer, reshaped as recorded answers differ from the docs (observed.ts) */
+		| { kind: 'shape'; shapes?: ObservedShape | ObservedShape[]; set?: Record<string, unknown>; drop?: string[] }
 	);
+
+/** Recorded answers a `recorded` fault gives (see observed-answers.md). */
+export type RecordedAnswer =
+	| 'spamFilter'
+	| 'spamFilterNoWait'
+	| 'queueFull'
+	| 'queueFullNoRetryAfter'
+	| 'notFound'
+	| 'failedTryAgain'
+	| 'invalidRequest'
+	| 'validation'
+	| 'bareProcessing';
+
+/** How a `shape` fault changes a normal answer. */
+export type ObservedShape =
+	| 'bare'
+	| 'emptyId'
+	| 'nullId'
+	| 'stringId'
+	| 'noEta'
+	| 'floatEta'
+	| 'outputString'
+	| 'messageSpelling'
+	| 'messageObject'
+	| 'tips'
+	| 'proxyLinksObject'
+	| 'proxyLinksNull'
+	| 'noFutureLinks'
+	| 'fetchResultOtherVersion'
+	| 'fetchResultLegacyHost'
+	| 'noGenerationTime'
+	| 'metaVariant'
+	| 'extras'
+	| 'escapedSlashes';
 
 export interface RequestRecord {
 	t: number;

@@ -1,5 +1,5 @@
 /**
- * Scenario 4 (memory): N images of 1024×1024 in binary mode with filesystem binary data, on a fresh n8n per
+ * Scenario 4 (memory): N images of 1024×1024 (noise-like PNGs of about 2.8 MB, as large as real ones) in binary mode with filesystem binary data, on a fresh n8n per
  * measurement. RSS of n8n (main process, and main + task runner) is sampled every 100 ms; growth is the
  * peak during the run (and 1 s after) minus the baseline measured right before it, after a warm-up run
  * and a full GC. A full GC after the run tells what n8n still holds from what V8 had not collected yet.
@@ -15,6 +15,8 @@ import { startRssSampler } from '../lib/rss';
 import { median } from '../lib/stats';
 
 export const MEMORY_SIZE = 1024;
+/** Noise in the low 6 bits of every channel: 1024×1024 PNGs of about 2.8 MB that do not compress, like real ones. */
+export const MEMORY_NOISE_BITS = 6;
 const MB = 1024 * 1024;
 
 export interface MemoryRun {
@@ -59,7 +61,7 @@ async function baseline(pid: number): Promise<RssSample[]> {
 }
 
 async function measure(tgz: string, variant: Variant, images: number, rep: number, log: (line: string) => void): Promise<MemoryRun> {
-	const sandbox = await startSandbox({ processingMs: 0 });
+	const sandbox = await startSandbox({ processingMs: 0, imageNoiseBits: MEMORY_NOISE_BITS });
 	let n8n: N8nServer | undefined;
 	try {
 		n8n = await startN8n({

@@ -4,7 +4,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import * as image from './actions/image';
 import { operationCredentials, operationSubtitle, resourceProperty } from './actions/operation';
 import { router } from './actions/router';
-import { concurrencyField } from './descriptions/outputFields';
+import { concurrencyField, requestOptionsField } from './descriptions/outputFields';
 import { searchModels } from './methods/listSearch';
 
 /**
@@ -18,7 +18,9 @@ export class ModelsLab implements INodeType {
 		name: 'modelsLab',
 		icon: { light: 'file:modelslab.svg', dark: 'file:modelslab.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 2: an answer without a usable request id gives `id: null` (1: "unknown"); see CHANGELOG.md
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: operationSubtitle(image.operations),
 		description: 'Generate images with ModelsLab: Flux, SDXL and community models',
 		defaults: { name: 'ModelsLab' },
@@ -30,6 +32,7 @@ export class ModelsLab implements INodeType {
 			resourceProperty([image.resource]),
 			...image.description,
 			concurrencyField,
+			requestOptionsField,
 		],
 	};
 

@@ -75,7 +75,7 @@ export function examplesSuite(version: N8nVersion): void {
 			expect(tool).toBeDefined();
 			expect(tool!.outputs).toEqual(['ai_tool']);
 			expect(tool!.properties.map((p) => p.name)).toEqual(
-				expect.arrayContaining(['toolDescription', 'prompt', 'width', 'height', 'output']),
+				expect.arrayContaining(['toolDescription', 'prompt', 'width', 'height', 'output', 'includeMetadata', 'requestOptions']),
 			);
 			const saved = await n8n.createWorkflow(agentExample, credentials);
 			const stored = await n8n.rest<{ nodes: Array<{ name: string; type: string; credentials?: unknown }> }>(
@@ -88,10 +88,10 @@ export function examplesSuite(version: N8nVersion): void {
 			});
 		});
 
-		it("examples/04's tool, called the way an agent calls it ($fromAI values), returns the image URL", async () => {
-			sandbox.configure({ processingMs: 0 });
-			const toolNode = loadExample('04-ai-agent-tool.json').nodes.find((n) => n.name === 'ModelsLab')!;
-			const call = { prompt: 'A flat illustration of a paper plane', width: 512, height: 384 };
+		/** examples/04's tool node, with `change` applied to its parameters, run by n8n's Tool Executor as an agent would call it. */
+		async function runTool(call: Record<string, unknown>, change: (parameters: Record<string, unknown>) => void = () => {}) {
+			const toolNode = structuredClone(loadExample('04-ai-agent-tool.json').nodes.find((n) => n.name === 'ModelsLab')!);
+			change(toolNode.parameters as Record<string, unknown>);
 			const execution = await runToEnd({
 				name: 'examples/04 tool, run by the Tool Executor',
 				nodes: [
@@ -111,25 +111,61 @@ export function examplesSuite(version: N8nVersion): void {
 					ModelsLab: { ai_tool: [[{ node: 'Tool Executor', type: 'ai_tool', index: 0 }]] },
 				},
 			});
+			const [toolResult] = outputOf(execution, 'Tool Executor');
+			expect(toolResult.pairedItem).toEqual({ item: 0 });
+			return toolResult.json as unknown as string;
+		}
+
+		it("examples/04's tool, called the way an agent calls it ($fromAI values), answers the agent compactly: no meta", async () => {
+			sandbox.configure({ processingMs: 0 });
+			const call = { prompt: 'A flat illustration of a paper plane', width: 512, height: 384 };
+			const answer = await runTool(call);
 			expect(sandbox.stats.creates).toBe(1);
 			const [create] = sandbox.stats.requests.filter((r) => r.route === 'create');
 			expect(create.body).toMatchObject({ model_id: 'flux', ...call, samples: 1 });
 			const [job] = sandbox.stats.jobs;
-			// the agent gets the node's items as one JSON string
-			const [toolResult] = outputOf(execution, 'Tool Executor');
-			expect(toolResult.pairedItem).toEqual({ item: 0 });
-			expect(JSON.parse(toolResult.json as unknown as string)).toEqual([
-				{
-					id: String(job.id),
-					status: 'success',
-					imageUrl: `${sandbox.cdnUrl}/generations/${job.uuid}-0.png`,
-					imageIndex: 0,
-					seed: job.seed,
-					generationTime: expect.any(Number),
-					meta: expect.objectContaining({ model_id: 'flux', prompt: call.prompt, width: 512, height: 384, seed: job.seed }),
-				},
-			]);
+			// the exact string the agent receives: id, imageUrl, seed, width, height, status per image
+			expect(answer).toBe(
+				JSON.stringify([
+					{
+						id: String(job.id),
+						imageUrl: `${sandbox.cdnUrl}/generations/${job.uuid}-0.png`,
+						seed: job.seed,
+						width: 512,
+						height: 384,
+						status: 'success',
+					},
+				]),
+			);
 			// URL mode: the tool downloads nothing
+			expect(sandbox.stats.cdnRequests).toBe(0);
+		});
+
+		it('as a tool, Output defaults to Image URLs (nothing downloaded), and Include Metadata adds meta back', async () => {
+			sandbox.configure({ processingMs: 0 });
+			const call = { prompt: 'A watercolour fox', width: 256, height: 256 };
+			const answer = await runTool(call, (parameters) => {
+				// not saved: n8n keeps no value equal to its default, and the tool's default is Image URLs
+				delete parameters.output;
+				parameters.includeMetadata = true;
+			});
+			const [job] = sandbox.stats.jobs;
+			const [create] = sandbox.stats.requests.filter((r) => r.route === 'create');
+			const meta = (create.response as { meta: Record<string, unknown> }).meta;
+			expect(answer).toBe(
+				JSON.stringify([
+					{
+						id: String(job.id),
+						imageUrl: `${sandbox.cdnUrl}/generations/${job.uuid}-0.png`,
+						seed: job.seed,
+						width: 256,
+						height: 256,
+						status: 'success',
+						meta,
+					},
+				]),
+			);
+			expect(meta).toMatchObject({ prompt: call.prompt, model_id: 'flux', width: 256, height: 256 });
 			expect(sandbox.stats.cdnRequests).toBe(0);
 		});
 

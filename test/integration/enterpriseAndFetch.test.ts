@@ -10,6 +10,7 @@ import {
 	apiCalls,
 	expectKeyNowhereButApi,
 	fetchResultParams,
+	notFoundError,
 	pngSize,
 	runFlow,
 	runNode,
@@ -341,11 +342,13 @@ describe('Fetch Result', () => {
 		expectKeysNowhereButApi(result);
 	});
 
+	// issue 12: "Request not found" is asked again for a grace time (bounded here by Max Wait Time, 1 s) before it counts
 	it('7a. an unknown request id fails with a message naming the id and "not found"', async () => {
-		const result = await runNode(sandbox(), { parameters: fetchResultParams('999999999') });
+		const result = await runNode(sandbox(), { parameters: fetchResultParams('999999999', { maxWaitTime: 1 }) });
 		expect(result.status).toBe('error');
 		expect(result.outputs).toEqual([]);
-		expect(calls()).toEqual([{ path: '/api/v6/images/fetch/999999999', body: { key: STANDARD_KEY } }]);
+		const notFoundCall = { path: '/api/v6/images/fetch/999999999', body: { key: STANDARD_KEY } };
+		expect(calls()).toEqual([notFoundCall, notFoundCall]);
 		expect(result.error?.message).toContain('999999999');
 		expect(result.error?.message).toMatch(/not found/i);
 		expectKeysNowhereButApi(result);
@@ -357,7 +360,7 @@ describe('Fetch Result', () => {
 		const from = requests().length;
 
 		const result = await runNode(sandbox(), {
-			parameters: fetchResultParams('={{ $json.requestId }}'),
+			parameters: fetchResultParams('={{ $json.requestId }}', { maxWaitTime: 1 }),
 			inputItems: [{ json: { requestId: id } }, { json: { requestId: '999999999' } }],
 			continueOnFail: true,
 		});
@@ -366,39 +369,25 @@ describe('Fetch Result', () => {
 		expect(calls(from)).toEqual([
 			{ path: `/api/v6/images/fetch/${id}`, body: { key: STANDARD_KEY } },
 			{ path: '/api/v6/images/fetch/999999999', body: { key: STANDARD_KEY } },
+			{ path: '/api/v6/images/fetch/999999999', body: { key: STANDARD_KEY } },
 		]);
 		const fetched = requests(from)[0].response as SuccessAnswer;
 		expect(result.outputs).toHaveLength(2);
 		expect(result.outputs[0]).toEqual(successItems(fetched, 0)[0]);
-		expect(result.outputs[1]).toEqual({
-			json: {
-				error: 'ModelsLab refused request 999999999: Request not found',
-				description: 'Status "error" for request ID 999999999 (Fetch Result, API: Standard).',
-				id: '999999999',
-			},
-			pairedItem: { item: 1 },
-		});
+		expect(result.outputs[1]).toEqual({ json: notFoundError('999999999'), pairedItem: { item: 1 } });
 		expectKeysNowhereButApi(result);
 	});
 
 	it('7c. the error item carries the request id in json.id, as the router does for other failures', async () => {
 		const result = await runNode(sandbox(), {
-			parameters: fetchResultParams('999999999'),
+			parameters: fetchResultParams('999999999', { maxWaitTime: 1 }),
 			continueOnFail: true,
 		});
 		expect(result.status).toBe('success');
-		expect(calls()).toEqual([{ path: '/api/v6/images/fetch/999999999', body: { key: STANDARD_KEY } }]);
+		const notFoundCall = { path: '/api/v6/images/fetch/999999999', body: { key: STANDARD_KEY } };
+		expect(calls()).toEqual([notFoundCall, notFoundCall]);
 		// router.ts errorItem() adds `id` from error.context.requestId; jobFailure() (helpers/jobs.ts) never sets it
-		expect(result.outputs).toEqual([
-			{
-				json: {
-					error: 'ModelsLab refused request 999999999: Request not found',
-					description: 'Status "error" for request ID 999999999 (Fetch Result, API: Standard).',
-					id: '999999999',
-				},
-				pairedItem: { item: 0 },
-			},
-		]);
+		expect(result.outputs).toEqual([{ json: notFoundError('999999999'), pairedItem: { item: 0 } }]);
 	});
 
 	it('7d. a Fetch Result that times out also gives an error item with the request id', async () => {
@@ -474,11 +463,11 @@ describe('Fetch Result', () => {
 		const id = String(created.answer.id);
 		const from = requests().length;
 
-		const result = await runNode(sandbox(), { parameters: fetchResultParams(id, { api: 'enterprise' }) });
+		// issue 12: asked again once when the "not found" grace time ends (Max Wait Time, 1 s)
+		const result = await runNode(sandbox(), { parameters: fetchResultParams(id, { api: 'enterprise', maxWaitTime: 1 }) });
 		expect(result.status).toBe('error');
-		expect(calls(from)).toEqual([
-			{ path: '/api/v1/enterprise/fetch', body: { key: ENTERPRISE_KEY, request_id: id } },
-		]);
+		const enterpriseCall = { path: '/api/v1/enterprise/fetch', body: { key: ENTERPRISE_KEY, request_id: id } };
+		expect(calls(from)).toEqual([enterpriseCall, enterpriseCall]);
 		expect(result.error?.message).toContain(id);
 		expect(result.error?.message).toMatch(/not found/i);
 		expectKeysNowhereButApi(result);

@@ -302,8 +302,9 @@ describe('masks, Fetch Result and errors of the editing operations', () => {
 			message: `Request ${id} was still processing after 1 s (Max Wait Time)`,
 			description: `The job may still finish and is billed either way. Collect it with Fetch Result (API: Image Editing) and request ID ${id}, or raise Max Wait Time.`,
 		});
-		const wrong = await runNode(sandbox(), { parameters: fetchResultParams(id, { api: 'standard' }) });
-		expect(wrong.error?.message).toBe(`ModelsLab refused request ${id}: Request not found`);
+		// "Request not found" is asked again for a grace time, never past Max Wait Time
+		const wrong = await runNode(sandbox(), { parameters: fetchResultParams(id, { api: 'standard', maxWaitTime: 1 }) });
+		expect(wrong.error?.message).toBe(`ModelsLab does not know request ${id}: Request not found`);
 	});
 
 	it('a failed editing job names its request and the Fetch Result API', async () => {

@@ -163,7 +163,11 @@ const CASES: Case[] = [
 		setup: (sb) => sb.configure({ ...quick, fetchResultOrigin: otherOrigin.url }),
 		expected: null,
 	},
-	{ name: 'Fetch Result of an unknown id', parameters: fetchResultParams('999999999'), expected: /^ModelsLab refused request 999999999: Request not found$/ },
+	{
+		name: 'Fetch Result of an unknown id',
+		parameters: fetchResultParams('999999999', { maxWaitTime: 1 }),
+		expected: /^ModelsLab does not know request 999999999: Request not found$/,
+	},
 	{ name: 'invalid parameters', parameters: { width: 4096 }, expected: /^Invalid parameters: Width must be between 256 and 1024/ },
 ];
 

@@ -2,6 +2,27 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { LIMITS, rangeText } from '../schemas/limits';
 
+/** Output: binary files or links. Its default differs as a tool (below). */
+const outputField: INodeProperties = {
+	displayName: 'Output',
+	name: 'output',
+	type: 'options',
+	options: [
+		{
+			name: 'Binary Files',
+			value: 'binary',
+			description: 'Download each image into a binary file on its item',
+		},
+		{
+			name: 'Image URLs',
+			value: 'urls',
+			description: 'Only the links (they expire: temp links after 24 h)',
+		},
+	],
+	default: 'binary',
+	description: 'What the next node receives for each image',
+};
+
 /** How every operation waits for a job and hands its images to the next node. */
 export const waitAndOutputFields: INodeProperties[] = [
 	{
@@ -21,24 +42,18 @@ export const waitAndOutputFields: INodeProperties[] = [
 		displayOptions: { show: { waitForCompletion: [true] } },
 		description: `How long to wait for a queued job, ${rangeText(LIMITS.maxWaitTime)} s. Past it the item fails with the request ID, which Fetch Result can collect later.`,
 	},
+	// as an AI Agent tool, Output defaults to Image URLs: n8n drops a tool's binary data anyway. n8n does not save
+	// values equal to their default, so the default itself differs by mode, through n8n's `@tool` display option.
+	{ ...outputField, default: 'binary', displayOptions: { hide: { '@tool': [true] } } },
+	{ ...outputField, default: 'urls', displayOptions: { show: { '@tool': [true] } } },
 	{
-		displayName: 'Output',
-		name: 'output',
-		type: 'options',
-		options: [
-			{
-				name: 'Binary Files',
-				value: 'binary',
-				description: 'Download each image into a binary file on its item',
-			},
-			{
-				name: 'Image URLs',
-				value: 'urls',
-				description: 'Only the links (they expire: temp links after 24 h)',
-			},
-		],
-		default: 'binary',
-		description: 'What the next node receives for each image',
+		displayName: 'Include Metadata',
+		name: 'includeMetadata',
+		type: 'boolean',
+		default: false,
+		displayOptions: { show: { '@tool': [true] } },
+		description:
+			"Whether to add each image's meta (prompt, model, all parameters) to the tool's answer. Off: the agent gets only ID, image URL, seed, width, height and status per image.",
 	},
 	{
 		displayName: 'Put Output File in Field',
@@ -69,4 +84,46 @@ export const concurrencyField: INodeProperties = {
 	typeOptions: { minValue: LIMITS.concurrency.min, maxValue: LIMITS.concurrency.max },
 	default: 5,
 	description: `Items processed at the same time, ${rangeText(LIMITS.concurrency)}. Set to your plan's queue limit (5 pay-as-you-go, 10 or 15 on bigger plans).`,
+};
+
+/**
+ * n8n's own Request Options, with n8n's names and shape: n8n adds them only to nodes without
+ * `execute`, so this node declares them itself. Shown under Settings, for every operation.
+ */
+export const requestOptionsField: INodeProperties = {
+	displayName: 'Request Options',
+	name: 'requestOptions',
+	type: 'collection',
+	isNodeSetting: true,
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{
+			displayName: 'Ignore SSL Issues (Insecure)',
+			name: 'allowUnauthorizedCerts',
+			type: 'boolean',
+			noDataExpression: true,
+			default: false,
+			description: 'Whether to connect even if SSL certificate validation is not possible',
+			hint: 'Insecure: whoever can intercept the connection then also gets the API key',
+		},
+		{
+			displayName: 'Proxy',
+			name: 'proxy',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. http://myproxy:3128',
+			description:
+				'HTTP proxy for API calls and image downloads. If authentication is required it can be defined as follow: http://username:password@myproxy:3128.',
+		},
+		{
+			displayName: 'Timeout',
+			name: 'timeout',
+			type: 'number',
+			typeOptions: { minValue: LIMITS.requestTimeout.min, maxValue: LIMITS.requestTimeout.max },
+			default: 10000,
+			description:
+				'Time in ms to wait for the server to send response headers (and start the response body) before aborting the request. Applies to fetches and image downloads; a generation request always gets at least 120000 ms, because an accepted one is billed.',
+		},
+	],
 };

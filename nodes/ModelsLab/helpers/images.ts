@@ -105,3 +105,19 @@ export function extensionFor(mimeType: string): string {
 export function imageFileName(requestId: string, imageIndex: number, mimeType: string): string {
 	return `modelslab-${requestId}-${imageIndex}.${extensionFor(mimeType)}`;
 }
+
+/**
+ * The file name of an image whose answer had no usable request id: the link's own name and the
+ * image index (`<name>-<imageIndex>.<ext>`); `modelslab-<imageIndex>` for base64 data without a link.
+ */
+export function linkFileName(url: string | null, imageIndex: number, mimeType: string): string {
+	let name = '';
+	try {
+		const last = url ? (new URL(url).pathname.split('/').pop() ?? '') : '';
+		name = decodeURIComponent(last).replace(/\.[^.]*$/, '');
+	} catch {
+		name = '';
+	}
+	const safe = name.replace(/[^\w.-]+/g, '_').replace(/^[._]+/, '').slice(0, 100);
+	return `${safe || 'modelslab'}-${imageIndex}.${extensionFor(mimeType)}`;
+}

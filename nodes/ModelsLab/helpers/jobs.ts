@@ -5,14 +5,25 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { waitAndOutputFields } from '../descriptions/outputFields';
-import { jobSettingsSchema } from '../schemas/settings';
+import { requestOptionsField, waitAndOutputFields } from '../descriptions/outputFields';
+import { jobSettingsSchema, requestOptionsSchema } from '../schemas/settings';
 import type { ApiAnswer } from '../transport/answer';
-import { isApiAnswer, readMessage, readRequestId, readStatus } from '../transport/answer';
+import {
+	comeBackLater,
+	describeStatus,
+	isApiAnswer,
+	isNotFound,
+	readFetchLinkId,
+	readMessage,
+	readRequestId,
+	readStatus,
+} from '../transport/answer';
 import type { ApiDefinition } from '../transport/apis';
+import { APIS } from '../transport/apis';
 import type { Clock } from '../transport/clock';
 import { systemClock } from '../transport/clock';
 import type { ItemContext } from '../transport/download';
+import type { NodeError } from '../transport/errors';
 import { cancelledError, ensureNodeError, failureOf, isRetryableFailure, withRequestId } from '../transport/errors';
 import { resolveApiUrl } from '../transport/origin';
 import { redactSecret } from '../transport/redact';
@@ -20,13 +31,18 @@ import { modelsLabApiRequest } from '../transport/request';
 import { accountQueue } from './queueSlots';
 import type { OutputSettings } from './toOutputItems';
 import { pendingItem, successItems } from './toOutputItems';
-import { parseParameters, readFields } from './validateParameters';
+import { isToolMode, parseParameters, readFields } from './validateParameters';
 import { waitForResult } from './waitForResult';
 
 export interface JobSettings extends OutputSettings {
 	waitForCompletion: boolean;
 	/** Seconds. */
 	maxWaitTime: number;
+}
+
+/** What one item's fetches of its job have met so far: the not-found grace counts from the first. */
+export interface FetchState {
+	firstFetchAt?: number;
 }
 
 export interface JobContext extends ItemContext {
@@ -38,9 +54,22 @@ export interface JobContext extends ItemContext {
 	holdsPlace?: boolean;
 }
 
+/**
+ * A refusal that says when to come back (429 queue full, the spam filter) means the job was not
+ * accepted, so this is the one create that may be sent again: at most `maxRetries` times, within
+ * Max Wait Time, after the wait the answer asks for (`retry_after` or seconds in its text), else
+ * these defaults.
+ */
+export const RATE_LIMIT = { maxRetries: 5, defaultWaitSeconds: 10, spamFilterWaitSeconds: 30 };
 
-/** A 429 means the job was not accepted, so this is the one create that may be sent again. */
-const RATE_LIMIT = { maxRetries: 5, defaultWaitSeconds: 10 };
+/**
+ * "Request not found" right after a create can mean the job is not visible yet: it is asked again
+ * for this long from the first fetch of the id (never past Max Wait Time), every 1 s growing to 5 s.
+ */
+export const NOT_FOUND_GRACE = { ms: 30_000, firstDelayMs: 1000, maxDelayMs: 5000 };
+
+/** A fetch refused with "come back later" and no wait named is sent again after this long. */
+const FETCH_REFUSAL_WAIT_MS = 5000;
 
 export async function startJobContext(
 	this: IExecuteFunctions,
@@ -55,15 +84,29 @@ export async function startJobContext(
 		waitAndOutputFields,
 		itemIndex,
 	);
+	const node = this.getNode();
+	const { requestOptions } = parseParameters(
+		node,
+		requestOptionsSchema,
+		{ requestOptions: this.getNodeParameter(requestOptionsField.name, itemIndex, {}) },
+		[requestOptionsField],
+		itemIndex,
+	);
 	const credentials = await this.getCredentials(api.credentialType, itemIndex);
 	return {
 		api,
 		itemIndex,
-		settings,
+		settings: {
+			...settings,
+			toolAnswer: isToolMode(node),
+			// version 1 keeps the made-up "unknown" its saved workflows may test for
+			idWhenMissing: node.typeVersion >= 2 ? null : 'unknown',
+		},
 		baseUrl: String(credentials.baseUrl ?? ''),
 		secret: String(credentials.apiKey ?? ''),
 		deadline: clock.now() + settings.maxWaitTime * 1000,
 		clock,
+		requestSettings: requestOptions,
 	};
 }
 
@@ -83,32 +126,62 @@ export async function createJob(
 	const signal = this.getExecutionCancelSignal();
 	for (let attempt = 0; ; attempt++) {
 		if ((await queue.acquire(context.clock, signal)) === 'cancelled') throw cancelledError(this.getNode(), context.itemIndex);
+		let refusal: () => NodeError;
+		let waitMs: number;
+		let queueFull = false;
 		try {
-			const answer = await modelsLabApiRequest.call(this, {
-				api: context.api,
-				url: context.api.createPath,
-				body,
-				purpose: 'create',
-				itemIndex: context.itemIndex,
-			});
-			const parsed = asAnswer.call(this, answer, context);
-			context.holdsPlace = true;
-			return parsed;
+			const answer = asAnswer.call(
+				this,
+				await modelsLabApiRequest.call(this, {
+					api: context.api,
+					url: context.api.createPath,
+					body,
+					purpose: 'create',
+					itemIndex: context.itemIndex,
+					settings: context.requestSettings,
+				}),
+				context,
+			);
+			// HTTP 200 with "Rate limit exceeded" (the spam filter): refused, nothing queued, it says when to come back
+			const later = comeBackLater(answer);
+			if (!later) {
+				context.holdsPlace = true;
+				return answer;
+			}
+			queue.release(context.clock);
+			refusal = () => jobFailure.call(this, answer, undefined, context);
+			waitMs = (later.seconds ?? RATE_LIMIT.spamFilterWaitSeconds) * 1000;
 		} catch (error) {
 			const failure = failureOf(error);
 			if (failure.rateLimited) queue.refused(context.clock);
 			else queue.release(context.clock);
-			const waitMs = (failure.retryAfterSeconds ?? RATE_LIMIT.defaultWaitSeconds) * 1000;
-			const inTime = context.clock.now() + waitMs < context.deadline;
-			if (!failure.rateLimited || attempt >= RATE_LIMIT.maxRetries || !inTime) {
-				throw ensureNodeError(this.getNode(), error, context.itemIndex);
-			}
-			// a place freed by a job of this same account is no retry: only retry_after passing counts
-			const woken = await queue.waitForPlace(waitMs, context.clock, signal);
-			if (woken === 'cancelled') throw cancelledError(this.getNode(), context.itemIndex);
-			if (woken === 'freed') attempt--;
+			if (!failure.rateLimited) throw ensureNodeError(this.getNode(), error, context.itemIndex);
+			refusal = () => ensureNodeError(this.getNode(), error, context.itemIndex);
+			waitMs = (failure.retryAfterSeconds ?? RATE_LIMIT.defaultWaitSeconds) * 1000;
+			queueFull = true;
 		}
+		const inTime = context.clock.now() + waitMs < context.deadline;
+		if (attempt >= RATE_LIMIT.maxRetries || !inTime) throw refusal();
+		if (!queueFull) {
+			await context.clock.sleep(waitMs, signal).catch(() => undefined);
+			if (signal?.aborted) throw cancelledError(this.getNode(), context.itemIndex);
+			continue;
+		}
+		// a place freed by a job of this same account is no retry: only retry_after passing counts
+		const woken = await queue.waitForPlace(waitMs, context.clock, signal);
+		if (woken === 'cancelled') throw cancelledError(this.getNode(), context.itemIndex);
+		if (woken === 'freed') attempt--;
 	}
+}
+
+/** Whether `link` is on the API's origin and under the same API version as the documented fetch route. */
+function followable(link: unknown, context: JobContext, requestId: string): link is string {
+	if (typeof link !== 'string') return false;
+	const url = resolveApiUrl(link, context.baseUrl);
+	if (url === undefined) return false;
+	// a v6 call has been answered with a v3 link: only the documented API version is known to answer
+	const version = (path: string) => /^\/api\/v\d+\//.exec(path)?.[0];
+	return version(new URL(url).pathname) === version(context.api.fetchPath(requestId));
 }
 
 /** One fetch: through the answer's `fetch_result` when it is on the API's origin, else the documented route. */
@@ -118,17 +191,80 @@ export async function fetchJob(
 	context: JobContext,
 	fetchResultUrl?: unknown,
 ): Promise<ApiAnswer> {
-	const followLink =
-		typeof fetchResultUrl === 'string' && resolveApiUrl(fetchResultUrl, context.baseUrl) !== undefined;
 	const answer = await modelsLabApiRequest.call(this, {
 		api: context.api,
-		url: followLink ? (fetchResultUrl as string) : context.api.fetchPath(requestId),
+		url: followable(fetchResultUrl, context, requestId) ? fetchResultUrl : context.api.fetchPath(requestId),
 		body: context.api.fetchBody(requestId),
 		purpose: 'fetch',
 		itemIndex: context.itemIndex,
 		requestId,
+		settings: context.requestSettings,
 	});
 	return asAnswer.call(this, answer, context);
+}
+
+/**
+ * A fetch of a job the node knows the id of, asked again while its answer may still change:
+ * "Request not found" for the grace time (NOT_FOUND_GRACE), a refusal that says when to come back
+ * within Max Wait Time. Fetching is free and changes nothing.
+ */
+export async function fetchKnownJob(
+	this: IExecuteFunctions,
+	requestId: string,
+	context: JobContext,
+	state: FetchState,
+	fetchResultUrl?: unknown,
+): Promise<ApiAnswer> {
+	const { clock } = context;
+	const signal = this.getExecutionCancelSignal();
+	for (let delay = NOT_FOUND_GRACE.firstDelayMs; ; delay = Math.min(Math.round(delay * 1.5), NOT_FOUND_GRACE.maxDelayMs)) {
+		state.firstFetchAt ??= clock.now();
+		const answer = await fetchJob.call(this, requestId, context, fetchResultUrl);
+		const now = clock.now();
+		let wait: number;
+		let end: number;
+		const later = comeBackLater(answer);
+		if (isNotFound(answer)) {
+			end = Math.min(state.firstFetchAt + NOT_FOUND_GRACE.ms, context.deadline);
+			wait = Math.min(delay, end - now);
+		} else if (later) {
+			end = context.deadline;
+			wait = later.seconds === undefined ? FETCH_REFUSAL_WAIT_MS : later.seconds * 1000;
+		} else {
+			return answer;
+		}
+		// the answer counts once its grace time, or Max Wait Time, is over
+		if (now >= end || now + wait > end) return answer;
+		await clock.sleep(wait, signal).catch(() => undefined);
+		if (signal?.aborted) throw cancelledError(this.getNode(), context.itemIndex, requestId);
+	}
+}
+
+function notFoundError(this: IExecuteFunctions, requestId: string, context: JobContext): NodeApiError {
+	const error = new NodeApiError(this.getNode(), { status: 'error', message: 'Request not found' } as JsonObject, {
+		message: `ModelsLab does not know request ${requestId}: Request not found`,
+		description: `ModelsLab answers "Request not found" for an unknown or expired ID, and for a few seconds also for a job it has just accepted. So the node asked again for ${NOT_FOUND_GRACE.ms / 1000} s from the first fetch (never past Max Wait Time): a wrong or expired ID fails after this grace time, not at once. Check the request ID and the API (${Object.values(APIS).map((api) => api.label).join(', ')}).`,
+		itemIndex: context.itemIndex,
+	});
+	return withRequestId(error, requestId);
+}
+
+/** A status that is none of success, processing, error, failed: named with the id and the value. */
+function unknownStatusError(
+	this: IExecuteFunctions,
+	answer: ApiAnswer,
+	requestId: string | undefined,
+	context: JobContext,
+): NodeOperationError {
+	const value = redactSecret(describeStatus(answer), context.secret);
+	const subject = requestId ? `request ${requestId}` : 'the request';
+	const error = new NodeOperationError(this.getNode(), `ModelsLab answered ${subject} with an unknown status: ${value}`, {
+		itemIndex: context.itemIndex,
+		description: requestId
+			? `Expected "success", "processing", "error" or "failed". The job may still finish and be billed: collect it later with Fetch Result and request ID ${requestId}.`
+			: 'Expected "success", "processing", "error" or "failed". The node does not send the request again: a job may exist and be billed.',
+	});
+	return withRequestId(error, requestId);
 }
 
 function jobFailure(
@@ -136,8 +272,10 @@ function jobFailure(
 	answer: ApiAnswer,
 	requestId: string | undefined,
 	context: JobContext,
-): NodeApiError {
-	const status = readStatus(answer) ?? String(answer.status ?? 'unknown');
+): NodeError {
+	if (requestId && isNotFound(answer)) return notFoundError.call(this, requestId, context);
+	const status = readStatus(answer);
+	if (status === undefined) return unknownStatusError.call(this, answer, requestId, context);
 	const message = redactSecret(readMessage(answer), context.secret) || 'no message';
 	const subject = requestId ? `request ${requestId}` : 'the request';
 	// the answer's status and message, redacted, stand for the answer: it may echo the key
@@ -157,28 +295,32 @@ export async function settleJob(
 	answer: ApiAnswer,
 	context: JobContext,
 	knownRequestId?: string,
+	fetchState: FetchState = {},
 ): Promise<INodeExecutionData[]> {
-	const requestId = readRequestId(answer) ?? knownRequestId;
 	const status = readStatus(answer);
+	// the id that matters is the one the node already has; a processing answer with an empty id may name it in fetch_result
+	const requestId =
+		knownRequestId ?? readRequestId(answer) ?? (status === 'processing' ? readFetchLinkId(answer) : undefined);
 	const queue = accountQueue(context);
 	const waiting = status === 'processing' && context.settings.waitForCompletion && requestId !== undefined;
 	// a place this item's create holds is given back unless the node now waits for the job in it
 	if (context.holdsPlace && !waiting) queue.release(context.clock);
 	else if (!context.holdsPlace && waiting) queue.occupy(context.clock);
 	context.holdsPlace = false;
-	if (status === 'success') return await successItems.call(this, answer, context.settings, context);
+	if (status === 'success') return await successItems.call(this, answer, requestId, context.settings, context);
 	if (status !== 'processing') throw jobFailure.call(this, answer, requestId, context);
-	if (!context.settings.waitForCompletion) return [pendingItem({ ...answer, id: requestId }, context)];
+	if (!context.settings.waitForCompletion) return [pendingItem(answer, requestId, context)];
 	if (!requestId) {
 		throw new NodeOperationError(this.getNode(), 'ModelsLab queued the job but gave no request ID to fetch it with', {
 			itemIndex: context.itemIndex,
+			description: 'The job may exist and be billed. The node does not send the request again; check your ModelsLab dashboard.',
 		});
 	}
 
 	queue.entered();
 	const outcome = await waitForResult({
 		first: answer,
-		fetch: async () => await fetchJob.call(this, requestId, context, answer.fetch_result),
+		fetch: async () => await fetchKnownJob.call(this, requestId, context, fetchState, answer.fetch_result),
 		deadline: context.deadline,
 		clock: context.clock,
 		signal: this.getExecutionCancelSignal(),
@@ -186,8 +328,9 @@ export async function settleJob(
 	}).finally(() => queue.left(context.clock));
 	switch (outcome.kind) {
 		case 'success':
-			return await successItems.call(this, { ...outcome.answer, id: requestId }, context.settings, context);
+			return await successItems.call(this, outcome.answer, requestId, context.settings, context);
 		case 'failed':
+		case 'unknownStatus':
 			throw jobFailure.call(this, outcome.answer, requestId, context);
 		case 'cancelled':
 			throw cancelledError(this.getNode(), context.itemIndex, requestId);
@@ -205,4 +348,3 @@ export async function settleJob(
 			);
 	}
 }
-

@@ -1,14 +1,14 @@
 /** Turns a finished job into n8n items: one per image, as binary files or as links. */
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ApiAnswer } from '../transport/answer';
-import { readEtaSeconds, readLinks, readRequestId } from '../transport/answer';
+import { readEtaSeconds, readLinks, readNumber } from '../transport/answer';
 import type { Image, ImageRef, ItemContext } from '../transport/download';
 import { download, imageError, tooLarge } from '../transport/download';
 import { sanitizeMeta } from '../transport/redact';
 import type { ImageSource } from './images';
-import { classifyImageEntry, decodeBase64, imageFileName, imageMimeType, isCompleteImage } from './images';
+import { classifyImageEntry, decodeBase64, imageFileName, imageMimeType, isCompleteImage, linkFileName } from './images';
 
 export type OutputMode = 'binary' | 'urls';
 
@@ -17,6 +17,11 @@ export interface OutputSettings {
 	binaryPropertyName: string;
 	/** MB per image. */
 	maxImageSize: number;
+	/** As an AI Agent tool: the compact answer per image, `meta` only with Include Metadata. */
+	toolAnswer?: boolean;
+	includeMetadata?: boolean;
+	/** The `id` of an item whose answer had no usable id: null (version 2), "unknown" (version 1). */
+	idWhenMissing?: null | 'unknown';
 }
 
 function pairedTo(itemIndex: number) {
@@ -24,11 +29,11 @@ function pairedTo(itemIndex: number) {
 }
 
 /** The shape returned while a job is still queued, so a later Fetch Result can pick it up. */
-export function pendingItem(answer: ApiAnswer, context: ItemContext): INodeExecutionData {
+export function pendingItem(answer: ApiAnswer, requestId: string | undefined, context: ItemContext): INodeExecutionData {
 	return {
 		json: {
-			id: readRequestId(answer) ?? null,
-			status: String(answer.status ?? 'processing'),
+			id: requestId ?? null,
+			status: 'processing',
 			eta: readEtaSeconds(answer) ?? null,
 			futureLinks: readLinks(answer.future_links),
 		},
@@ -75,48 +80,57 @@ async function imageOf(this: IExecuteFunctions, source: ImageSource, ref: ImageR
 	}
 }
 
+/** A size from meta, which names it `width`/`height` or `W`/`H` by route and age. */
+function metaSize(meta: IDataObject, long: string, short: string): number | null {
+	return readNumber(meta[long] ?? meta[short]);
+}
+
 export async function successItems(
 	this: IExecuteFunctions,
 	answer: ApiAnswer,
+	requestId: string | undefined,
 	settings: OutputSettings,
 	context: ItemContext,
 ): Promise<INodeExecutionData[]> {
-	const requestId = readRequestId(answer);
-	const entries = readLinks(answer.output).length
-		? readLinks(answer.output)
-		: readLinks(answer.proxy_links);
+	const outputLinks = readLinks(answer.output);
+	const entries = outputLinks.length ? outputLinks : readLinks(answer.proxy_links);
 	const meta = sanitizeMeta(answer.meta, context.secret);
+	const id = requestId ?? (settings.idWhenMissing === undefined ? null : settings.idWhenMissing);
+	// version 1's messages keep naming the made-up id
+	const subject = id === null ? 'the request' : `request ${id}`;
 	const items: INodeExecutionData[] = [];
 	for (const [imageIndex, entry] of entries.entries()) {
 		const source = classifyImageEntry(entry);
 		const ref: ImageRef = {
-			what: `image ${imageIndex} of request ${requestId ?? 'unknown'}`,
+			what: `image ${imageIndex} of ${subject}`,
 			requestId,
 			limitMb: settings.maxImageSize,
 			maxBytes: Math.floor(settings.maxImageSize * 1024 * 1024),
 			context,
 		};
-		const item: INodeExecutionData = {
-			json: {
-				id: requestId ?? 'unknown',
-				status: 'success',
-				imageUrl: source.kind === 'url' || source.kind === 'base64Link' ? source.url : null,
-				imageIndex,
-				seed: (meta.seed as number | undefined) ?? null,
-				generationTime: (answer.generationTime as number | undefined) ?? null,
-				meta,
-			},
-			pairedItem: pairedTo(context.itemIndex),
-		};
+		const imageUrl = source.kind === 'url' || source.kind === 'base64Link' ? source.url : null;
+		const seed = meta.seed ?? null;
+		const json: IDataObject = settings.toolAnswer
+			? {
+					id,
+					imageUrl,
+					seed,
+					width: metaSize(meta, 'width', 'W'),
+					height: metaSize(meta, 'height', 'H'),
+					status: 'success',
+					...(settings.includeMetadata ? { meta } : {}),
+				}
+			: { id, status: 'success', imageUrl, imageIndex, seed, generationTime: readNumber(answer.generationTime), meta };
+		const item: INodeExecutionData = { json, pairedItem: pairedTo(context.itemIndex) };
 		// links are enough in URL mode; inline base64 has no link, so it becomes a file either way
 		if (settings.output === 'binary' || source.kind !== 'url') {
 			const image = await imageOf.call(this, source, ref);
+			const fileName =
+				id === null
+					? linkFileName(imageUrl, imageIndex, image.mimeType)
+					: imageFileName(String(id), imageIndex, image.mimeType);
 			item.binary = {
-				[settings.binaryPropertyName]: await this.helpers.prepareBinaryData(
-					image.bytes,
-					imageFileName(requestId ?? 'unknown', imageIndex, image.mimeType),
-					image.mimeType,
-				),
+				[settings.binaryPropertyName]: await this.helpers.prepareBinaryData(image.bytes, fileName, image.mimeType),
 			};
 		}
 		items.push(item);
@@ -124,7 +138,7 @@ export async function successItems(
 	if (items.length === 0) {
 		throw new NodeOperationError(
 			this.getNode(),
-			`ModelsLab reported request ${requestId ?? 'unknown'} as successful but returned no images`,
+			`ModelsLab reported ${subject} as successful but returned no images`,
 			{ itemIndex: context.itemIndex },
 		);
 	}

@@ -61,9 +61,26 @@ export function validateParameters<Schema extends ZodTypeAny>(
 	};
 }
 
-/** The fields' values for an item, by name; a hidden field reads as its default. */
+/** Whether the node runs as an AI Agent tool: n8n names a node's tool variant `<type>Tool`, as `@tool` reads it. */
+export function isToolMode(node: INode): boolean {
+	return node.type.endsWith('Tool');
+}
+
+/** Whether a field exists in this mode: some have a tool and a non-tool variant (`@tool` display option). */
+function inMode(field: INodeProperties, toolMode: boolean): boolean {
+	const shown = field.displayOptions?.show?.['@tool'];
+	const hidden = field.displayOptions?.hide?.['@tool'];
+	return (!shown || shown.includes(toolMode)) && !hidden?.includes(toolMode);
+}
+
+/** The fields' values for an item, by name; a hidden field reads as its default (the mode's own). */
 export function readFields(this: IExecuteFunctions, fields: INodeProperties[], itemIndex: number): Record<string, unknown> {
-	return Object.fromEntries(fields.map((field) => [field.name, this.getNodeParameter(field.name, itemIndex, field.default)]));
+	const toolMode = isToolMode(this.getNode());
+	return Object.fromEntries(
+		fields
+			.filter((field) => inMode(field, toolMode))
+			.map((field) => [field.name, this.getNodeParameter(field.name, itemIndex, field.default)]),
+	);
 }
 
 /** The validated values, or a field-named error for the item before anything is sent. */

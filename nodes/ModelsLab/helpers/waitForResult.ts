@@ -7,7 +7,9 @@
  * Fetches are idempotent, so transient failures are retried.
  *
  * With eta 3 s the fetches go at 2.625 s, 3.225 s, then every 250 ms up to 4.5 s, then at growing
- * intervals (up to 5 s). See `pollTimes` for the exact schedule.
+ * intervals (up to 5 s). See `pollTimes` for the exact schedule. A processing answer that reports 2 s
+ * or more still to go plans the rest anew from it, so a long job is fetched close to when it is ready
+ * rather than on the first eta's backoff.
  */
 import type { ApiAnswer } from '../transport/answer';
 import { readEtaSeconds, readStatus } from '../transport/answer';
@@ -19,6 +21,10 @@ export const POLL = {
 	defaultEtaMs: 1000,
 	/** An eta is trusted up to this long; later fetches report fresh ones. */
 	etaMaxMs: 30_000,
+	/** A fresh eta (whole seconds, rounded up) is read as this much less: the middle of its second. */
+	etaRoundingMs: 500,
+	/** A fresh eta from this long plans the rest of the wait anew. */
+	replanFromMs: 2000,
 	/** The first fetch, as a fraction of the eta: jobs often finish before it. */
 	firstAt: 0.875,
 	/** The second fetch, just after the eta: most jobs are ready by then. */
@@ -39,6 +45,8 @@ export const POLL = {
 export type WaitOutcome =
 	| { kind: 'success'; answer: ApiAnswer }
 	| { kind: 'failed'; answer: ApiAnswer }
+	/** A status that is none of the four: the caller reports it, with the value. */
+	| { kind: 'unknownStatus'; answer: ApiAnswer }
 	| { kind: 'timeout'; lastStatus: string; lastError?: Error; fetches: number }
 	| { kind: 'cancelled' };
 
@@ -91,9 +99,10 @@ export async function waitForResult(options: WaitOptions): Promise<WaitOutcome> 
 	const clock = options.clock ?? systemClock;
 	const { signal, deadline } = options;
 	const isRetryable = options.isRetryable ?? markedRetryable;
-	const start = clock.now();
-	const schedule = pollTimes(etaMs(options.first) ?? POLL.defaultEtaMs);
-	let target = start + schedule.next();
+	// the schedule, and the time it counts from: a fresh eta of 2 s or more plans the rest anew from its answer
+	let origin = clock.now();
+	let schedule = pollTimes(etaMs(options.first) ?? POLL.defaultEtaMs);
+	let target = origin + schedule.next();
 	let errorDelay = 0;
 	let lastStatus = 'processing';
 	let lastError: Error | undefined;
@@ -129,14 +138,18 @@ export async function waitForResult(options: WaitOptions): Promise<WaitOutcome> 
 			const status = readStatus(answer);
 			if (status === 'success') return { kind: 'success', answer };
 			if (status === 'error' || status === 'failed') return { kind: 'failed', answer };
+			if (status === undefined) return { kind: 'unknownStatus', answer };
 			lastError = undefined;
 			errorDelay = 0;
-			lastStatus = status ?? String(answer.status ?? 'unknown');
-			// etas are whole seconds rounded up: "eta 3" means more than 2 s remain, the way the schedule reads an eta
+			lastStatus = status;
+			// etas are whole seconds rounded up: "eta 3" means 2 to 3 s remain, so the plan reads it as the middle, 2.5 s
 			const fresh = etaMs(answer);
-			if (fresh !== undefined && fresh >= 2000) notBefore = sentAt + Math.round(POLL.firstAt * (fresh - 1000));
+			if (fresh !== undefined && fresh >= POLL.replanFromMs) {
+				origin = sentAt;
+				schedule = pollTimes(fresh - POLL.etaRoundingMs);
+			}
 		}
-		do target = start + schedule.next();
+		do target = origin + schedule.next();
 		while (target < notBefore);
 	}
 }

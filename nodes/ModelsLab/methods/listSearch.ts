@@ -2,6 +2,7 @@ import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from '
 
 import { operations } from '../actions/image';
 import { findOperation } from '../actions/operation';
+import { requestOptionsSchema } from '../schemas/settings';
 import { API_KINDS, APIS, MODEL_LIST_PATH } from '../transport/apis';
 import { modelsLabApiRequest } from '../transport/request';
 
@@ -14,7 +15,14 @@ export async function searchModels(
 	const operation = this.getNodeParameter('operation', defaultOperation.facts.value);
 	// Fetch Result has no model field: the first API's list, as for any other
 	const kind = findOperation(operations, operation)?.facts.modelList ?? API_KINDS[0];
-	const answer = await modelsLabApiRequest.call(this, { api: APIS[kind], url: MODEL_LIST_PATH, purpose: 'lookup' });
+	// the node's Request Options apply here too; while they are invalid the run reports it, the picker uses none
+	const options = requestOptionsSchema.safeParse({ requestOptions: this.getNodeParameter('requestOptions', {}) });
+	const answer = await modelsLabApiRequest.call(this, {
+		api: APIS[kind],
+		url: MODEL_LIST_PATH,
+		purpose: 'lookup',
+		settings: options.success ? options.data.requestOptions : undefined,
+	});
 	const models = (Array.isArray(answer) ? answer : ((answer as IDataObject).data ?? [])) as IDataObject[];
 	const needle = (filter ?? '').trim().toLowerCase();
 	const results = models

@@ -36,6 +36,8 @@ export const LIMITS = {
 	alphaMattingErodeSize: { min: 0, max: 5 },
 	/** An input image or mask, in bytes: the upload helper's documented 5 MB, counted on the file. */
 	inputImageBytes: { max: 5 * 1024 * 1024 },
+	/** Request Options → Timeout, ms. */
+	requestTimeout: { min: 1, max: 3_600_000 },
 } as const;
 
 export const ENTERPRISE_STEPS = [21, 31, 41] as const;

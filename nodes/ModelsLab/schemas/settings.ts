@@ -19,8 +19,35 @@ export const jobSettingsSchema = z
 			.min(1, 'cannot be empty')
 			.max(LIMITS.shortText.max, `must be at most ${LIMITS.shortText.max} characters`),
 		maxImageSize: numberIn(LIMITS.maxImageSize),
+		// only shown to AI Agent tools; other runs read it as off
+		includeMetadata: flag.default(false),
 	})
 	.strict();
+
+const proxyUrl = z
+	.string({ invalid_type_error: 'must be a URL' })
+	.trim()
+	.refine((value) => {
+		if (value === '') return true;
+		try {
+			const url = new URL(value);
+			return /^https?:$/.test(url.protocol) && url.hostname !== '' && url.pathname.replace(/\/+$/, '') === '';
+		} catch {
+			return false;
+		}
+	}, 'must be an http(s) URL such as http://myproxy:3128 (with user:password@ if it needs them)')
+	.transform((value) => (value === '' ? undefined : value));
+
+/** n8n's Request Options (Settings), checked like every other field. */
+export const requestOptionsSchema = z.object({
+	requestOptions: z
+		.object({
+			timeout: integerIn(LIMITS.requestTimeout).optional(),
+			proxy: proxyUrl.optional(),
+			allowUnauthorizedCerts: flag.optional(),
+		})
+		.strict(),
+});
 
 /** Node-level: how many items run at once. */
 export const concurrencySchema = z.object({ concurrency: integerIn(LIMITS.concurrency) });

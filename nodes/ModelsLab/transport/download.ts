@@ -7,6 +7,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { Clock } from './clock';
 import { cancelledError, networkReason, withRequestId } from './errors';
+import type { RequestSettings } from './requestSettings';
+import { withRequestSettings } from './requestSettings';
 
 /** One item's run: what every wait and download for it needs. */
 export interface ItemContext {
@@ -16,6 +18,8 @@ export interface ItemContext {
 	/** Clock time after which the node stops waiting, for the job and for its images. */
 	deadline: number;
 	clock: Clock;
+	/** The node's Request Options, for API calls and downloads alike. */
+	requestSettings?: RequestSettings;
 }
 
 const DOWNLOAD = {
@@ -23,7 +27,6 @@ const DOWNLOAD = {
 	minAttempts: 3,
 	firstRetryDelayMs: 250,
 	maxRetryDelayMs: 4000,
-	timeoutMs: 60_000,
 };
 
 /** Not there yet (404 until the CDN has it), throttled, or the host failing: worth another try. */
@@ -91,15 +94,12 @@ async function getOnce(this: IExecuteFunctions, url: string, ref: ImageRef): Pro
 	const signal = this.getExecutionCancelSignal();
 	let body: unknown;
 	try {
-		const response = (await this.helpers.httpRequest({
-			method: 'GET',
-			url,
-			encoding: 'stream',
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			timeout: DOWNLOAD.timeoutMs,
-			abortSignal: signal,
-		})) as { statusCode: number; body: unknown; headers?: Record<string, unknown> };
+		const options = withRequestSettings(
+			{ method: 'GET', url, encoding: 'stream', returnFullResponse: true, ignoreHttpStatusErrors: true, abortSignal: signal },
+			'download',
+			ref.context.requestSettings,
+		);
+		const response = (await this.helpers.httpRequest(options)) as { statusCode: number; body: unknown; headers?: Record<string, unknown> };
 		body = response.body;
 		const headers = response.headers ?? {};
 		if (response.statusCode < 200 || response.statusCode >= 300) {

@@ -6,7 +6,7 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { isApiAnswer, readMessage } from './answer';
+import { answerText, isApiAnswer, readMessage, readRetryAfter, secondsInText } from './answer';
 import { redactSecret } from './redact';
 
 export type NodeError = NodeApiError | NodeOperationError;
@@ -136,8 +136,24 @@ export function networkReason(cause: unknown, secret?: unknown): string {
 	return NETWORK_REASONS[code] ?? redactSecret(String((cause as Error | undefined)?.message ?? 'network error'), secret);
 }
 
+/** A TLS certificate that was not accepted: the connection failed before anything was sent. */
+function certificateProblem(cause: unknown): string | undefined {
+	const error = cause as { code?: string; cause?: { code?: string } } | undefined;
+	const code = error?.code ?? error?.cause?.code ?? '';
+	return /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code) ? code : undefined;
+}
+
 export function networkFailure(node: INode, request: FailedRequest, cause: unknown, secret: unknown): NodeApiError {
 	const reason = networkReason(cause, secret);
+	const certificate = certificateProblem(cause);
+	if (certificate) {
+		return apiError(node, request, {
+			message: `Could not connect to ModelsLab securely: its certificate was not accepted (${certificate})`,
+			description:
+				"Nothing was sent. For a test server with a self-signed certificate, turn on Settings → Request Options → Ignore SSL Issues (insecure: whoever can intercept the connection then also gets the API key).",
+			failure: {},
+		});
+	}
 	if (request.purpose === 'create') {
 		return apiError(node, request, {
 			message: `ModelsLab did not answer the generation request (${reason})`,
@@ -163,15 +179,14 @@ export function httpFailure(
 	const apiMessage = redactSecret(isApiAnswer(body) ? readMessage(body) : '', secret);
 	const known = HTTP_MEANINGS[statusCode];
 	if (statusCode === 429) {
-		const retryAfter = Number(isApiAnswer(body) ? body.retry_after : undefined);
+		// the wait it asks for: retry_after, else seconds named in its text, else the caller's default
+		const retryAfter = isApiAnswer(body) ? (readRetryAfter(body) ?? secondsInText(answerText(body))) : undefined;
 		return apiError(node, request, {
 			message: `${known.message}${apiMessage ? `: ${apiMessage}` : ''}`,
 			description: known.description,
 			httpCode: statusCode,
-			failure: {
-				rateLimited: true,
-				retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined,
-			},
+			// a throttled fetch changes nothing and may simply be sent again
+			failure: { rateLimited: true, retryAfterSeconds: retryAfter, retryable: request.purpose === 'fetch' },
 		});
 	}
 	if (known) {

@@ -8,18 +8,20 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { isApiAnswer } from './answer';
 import type { ApiDefinition } from './apis';
-import type { FailedRequest, RequestPurpose } from './errors';
+import type { FailedRequest } from './errors';
 import { cancelledError, httpFailure, networkFailure } from './errors';
 import { credentialOrigin, resolveApiUrl } from './origin';
+import type { RequestSettings } from './requestSettings';
+import { withRequestSettings } from './requestSettings';
 
 export interface ApiRequest extends FailedRequest {
 	api: ApiDefinition;
 	/** A path on the credential's base URL, or a full URL that must share its origin. */
 	url: string;
 	body?: IDataObject;
+	/** The node's Request Options (Settings): timeout, proxy, ignore SSL issues. */
+	settings?: RequestSettings;
 }
-
-const TIMEOUT_MS: Record<RequestPurpose, number> = { create: 120_000, fetch: 30_000, lookup: 30_000 };
 
 type RequestContext = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -42,7 +44,7 @@ export async function modelsLabApiRequest(
 			{ itemIndex: request.itemIndex },
 		);
 	}
-	const options: IHttpRequestOptions = {
+	const options: IHttpRequestOptions = withRequestSettings({
 		method: 'POST',
 		url,
 		body: request.body ?? {},
@@ -51,9 +53,8 @@ export async function modelsLabApiRequest(
 		ignoreHttpStatusErrors: true,
 		// a redirect could carry the body, and so the key, to another host
 		disableFollowRedirect: true,
-		timeout: TIMEOUT_MS[request.purpose],
 		abortSignal: cancelSignal(this),
-	};
+	}, request.purpose, request.settings);
 	let response: { statusCode: number; body: unknown };
 	try {
 		response = (await this.helpers.httpRequestWithAuthentication.call(

@@ -4,6 +4,7 @@ import { NodeHelpers } from 'n8n-workflow';
 import { operations } from '../../../nodes/ModelsLab/actions/image';
 import { findOperation } from '../../../nodes/ModelsLab/actions/operation';
 import * as text2img from '../../../nodes/ModelsLab/actions/image/text2img.operation';
+import { waitAndOutputFields } from '../../../nodes/ModelsLab/descriptions/outputFields';
 import { ModelsLab } from '../../../nodes/ModelsLab/ModelsLab.node';
 
 const EDITING = ['img2img', 'inpaint', 'upscale', 'removeBackground', 'outpaint', 'objectRemoval'] as const;
@@ -25,7 +26,15 @@ describe('the editing operations\' fields', () => {
 			const fields = names(findOperation(operations, value)!.description);
 			expect(fields.slice(0, 4)).toEqual(['imageSource', 'imageSource', 'inputBinaryField', 'imageUrl']);
 			expect(fields.includes('maskBinaryField')).toBe(value === 'inpaint' || value === 'objectRemoval');
-			expect(fields.slice(-5)).toEqual(['waitForCompletion', 'maxWaitTime', 'output', 'binaryPropertyName', 'maxImageSize']);
+			// the shared wait/output fields, the same list Text to Image ends with
+			expect(fields.slice(0, 4).concat(fields.slice(-names(waitAndOutputFields).length))).toEqual([
+				'imageSource',
+				'imageSource',
+				'inputBinaryField',
+				'imageUrl',
+				...names(waitAndOutputFields),
+			]);
+			expect(names(waitAndOutputFields).slice(0, 3)).toEqual(['waitForCompletion', 'maxWaitTime', 'output']);
 		}
 	});
 

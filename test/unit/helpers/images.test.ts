@@ -5,6 +5,7 @@ import {
 	imageFileName,
 	imageMimeType,
 	isCompleteImage,
+	linkFileName,
 } from '../../../nodes/ModelsLab/helpers/images';
 import { renderPng } from '../../../sandbox/png';
 
@@ -78,5 +79,14 @@ describe('image entries', () => {
 	it('names files modelslab-<id>-<index>.<ext>', () => {
 		expect(imageFileName('13441520', 0, 'image/png')).toBe('modelslab-13441520-0.png');
 		expect(imageFileName('abc', 3, 'image/jpeg')).toBe('modelslab-abc-3.jpg');
+	});
+});
+
+describe('file names without a request id (issue 12)', () => {
+	it("the link's own name and the image index", () => {
+		expect(linkFileName('https://cdn.example/generations/4118bb93-0.png?x=1', 0, 'image/png')).toBe('4118bb93-0-0.png');
+		expect(linkFileName('https://cdn.example/a%20b/My%20Image.webp', 2, 'image/jpeg')).toBe('My_Image-2.jpg');
+		expect(linkFileName(null, 1, 'image/png')).toBe('modelslab-1.png');
+		expect(linkFileName('https://cdn.example/', 0, 'image/png')).toBe('modelslab-0.png');
 	});
 });

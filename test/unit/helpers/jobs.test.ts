@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
 import type { JobContext } from '../../../nodes/ModelsLab/helpers/jobs';
-import { createJob } from '../../../nodes/ModelsLab/helpers/jobs';
+import { createJob, fetchKnownJob, NOT_FOUND_GRACE } from '../../../nodes/ModelsLab/helpers/jobs';
 import { APIS } from '../../../nodes/ModelsLab/transport/apis';
 
 let accounts = 0;
@@ -10,7 +10,7 @@ let accounts = 0;
  * The 429 create retry on a fake clock: the waits a real run would take, without taking them. Each
  * run uses an account of its own, since the account's queue is shared in the process.
  */
-function createWith(answers: Array<{ statusCode: number; body: unknown }>, deadline: number) {
+function fakeRun(answers: Array<{ statusCode: number; body: unknown }>, deadline: number) {
 	const bodies: unknown[] = [];
 	const sleeps: number[] = [];
 	const key = `k${++accounts}`;
@@ -40,7 +40,12 @@ function createWith(answers: Array<{ statusCode: number; body: unknown }>, deadl
 			},
 		},
 	} as unknown as JobContext;
-	return { promise: createJob.call(context, { prompt: 'p' }, job), bodies, sleeps };
+	return { context, job, bodies, sleeps, now: () => now };
+}
+
+function createWith(answers: Array<{ statusCode: number; body: unknown }>, deadline: number) {
+	const run = fakeRun(answers, deadline);
+	return { ...run, promise: createJob.call(run.context, { prompt: 'p' }, run.job) };
 }
 
 const RATE_LIMITED = { statusCode: 429, body: { status: 'error', message: 'Rate limit exceeded.' } };
@@ -58,5 +63,82 @@ describe('create retry after 429', () => {
 		await expect(run.promise).rejects.toThrow('ModelsLab queue limit reached: Rate limit exceeded.');
 		expect(run.sleeps).toEqual([]);
 		expect(run.bodies).toHaveLength(1);
+	});
+});
+
+const SPAM_FILTER = {
+	statusCode: 200,
+	body: {
+		status: 'error',
+		message: 'Rate limit exceeded',
+		tips: 'you are sending same request multiple times, spam filter is enabled, please wait for 30 seconds and try again',
+	},
+};
+const ACCEPTED = { statusCode: 200, body: { status: 'success', id: 1 } };
+
+describe('create retry after a refusal that says when to come back', () => {
+	it('the spam filter asks for 30 s in its tips: waited, then the same create again', async () => {
+		const run = createWith([SPAM_FILTER, ACCEPTED], 300_000);
+		await expect(run.promise).resolves.toEqual({ status: 'success', id: 1 });
+		expect(run.sleeps).toEqual([30_000]);
+		expect(run.bodies).toEqual([{ prompt: 'p' }, { prompt: 'p' }]);
+	});
+
+	it('no wait named: 30 s for the spam filter', async () => {
+		const run = createWith([{ statusCode: 200, body: { status: 'error', message: 'Rate limit exceeded' } }, ACCEPTED], 300_000);
+		await expect(run.promise).resolves.toEqual({ status: 'success', id: 1 });
+		expect(run.sleeps).toEqual([30_000]);
+	});
+
+	it('retry_after and minutes in the text are read too', async () => {
+		const run = createWith(
+			[
+				{ statusCode: 200, body: { status: 'error', message: 'Too many requests', retry_after: 12 } },
+				{ statusCode: 429, body: { status: 'error', message: 'Slow down, retry in 2 minutes' } },
+				ACCEPTED,
+			],
+			300_000,
+		);
+		await expect(run.promise).resolves.toEqual({ status: 'success', id: 1 });
+		expect(run.sleeps).toEqual([12_000, 120_000]);
+	});
+
+	it('an error that does not say to come back is never sent again', async () => {
+		const run = createWith([{ statusCode: 200, body: { status: 'error', message: 'Server is busy, try again in 5 seconds' } }], 300_000);
+		await expect(run.promise).resolves.toEqual({ status: 'error', message: 'Server is busy, try again in 5 seconds' });
+		expect(run.sleeps).toEqual([]);
+		expect(run.bodies).toHaveLength(1);
+	});
+});
+
+const NOT_FOUND = { statusCode: 200, body: { status: 'failed', id: '', message: 'Request not found', output: '' } };
+
+describe('"Request not found": the grace time', () => {
+	it('asked again for 30 s from the first fetch, 1 s growing to 5 s apart, then the answer counts', async () => {
+		const run = fakeRun(Array(20).fill(NOT_FOUND), 300_000);
+		await expect(fetchKnownJob.call(run.context, '42', run.job, {})).resolves.toEqual(NOT_FOUND.body);
+		expect(NOT_FOUND_GRACE.ms).toBe(30_000);
+		expect(run.sleeps).toEqual([1000, 1500, 2250, 3375, 5000, 5000, 5000, 5000, 1875]);
+		expect(run.bodies).toHaveLength(10);
+		expect(run.now()).toBe(30_000);
+	});
+
+	it('never past Max Wait Time', async () => {
+		const run = fakeRun(Array(20).fill(NOT_FOUND), 4_000);
+		await fetchKnownJob.call(run.context, '42', run.job, {});
+		expect(run.sleeps).toEqual([1000, 1500, 1500]);
+		expect(run.now()).toBe(4_000);
+	});
+
+	it('counted from the first fetch of the id, not from each not-found answer', async () => {
+		const run = fakeRun(Array(20).fill(NOT_FOUND), 300_000);
+		await fetchKnownJob.call(run.context, '42', run.job, { firstFetchAt: -29_000 });
+		expect(run.sleeps).toEqual([1000]);
+	});
+
+	it('ends as soon as the job is found', async () => {
+		const run = fakeRun([NOT_FOUND, { statusCode: 200, body: { status: 'processing', id: 42, eta: 5 } }], 300_000);
+		await expect(fetchKnownJob.call(run.context, '42', run.job, {})).resolves.toEqual({ status: 'processing', id: 42, eta: 5 });
+		expect(run.sleeps).toEqual([1000]);
 	});
 });

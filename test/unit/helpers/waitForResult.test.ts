@@ -101,12 +101,28 @@ describe('waitForResult', () => {
 		expect(clock.sleeps).toEqual([2625, 600, 250, 250, 250]);
 	});
 
-	it('skips scheduled fetches that a fresh eta says are too early', async () => {
+	// issue 12 changed this: the old schedule kept the first eta's steps (backing off to 5 s on long jobs)
+	it('plans the rest anew from a fresh eta of 2 s or more, read as the middle of its second', async () => {
 		const clock = fakeClock();
-		// at 2625 ms "eta 3": more than 2 s remain, read as 0.875 × 2 s = 1750 ms at least -> not before 4375
+		// at 2625 ms "eta 3": 2 to 3 s remain, planned as an eta of 2.5 s from then: 2625 + 2188, 2625 + 2688
 		const api = scripted([processing(3), processing(1), success], clock);
 		await waitForResult({ first: processing(3), fetch: api.fetch, deadline: 600_000, clock });
-		expect(api.calls).toEqual([2625, 4475, 4725]);
+		expect(api.calls).toEqual([2625, 4813, 5313]);
+	});
+
+	it('a long job whose fetches report the remaining time: fetched close to it, without the backoff', async () => {
+		const clock = fakeClock();
+		// create "eta 30", ready at 50 s; each answer's eta is the remaining whole seconds, rounded up
+		const ready = 50_000;
+		let fetches = 0;
+		const fetch = async () => {
+			fetches++;
+			return clock.now() >= ready ? success : processing(Math.ceil((ready - clock.now()) / 1000));
+		};
+		await waitForResult({ first: processing(30), fetch, deadline: 600_000, clock });
+		// 26.25 s, then planned from "eta 24" and "eta 4": 50.58 s (the old schedule's 5 s backoff: 53.75 s, 5 fetches)
+		expect(clock.now() - ready).toBeLessThan(1000);
+		expect(fetches).toBe(4);
 	});
 
 	it('trusts a fresh eta only up to 30 s', async () => {

@@ -3,7 +3,8 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { NodeOperationError } from 'n8n-workflow';
 
 import { waitAndOutputFields } from '../../descriptions/outputFields';
-import { fetchJob, settleJob, startJobContext } from '../../helpers/jobs';
+import type { FetchState } from '../../helpers/jobs';
+import { fetchKnownJob, settleJob, startJobContext } from '../../helpers/jobs';
 import { describeValue, parseParameters } from '../../helpers/validateParameters';
 import { LIMITS } from '../../schemas/limits';
 import { fetchApiSchema } from '../../schemas/settings';
@@ -65,6 +66,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		itemIndex,
 	);
 	const context = await startJobContext.call(this, APIS[api], itemIndex);
-	const answer = await fetchJob.call(this, requestId, context);
-	return await settleJob.call(this, answer, context, requestId);
+	// the job may have been created seconds ago: "Request not found" gets the grace time here too
+	const state: FetchState = {};
+	const answer = await fetchKnownJob.call(this, requestId, context, state);
+	return await settleJob.call(this, answer, context, requestId, state);
 }
