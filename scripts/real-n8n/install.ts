@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -71,8 +72,34 @@ export function assertN8nInstallsLikeThis(n8nPackageDir: string, version: N8nVer
  * `npm run build` (unless `build: false`), then `npm pack` into a new temp folder: the tarball npm
  * would publish. Returns its path; the caller removes its folder.
  */
+/** What `npm run build` reads: a build of exactly these files is reused. */
+const BUILD_INPUTS = ['nodes', 'credentials', 'package.json', 'tsconfig.json', 'gulpfile.js'];
+const BUILD_FINGERPRINT = path.join(REPO_ROOT, 'dist', '.build-inputs');
+
+/** Path, size and mtime of every build input: any edit, new or deleted file changes it. */
+function buildInputsFingerprint(): string {
+	const hash = createHash('sha256');
+	const visit = (relative: string) => {
+		const absolute = path.join(REPO_ROOT, relative);
+		const stat = statSync(absolute, { throwIfNoEntry: false });
+		if (!stat) return;
+		if (stat.isDirectory()) for (const entry of readdirSync(absolute).sort()) visit(path.join(relative, entry));
+		else hash.update(`${relative}\0${stat.size}\0${stat.mtimeMs}\n`);
+	};
+	BUILD_INPUTS.forEach(visit);
+	return hash.digest('hex');
+}
+
+/** `npm run build`, unless dist/ was built from exactly the files there are now (the e2e setup has just built it). */
+function buildIfChanged(): void {
+	const fingerprint = buildInputsFingerprint();
+	if (existsSync(BUILD_FINGERPRINT) && readFileSync(BUILD_FINGERPRINT, 'utf8') === fingerprint) return;
+	sh('npm', ['run', 'build'], REPO_ROOT);
+	writeFileSync(BUILD_FINGERPRINT, fingerprint);
+}
+
 export function buildAndPack({ build = true }: { build?: boolean } = {}): string {
-	if (build) sh('npm', ['run', 'build'], REPO_ROOT);
+	if (build) buildIfChanged();
 	const dest = mkdtempSync(path.join(os.tmpdir(), 'modelslab-pack-'));
 	const packed = JSON.parse(sh('npm', ['pack', '--json', '--pack-destination', dest], REPO_ROOT)) as Array<{
 		filename: string;
