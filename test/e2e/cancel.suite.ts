@@ -101,7 +101,7 @@ export function cancelSuite(version: N8nVersion): void {
 				else await sleep(50);
 			}
 			const execution: Execution = await n8n.getExecution(executionId);
-			console.log(`n8n ${version}: the run ended ${endedAfter} ms after the stop`);
+			process.stderr.write(`[e2e] n8n ${version}: the run ended ${endedAfter} ms after the stop\n`);
 			expect(endedAfter).toBeLessThan(5000);
 			expect(execution).toMatchObject({ status: 'canceled', finished: false });
 			expect(execution.data.resultData.error?.message).toBe(STORED[version].error);
