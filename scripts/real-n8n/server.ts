@@ -168,6 +168,9 @@ export class N8nProcess {
 	}
 }
 
+/** The text n8n stored for each execution read (getExecution). */
+const storedData = new WeakMap<Execution, string>();
+
 export class N8nServer extends N8nProcess {
 	cookie = '';
 	readonly browserId = randomUUID();
@@ -326,7 +329,10 @@ export class N8nServer extends N8nProcess {
 	/** GET /rest/executions/:id, with its flatted `data` parsed. */
 	async getExecution(executionId: string): Promise<Execution> {
 		const raw = await this.rest<Omit<Execution, 'data'> & { data: string }>('GET', `/rest/executions/${executionId}`);
-		return { ...raw, id: String(raw.id), data: parseFlatted(raw.data) as Execution['data'] };
+		const execution = { ...raw, id: String(raw.id), data: parseFlatted(raw.data) as Execution['data'] };
+		// the stored text, to compare two reads by: the parsed data may be circular (an HTTP Request's response)
+		storedData.set(execution, raw.data);
+		return execution;
 	}
 
 	/** GET /rest/executions?filter=…: the summaries, newest first. */
@@ -357,7 +363,7 @@ export class N8nServer extends N8nProcess {
 				// n8n 1.x can report the end a moment before the final run data is stored: take it once two
 				// reads after the end agree
 				if (['success', 'error', 'canceled', 'crashed'].includes(last.status) && last.data?.resultData) {
-					const data = JSON.stringify(last.data);
+					const data = storedData.get(last);
 					if (data === endedData) return last;
 					endedData = data;
 				}
