@@ -18,9 +18,9 @@ export class ModelsLab implements INodeType {
 		name: 'modelsLab',
 		icon: { light: 'file:modelslab.svg', dark: 'file:modelslab.dark.svg' },
 		group: ['transform'],
-		// 2: an answer without a usable request id gives `id: null` (1: "unknown"); see CHANGELOG.md
+		// 2: an answer without a usable request id gives `id: null` (1: "unknown"); see CHANGELOG.md. New nodes
+		// get the highest. No `defaultVersion`: with it, n8n 2.41's editor hides the Operation field
 		version: [1, 2],
-		defaultVersion: 2,
 		subtitle: operationSubtitle(image.operations),
 		description: 'Generate images with ModelsLab: Flux, SDXL and community models',
 		defaults: { name: 'ModelsLab' },
