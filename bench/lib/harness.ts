@@ -117,6 +117,22 @@ export class Bench {
 	}
 
 	/**
+	 * n8n's REST API, polled while a heavy execution runs, now and then drops a kept-alive connection
+	 * ("fetch failed"): ask again, a few times, rather than lose the measurement.
+	 */
+	private async waitForExecution(executionId: string, timeoutMs: number, intervalMs: number): Promise<Execution> {
+		const deadline = Date.now() + timeoutMs;
+		for (let attempt = 1; ; attempt++) {
+			try {
+				return await this.n8n.waitForExecution(executionId, { timeoutMs: Math.max(1000, deadline - Date.now()), intervalMs });
+			} catch (error) {
+				if (attempt >= 5 || !String(error).includes('fetch failed') || Date.now() > deadline) throw error;
+				await new Promise((resolve) => setTimeout(resolve, 1000));
+			}
+		}
+	}
+
+	/**
 	 * One manual execution: the sandbox is reset first (counters, jobs) and re-seeded, so paired runs of
 	 * two variants see the same job durations; returns what both sides recorded.
 	 */
@@ -129,7 +145,7 @@ export class Bench {
 		this.sandbox.reset();
 		if (opts.seed !== undefined) this.sandbox.configure({ rngSeed: opts.seed });
 		const { executionId } = await this.n8n.runWorkflow(wf.id, TRIGGER);
-		const execution = await this.n8n.waitForExecution(executionId, { timeoutMs: opts.timeoutMs ?? 600_000, intervalMs: opts.pollMs ?? 200 });
+		const execution = await this.waitForExecution(executionId, opts.timeoutMs ?? 600_000, opts.pollMs ?? 200);
 		const stats = this.sandbox.counters();
 		const creates = stats.requests.filter((r) => r.route === 'create').map((r) => r.t);
 		// a job that was ready at once was delivered by its create answer

@@ -126,3 +126,16 @@ describe('shape faults: the normal answer, reshaped', () => {
 		expect(() => sb.injectFault(fault as Fault)).toThrow(message);
 	});
 });
+
+describe('imageNoiseBits: images as large as real ones', () => {
+	it('a 1024x1024 image of about 2.8 MB that does not compress, the same bytes on the CDN as jobBytes', async () => {
+		sb.configure({ imageNoiseBits: 6 });
+		const { json } = await post('/api/v6/images/text2img', { key: STD, prompt: 'p', width: 1024, height: 1024 });
+		const link = (json.output as string[])[0];
+		const served = Buffer.from(await (await fetch(link)).arrayBuffer());
+		expect(served.equals(sb.jobBytes(json.id as number, 0))).toBe(true);
+		expect(served.length).toBeGreaterThan(2.5 * 1024 * 1024);
+		expect(served.length).toBeLessThan(3 * 1024 * 1024);
+		expect(() => sb.configure({ imageNoiseBits: 9 })).toThrow('sandbox option imageNoiseBits must be an integer in 0..8');
+	});
+});
