@@ -368,8 +368,9 @@ export class N8nServer extends N8nProcess {
 					endedData = data;
 				}
 			} catch (error) {
-				// the execution row appears a moment after the run call returns
-				if (!String(error).includes('404')) throw error;
+				// the execution row appears a moment after the run call returns; a kept-alive connection n8n
+				// dropped between two polls ("fetch failed") is asked again as well
+				if (!/404|fetch failed/.test(String(error))) throw error;
 			}
 			await sleep(intervalMs);
 		}
