@@ -52,6 +52,8 @@ async function within(ms: number, done: () => boolean): Promise<number> {
 
 describe('queue mode stops everything it started, on any failure', () => {
 	it('a cluster whose workers cannot start stops Postgres, Redis and main, and throws the worker\'s exit', async () => {
+		// jest reuses its worker: the watchdogs of a cluster an earlier file stopped leave within a second
+		await within(5000, () => descendantsOf(process.pid).length === 0);
 		expect(descendantsOf(process.pid)).toEqual([]);
 		// n8n's flag parser refuses a non-integer --concurrency: each worker exits with 1 at start-up
 		await expect(startQueueCluster({ tgz: packedTarball(), workers: 2, workerConcurrency: 1.5, name: 'queue-failing' })).rejects.toThrow(
