@@ -2,6 +2,7 @@
 // header, and the pixels of a PNG. JPEG and WebP are not decoded: their pixels are a stand-in drawn from
 // the bytes' hash (see imageOps.ts), so the answer still has the right size and depends on the input.
 import * as zlib from 'node:zlib';
+import { imageSize } from '../nodes/ModelsLab/helpers/images';
 import { PNG_SIGNATURE } from './png';
 
 export type ImageFormat = 'png' | 'jpeg' | 'webp';
@@ -26,40 +27,6 @@ export function sniffFormat(b: Buffer): ImageFormat | null {
 	if (b.length >= 8 && b.subarray(0, 8).equals(PNG_SIGNATURE)) return 'png';
 	if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'jpeg';
 	if (b.length >= 12 && b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP') return 'webp';
-	return null;
-}
-
-function jpegSize(b: Buffer): [number, number] | null {
-	let off = 2;
-	while (off + 9 < b.length) {
-		if (b[off] !== 0xff) return null;
-		const marker = b[off + 1];
-		if (marker === 0xff) {
-			off++; // fill byte
-			continue;
-		}
-		if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
-			off += 2; // markers without a length
-			continue;
-		}
-		const isFrame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
-		if (isFrame) return [b.readUInt16BE(off + 7), b.readUInt16BE(off + 5)];
-		off += 2 + b.readUInt16BE(off + 2);
-	}
-	return null;
-}
-
-function webpSize(b: Buffer): [number, number] | null {
-	if (b.length < 30) return null;
-	const chunk = b.toString('latin1', 12, 16);
-	if (chunk === 'VP8 ' && b[23] === 0x9d && b[24] === 0x01 && b[25] === 0x2a) {
-		return [b.readUInt16LE(26) & 0x3fff, b.readUInt16LE(28) & 0x3fff];
-	}
-	if (chunk === 'VP8L' && b[20] === 0x2f) {
-		const bits = b.readUInt32LE(21);
-		return [(bits & 0x3fff) + 1, ((bits >>> 14) & 0x3fff) + 1];
-	}
-	if (chunk === 'VP8X') return [b.readUIntLE(24, 3) + 1, b.readUIntLE(27, 3) + 1];
 	return null;
 }
 
@@ -102,14 +69,9 @@ function pngParts(b: Buffer): PngParts | null {
 /** Format and size from the header; null when the bytes are none of the three formats or too short. */
 export function readHeader(b: Buffer): ImageHeader | null {
 	const format = sniffFormat(b);
-	let size: [number, number] | null = null;
-	if (format === 'png') {
-		const p = pngParts(b);
-		size = p && [p.width, p.height];
-	} else if (format === 'jpeg') size = jpegSize(b);
-	else if (format === 'webp') size = webpSize(b);
-	if (!format || !size || size[0] < 1 || size[1] < 1) return null;
-	return { format, width: size[0], height: size[1] };
+	// the node's own header reader: the size it reports of an output is what the sandbox read of an input
+	const size = format && imageSize(b, CONTENT_TYPES[format]);
+	return format && size ? { format, ...size } : null;
 }
 
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };

@@ -42,3 +42,11 @@ export function prng(seed: number) {
 		return state / 2 ** 32;
 	};
 }
+
+/** A file name is safe: at most 200 characters, no path separator or control character, the expected ending. */
+export function expectSafeFileName(name: string, ending: string) {
+	expect(name.length).toBeLessThanOrEqual(200);
+	const unsafe = [...name].filter((char) => char === '/' || char === '\\' || char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f);
+	expect(unsafe).toEqual([]);
+	expect(name.endsWith(ending)).toBe(true);
+}

@@ -124,7 +124,7 @@ export function examplesSuite(version: N8nVersion): void {
 			const [create] = sandbox.stats.requests.filter((r) => r.route === 'create');
 			expect(create.body).toMatchObject({ model_id: 'flux', ...call, samples: 1 });
 			const [job] = sandbox.stats.jobs;
-			// the exact string the agent receives: id, imageUrl, seed, width, height, status per image
+			// the exact string the agent receives: id, imageUrl, seed, width, height, format, status per image
 			expect(answer).toBe(
 				JSON.stringify([
 					{
@@ -133,6 +133,7 @@ export function examplesSuite(version: N8nVersion): void {
 						seed: job.seed,
 						width: 512,
 						height: 384,
+						format: 'custom',
 						status: 'success',
 					},
 				]),
@@ -160,6 +161,7 @@ export function examplesSuite(version: N8nVersion): void {
 						seed: job.seed,
 						width: 256,
 						height: 256,
+						format: 'custom',
 						status: 'success',
 						meta,
 					},

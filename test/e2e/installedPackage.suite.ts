@@ -76,14 +76,20 @@ export function installedPackageSuite(version: N8nVersion): void {
 		return job.id;
 	}
 
-	/** The json the node must output for image `imageIndex` of a finished job. */
-	function successJson(answer: SuccessAnswer, imageIndex: number) {
+	/**
+	 * The json the node must output for image `imageIndex` of a finished job. The sandbox's images
+	 * have the size its meta reports; Format is custom, or null from Fetch Result.
+	 */
+	function successJson(answer: SuccessAnswer, imageIndex: number, format: string | null = 'custom') {
 		return {
 			id: String(answer.id),
 			status: 'success',
 			imageUrl: answer.output[imageIndex],
 			imageIndex,
 			seed: answer.meta.seed,
+			width: answer.meta.width,
+			height: answer.meta.height,
+			format,
 			generationTime: answer.generationTime,
 			meta: answer.meta,
 		};
@@ -374,7 +380,7 @@ export function installedPackageSuite(version: N8nVersion): void {
 			const items = nodeOutput(execution, 'Fetch Result');
 			expect(items).toEqual(
 				[0, 1].map((index) => ({
-					json: successJson(answer, index),
+					json: successJson(answer, index, null),
 					binary: { data: binaryRef('e2eGenThenFetch1', answer, index) },
 					pairedItem: { item: 0 },
 				})),

@@ -66,8 +66,16 @@ function calls(from = 0) {
 	return apiCalls(sandbox()).slice(from);
 }
 
-/** The items the node must output for a success answer: one per image, exactly. */
-function successItems(answer: SuccessAnswer, itemIndex = 0, binaryPropertyName: string | null = 'data') {
+/**
+ * The items the node must output for a success answer: one per image, exactly. The sandbox's
+ * images have the size its meta reports; Format is custom, or null from Fetch Result.
+ */
+function successItems(
+	answer: SuccessAnswer,
+	itemIndex = 0,
+	binaryPropertyName: string | null = 'data',
+	format: string | null = 'custom',
+) {
 	const id = String(answer.id);
 	return answer.output.map((url, imageIndex) => ({
 		json: {
@@ -76,6 +84,9 @@ function successItems(answer: SuccessAnswer, itemIndex = 0, binaryPropertyName: 
 			imageUrl: url,
 			imageIndex,
 			seed: answer.meta.seed,
+			width: answer.meta.width,
+			height: answer.meta.height,
+			format,
 			generationTime: answer.generationTime,
 			meta: answer.meta,
 		},
@@ -93,6 +104,11 @@ function successItems(answer: SuccessAnswer, itemIndex = 0, binaryPropertyName: 
 				}),
 		pairedItem: { item: itemIndex },
 	}));
+}
+
+/** Fetch Result's items: the same, but it cannot know the job's Format. */
+function fetchedItems(answer: SuccessAnswer, itemIndex = 0) {
+	return successItems(answer, itemIndex, 'data', null);
 }
 
 function expectBytesOfJob(result: RunResult, id: number | string, property = 'data') {
@@ -278,9 +294,10 @@ describe('Fetch Result', () => {
 		const fetched = requests(from)[0].response as SuccessAnswer;
 		expect(fetched.status).toBe('success');
 
-		expect(result.outputs).toEqual(successItems(fetched));
+		expect(result.outputs).toEqual(fetchedItems(fetched));
 		// the same items text2img produced for this job: json, file names, pairing
-		expect(result.outputs.map((item) => item.json)).toEqual(created.result.outputs.map((item) => item.json));
+		// but for Format, which Fetch Result cannot know
+		expect(result.outputs.map((item) => item.json)).toEqual(created.result.outputs.map((item) => ({ ...item.json, format: null })));
 		expect(result.outputs.map((item) => item.binary?.data.fileName)).toEqual(
 			created.result.outputs.map((item) => item.binary?.data.fileName),
 		);
@@ -310,7 +327,7 @@ describe('Fetch Result', () => {
 		// the second fetch waited by the first fetch's eta (1 s): 0.875 × eta
 		expect(second.t - first.t).toBeGreaterThanOrEqual(870);
 
-		expect(result.outputs).toEqual(successItems(second.response as SuccessAnswer));
+		expect(result.outputs).toEqual(fetchedItems(second.response as SuccessAnswer));
 		expectBytesOfJob(result, id);
 		expect(sandbox().counters().creates).toBe(1);
 		expectKeysNowhereButApi(result);
@@ -373,7 +390,7 @@ describe('Fetch Result', () => {
 		]);
 		const fetched = requests(from)[0].response as SuccessAnswer;
 		expect(result.outputs).toHaveLength(2);
-		expect(result.outputs[0]).toEqual(successItems(fetched, 0)[0]);
+		expect(result.outputs[0]).toEqual(fetchedItems(fetched, 0)[0]);
 		expect(result.outputs[1]).toEqual({ json: notFoundError('999999999'), pairedItem: { item: 1 } });
 		expectKeysNowhereButApi(result);
 	});
@@ -438,8 +455,8 @@ describe('Fetch Result', () => {
 		]);
 		expect(JSON.stringify(requests(from))).not.toContain(STANDARD_KEY);
 		expect(credentialTypes(result)).toEqual(['modelsLabEnterpriseApi']);
-		expect(result.outputs).toEqual(successItems(requests(from)[0].response as SuccessAnswer));
-		expect(result.outputs.map((item) => item.json)).toEqual(created.outputs.map((item) => item.json));
+		expect(result.outputs).toEqual(fetchedItems(requests(from)[0].response as SuccessAnswer));
+		expect(result.outputs.map((item) => item.json)).toEqual(created.outputs.map((item) => ({ ...item.json, format: null })));
 		expectBytesOfJob(result, id);
 		expectKeysNowhereButApi(result);
 	});
@@ -454,7 +471,7 @@ describe('Fetch Result', () => {
 		expect(calls(from)).toEqual([{ path: `/api/v6/images/fetch/${id}`, body: { key: STANDARD_KEY } }]);
 		expect(JSON.stringify(requests(from))).not.toContain(ENTERPRISE_KEY);
 		expect(credentialTypes(result)).toEqual(['modelsLabApi']);
-		expect(result.outputs).toEqual(successItems(requests(from)[0].response as SuccessAnswer));
+		expect(result.outputs).toEqual(fetchedItems(requests(from)[0].response as SuccessAnswer));
 		expectKeysNowhereButApi(result);
 	});
 
@@ -486,7 +503,7 @@ describe('Fetch Result', () => {
 		expect(result.error).toBeUndefined();
 		expect(result.status).toBe('success');
 		expect(calls(from)).toEqual([{ path: `/api/v6/images/fetch/${numericId}`, body: { key: STANDARD_KEY } }]);
-		expect(result.outputs).toEqual(successItems(requests(from)[0].response as SuccessAnswer));
+		expect(result.outputs).toEqual(fetchedItems(requests(from)[0].response as SuccessAnswer));
 		expectBytesOfJob(result, numericId);
 		expectKeysNowhereButApi(result);
 	});
@@ -586,7 +603,7 @@ describe('Generate now, fetch later', () => {
 		expect(later.status).toBe('success');
 		expect(calls(1)).toEqual([{ path: `/api/v6/images/fetch/${id}`, body: { key: STANDARD_KEY } }]);
 		const fetched = requests(1)[0].response as SuccessAnswer;
-		expect(later.outputs).toEqual(successItems(fetched));
+		expect(later.outputs).toEqual(fetchedItems(fetched));
 		// the images are where the queued answer said they would be
 		expect(later.outputs.map((item) => item.json.imageUrl)).toEqual(createAnswer.future_links);
 		expectBytesOfJob(later, id);

@@ -162,6 +162,9 @@ describe.each(CASES.map((c) => [c.op, c] as const))('%s, in-process against the 
 					imageUrl: inlineAnswer ? null : (answer.output as string[])[0],
 					imageIndex: 0,
 					seed: answer.meta?.seed ?? null,
+					// read from the image: the editing answers' meta has no size
+					...c.size,
+					format: 'custom',
 					generationTime: answer.generationTime,
 					meta: answer.meta,
 				},
@@ -288,7 +291,8 @@ describe('masks, Fetch Result and errors of the editing operations', () => {
 		expect(done).toEqual({ status: 'success', id: Number(id), output: [expect.any(String)] });
 		expect(fetched.outputs).toEqual([
 			{
-				json: { id, status: 'success', imageUrl: done.output[0], imageIndex: 0, seed: null, generationTime: null, meta: {} },
+				// links only, and an answer without meta: no size to tell; Fetch Result cannot know the Format
+				json: { id, status: 'success', imageUrl: done.output[0], imageIndex: 0, seed: null, width: null, height: null, format: null, generationTime: null, meta: {} },
 				pairedItem: { item: 0 },
 			},
 		]);

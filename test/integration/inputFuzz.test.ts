@@ -2,7 +2,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import * as text2img from '../../nodes/ModelsLab/actions/image/text2img.operation';
 import { encodePng } from '../../sandbox/png';
-import { HOSTILE } from '../hostileValues';
+import { HOSTILE, expectSafeFileName } from '../hostileValues';
 import { FLUX, fetchResultParams, runNode, text2imgParams, useSandbox } from './setup';
 
 /**
@@ -32,6 +32,7 @@ const TEXT2IMG_FIELDS: Field[] = [
 	{ name: 'modelId', labels: ['Model'], parameters: { ...URLS, modelId: { ...FLUX, value: EXPRESSION } } },
 	{ name: 'prompt', labels: ['Prompt'], parameters: { ...URLS, prompt: EXPRESSION } },
 	{ name: 'negativePrompt', labels: ['Negative Prompt'], parameters: { ...URLS, negativePrompt: EXPRESSION } },
+	{ name: 'format', labels: ['Format'], parameters: { ...URLS, format: EXPRESSION } },
 	{ name: 'width', labels: ['Width'], parameters: { ...URLS, width: EXPRESSION } },
 	{ name: 'height', labels: ['Height'], parameters: { ...URLS, height: EXPRESSION } },
 	{ name: 'samples', labels: ['Number of Images'], parameters: { ...URLS, samples: EXPRESSION } },
@@ -93,7 +94,31 @@ describe('hostile values from expressions, through the node', () => {
 		expect(sent).toHaveLength(HOSTILE.length - refused);
 	});
 
+	it('File Name: each value names a safe file or is refused by name; the node\'s own name when nothing usable is left', async () => {
+		const result = await runNode(sandbox(), {
+			parameters: text2imgParams({ prompt: '={{ $json.p }}', fileName: EXPRESSION, concurrency: 10 }),
+			inputItems,
+			continueOnFail: true,
+		});
+		expect(result.outputs.map((item) => item.pairedItem)).toEqual(inputItems.map((_item, item) => ({ item })));
+		const sent = promptsSent();
+		let refused = 0;
+		result.outputs.forEach((item, index) => {
+			if (item.json.error !== undefined) {
+				refused++;
+				expectFieldNamed(item.json, ['File Name']);
+				expect(sent).not.toContain(`item ${index}`);
+				return;
+			}
+			const name = String(item.binary?.data.fileName);
+			expectSafeFileName(name, '.png');
+		});
+		expect(refused).toBeGreaterThan(0);
+		expect(sent).toHaveLength(HOSTILE.length - refused);
+	});
+
 	it.each([
+		['format', ['Format'], { format: EXPRESSION }],
 		['modelId', ['Model'], { modelId: { ...FLUX, value: EXPRESSION } }],
 		['numInferenceSteps', ['Inference Steps'], { options: { numInferenceSteps: EXPRESSION } }],
 	] as const)('Enterprise Text to Image: %s', async (_name, labels, parameters) => {
@@ -153,6 +178,7 @@ describe('hostile values from expressions, through the node', () => {
 		['upscale', 'scale', ['Scale'], { scale: EXPRESSION }],
 		['upscale', 'upscaleModel', ['Upscale Model'], { upscaleModel: EXPRESSION }],
 		['removeBackground', 'options.alphaMattingErodeSize', ['Alpha Matting Erode Size'], { options: { alphaMattingErodeSize: EXPRESSION } }],
+		['outpaint', 'format', ['Format'], { format: EXPRESSION }],
 		['outpaint', 'overlapWidth', ['Overlap Width'], { overlapWidth: EXPRESSION, width: 64, height: 64 }],
 		['outpaint', 'options.numInferenceSteps', ['Inference Steps'], { options: { numInferenceSteps: EXPRESSION }, width: 64, height: 64 }],
 		['objectRemoval', 'maskUrl', ['Mask URL'], { maskSource: 'url', maskUrl: EXPRESSION }],

@@ -6,6 +6,7 @@
  */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
+import { CUSTOM_FORMAT, FORMAT_PRESETS } from '../schemas/formats';
 import type { ImageInputFieldName, ImageInputName, Img2imgTopLevelField } from '../schemas/imageEditing';
 import { IMAGE_INPUTS, img2imgOptionsSchema } from '../schemas/imageEditing';
 import {
@@ -345,16 +346,40 @@ const strengthField = topLevel({
 	description: `How much the input image may change, ${rangeText(LIMITS.strength)}: 0 keeps it, 1 ignores it. Default: 0.7.`,
 });
 
+/** Format: a social format's size, or Custom for the Width and Height fields (shown only then). */
+export function formatField(what: 'image' | 'canvas'): Field<'format'> {
+	return {
+		displayName: 'Format',
+		name: 'format',
+		type: 'options',
+		options: [
+			{ name: 'Custom', value: CUSTOM_FORMAT, description: `Set the ${what}'s width and height yourself` },
+			...FORMAT_PRESETS.map((preset) => ({
+				name: preset.displayName,
+				value: preset.value,
+				description: `${preset.width} × ${preset.height}, for ${preset.platformSize} (Upscale ×2, then resize)`,
+			})),
+		],
+		default: CUSTOM_FORMAT,
+		description: `The ${what}'s size by social format, or Custom to set width and height`,
+	};
+}
+
+/** Width and Height count only for the Custom format. */
+export const forCustomFormat = { show: { format: [CUSTOM_FORMAT] } };
+
 function sizeFields(variant: GenerationVariant): INodeProperties[] {
 	// the output of an image-input route has the input's size
 	if (variant === 'img2img') return [strengthField];
 	return [
+		topLevel(formatField('image')),
 		topLevel({
 			displayName: 'Width',
 			name: 'width',
 			type: 'number',
 			typeOptions: numberRange(LIMITS.dimension),
 			default: 512,
+			displayOptions: forCustomFormat,
 			description: `Image width in pixels, ${rangeText(LIMITS.dimension)}`,
 		}),
 		topLevel({
@@ -363,6 +388,7 @@ function sizeFields(variant: GenerationVariant): INodeProperties[] {
 			type: 'number',
 			typeOptions: numberRange(LIMITS.dimension),
 			default: 512,
+			displayOptions: forCustomFormat,
 			description: `Image height in pixels, ${rangeText(LIMITS.dimension)}`,
 		}),
 	];

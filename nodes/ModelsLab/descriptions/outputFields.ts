@@ -66,6 +66,16 @@ export const waitAndOutputFields: INodeProperties[] = [
 		description: 'The binary field each image is put in',
 	},
 	{
+		displayName: 'File Name',
+		name: 'fileName',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. {{ $json.sku }}-story',
+		displayOptions: { show: { output: ['binary'] } },
+		description:
+			'The name of each image file, e.g. from a sheet column. The node ends it with the extension read from the image, adds the image index ("-0", "-1" …) when one item gives several images, and turns slashes and control characters into "_". Empty: modelslab-(request ID)-(image index).',
+	},
+	{
 		displayName: 'Max Image Size (MB)',
 		name: 'maxImageSize',
 		type: 'number',

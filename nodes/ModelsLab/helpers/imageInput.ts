@@ -16,7 +16,7 @@ import { ensureNodeError, failureOf } from '../transport/errors';
 import { redactSecret } from '../transport/redact';
 import { modelsLabApiRequest } from '../transport/request';
 import type { JobContext } from './jobs';
-import { detectImageMimeType } from './images';
+import { detectImageMimeType, imageSize } from './images';
 
 export interface ImageInfo {
 	mimeType: string;
@@ -24,70 +24,12 @@ export interface ImageInfo {
 	height: number;
 }
 
-function pngSize(b: Buffer) {
-	// IHDR is the first chunk: width and height at 16 and 20
-	return b.length >= 24 && b.toString('ascii', 12, 16) === 'IHDR'
-		? { width: b.readUInt32BE(16), height: b.readUInt32BE(20) }
-		: undefined;
-}
-
-/** The first start-of-frame marker (SOF0–SOF15 but DHT, JPG and DAC) holds the size. */
-function jpegSize(b: Buffer) {
-	let offset = 2;
-	while (offset + 9 <= b.length) {
-		if (b[offset] !== 0xff) return undefined;
-		const marker = b[offset + 1];
-		if (marker === 0xff) {
-			offset++;
-			continue;
-		}
-		// markers without a length: TEM, RST0–7
-		if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
-			offset += 2;
-			continue;
-		}
-		const length = b.readUInt16BE(offset + 2);
-		if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-			return { height: b.readUInt16BE(offset + 5), width: b.readUInt16BE(offset + 7) };
-		}
-		if (length < 2) return undefined;
-		offset += 2 + length;
-	}
-	return undefined;
-}
-
-function webpSize(b: Buffer) {
-	if (b.length < 30) return undefined;
-	switch (b.toString('ascii', 12, 16)) {
-		case 'VP8 ':
-			// lossy: a key frame's start code, then 14-bit width and height
-			if (b[23] !== 0x9d || b[24] !== 0x01 || b[25] !== 0x2a) return undefined;
-			return { width: b.readUInt16LE(26) & 0x3fff, height: b.readUInt16LE(28) & 0x3fff };
-		case 'VP8L': {
-			if (b[20] !== 0x2f) return undefined;
-			const bits = b.readUInt32LE(21);
-			return { width: (bits & 0x3fff) + 1, height: ((bits >> 14) & 0x3fff) + 1 };
-		}
-		case 'VP8X':
-			return { width: b.readUIntLE(24, 3) + 1, height: b.readUIntLE(27, 3) + 1 };
-		default:
-			return undefined;
-	}
-}
-
-const SIZE_READERS: Record<(typeof INPUT_IMAGE_TYPES)[number], (bytes: Buffer) => { width: number; height: number } | undefined> = {
-	'image/png': pngSize,
-	'image/jpeg': jpegSize,
-	'image/webp': webpSize,
-};
-
 /** Type and size read from the bytes themselves: undefined unless PNG, JPEG or WebP with a readable size. */
 export function readImageInfo(bytes: Buffer): ImageInfo | undefined {
-	const mimeType = detectImageMimeType(bytes) as keyof typeof SIZE_READERS | undefined;
-	const readSize = mimeType ? SIZE_READERS[mimeType] : undefined;
-	const size = readSize?.(bytes);
-	if (!mimeType || !size || size.width < 1 || size.height < 1) return undefined;
-	return { mimeType, ...size };
+	const mimeType = detectImageMimeType(bytes);
+	if (!mimeType || !(INPUT_IMAGE_TYPES as readonly string[]).includes(mimeType)) return undefined;
+	const size = imageSize(bytes, mimeType);
+	return size && { mimeType, ...size };
 }
 
 /** What is wrong with a file as an input image, or undefined when it will do. */

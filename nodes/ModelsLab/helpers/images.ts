@@ -121,3 +121,94 @@ export function linkFileName(url: string | null, imageIndex: number, mimeType: s
 	const safe = name.replace(/[^\w.-]+/g, '_').replace(/^[._]+/, '').slice(0, 100);
 	return `${safe || 'modelslab'}-${imageIndex}.${extensionFor(mimeType)}`;
 }
+
+/** Extensions an image name may already end with; the node's own one replaces them. */
+const TYPED_EXTENSION = /\.(png|jpe?g|webp|gif|avif|bmp|tiff?|heic|bin)$/i;
+// eslint-disable-next-line no-control-regex
+const UNSAFE_IN_NAME = /[/\\\u0000-\u001f\u007f]/g;
+export const MAX_FILE_NAME_LENGTH = 200;
+
+/**
+ * The File Name option made safe: path separators and control characters become "_", an image
+ * extension typed by the user is replaced by the bytes' own, "-<imageIndex>" is added when the
+ * item has several images, and the whole is at most 200 characters. Undefined when nothing
+ * usable is left, so the node's own name is used.
+ */
+export function chosenFileName(name: string, imageIndex: number | undefined, mimeType: string): string | undefined {
+	const base = name.replace(UNSAFE_IN_NAME, '_').trim().replace(TYPED_EXTENSION, '');
+	if (base.replace(/[_.\s]/g, '') === '') return undefined;
+	const ending = `${imageIndex === undefined ? '' : `-${imageIndex}`}.${extensionFor(mimeType)}`;
+	return `${base.slice(0, MAX_FILE_NAME_LENGTH - ending.length)}${ending}`;
+}
+
+export interface ImageSize {
+	width: number;
+	height: number;
+}
+
+/** The first start-of-frame marker (SOF0–SOF15 but DHT, JPG and DAC) holds the size. */
+function jpegSize(bytes: Buffer): ImageSize | undefined {
+	let offset = 2;
+	while (offset + 9 <= bytes.length) {
+		if (bytes[offset] !== 0xff) return undefined;
+		const marker = bytes[offset + 1];
+		// a fill byte
+		if (marker === 0xff) {
+			offset++;
+			continue;
+		}
+		// markers without a length: TEM, RST0–7
+		if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+			offset += 2;
+			continue;
+		}
+		const length = bytes.readUInt16BE(offset + 2);
+		if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+			return { height: bytes.readUInt16BE(offset + 5), width: bytes.readUInt16BE(offset + 7) };
+		}
+		if (length < 2) return undefined;
+		offset += 2 + length;
+	}
+	return undefined;
+}
+
+function webpSize(bytes: Buffer): ImageSize | undefined {
+	if (bytes.length < 30) return undefined;
+	switch (bytes.toString('ascii', 12, 16)) {
+		case 'VP8 ':
+			// lossy: a key frame's start code, then 14-bit width and height
+			if (bytes[23] !== 0x9d || bytes[24] !== 0x01 || bytes[25] !== 0x2a) return undefined;
+			return { width: bytes.readUInt16LE(26) & 0x3fff, height: bytes.readUInt16LE(28) & 0x3fff };
+		case 'VP8L': {
+			if (bytes[20] !== 0x2f) return undefined;
+			const bits = bytes.readUInt32LE(21);
+			return { width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1 };
+		}
+		case 'VP8X':
+			return { width: bytes.readUIntLE(24, 3) + 1, height: bytes.readUIntLE(27, 3) + 1 };
+		default:
+			return undefined;
+	}
+}
+
+/** The pixel size written in an image's header (output images, input images), or undefined for a type or header the node cannot read. */
+export function imageSize(bytes: Buffer, mimeType: string): ImageSize | undefined {
+	let size: ImageSize | undefined;
+	switch (mimeType) {
+		case 'image/png':
+			size = bytes.length >= 24 && bytes.toString('ascii', 12, 16) === 'IHDR'
+				? { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) }
+				: undefined;
+			break;
+		case 'image/gif':
+			size = bytes.length >= 10 ? { width: bytes.readUInt16LE(6), height: bytes.readUInt16LE(8) } : undefined;
+			break;
+		case 'image/jpeg':
+			size = jpegSize(bytes);
+			break;
+		case 'image/webp':
+			size = webpSize(bytes);
+			break;
+	}
+	return size && size.width > 0 && size.height > 0 ? size : undefined;
+}

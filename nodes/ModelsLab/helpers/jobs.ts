@@ -75,9 +75,10 @@ export async function startJobContext(
 	this: IExecuteFunctions,
 	api: ApiDefinition,
 	itemIndex: number,
+	format: OutputSettings['format'],
 	clock: Clock = systemClock,
 ): Promise<JobContext> {
-	const settings: JobSettings = parseParameters(
+	const settings: Omit<JobSettings, 'format'> = parseParameters(
 		this.getNode(),
 		jobSettingsSchema,
 		readFields.call(this, waitAndOutputFields, itemIndex),
@@ -98,6 +99,7 @@ export async function startJobContext(
 		itemIndex,
 		settings: {
 			...settings,
+			format,
 			toolAnswer: isToolMode(node),
 			// version 1 keeps the made-up "unknown" its saved workflows may test for
 			idWhenMissing: node.typeVersion >= 2 ? null : 'unknown',

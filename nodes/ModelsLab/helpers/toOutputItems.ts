@@ -8,13 +8,26 @@ import type { Image, ImageRef, ItemContext } from '../transport/download';
 import { download, imageError, tooLarge } from '../transport/download';
 import { sanitizeMeta } from '../transport/redact';
 import type { ImageSource } from './images';
-import { classifyImageEntry, decodeBase64, imageFileName, imageMimeType, isCompleteImage, linkFileName } from './images';
+import {
+	chosenFileName,
+	classifyImageEntry,
+	decodeBase64,
+	imageFileName,
+	imageMimeType,
+	imageSize,
+	isCompleteImage,
+	linkFileName,
+} from './images';
 
 export type OutputMode = 'binary' | 'urls';
 
 export interface OutputSettings {
 	output: OutputMode;
 	binaryPropertyName: string;
+	/** The File Name option: '' keeps the node's own names. */
+	fileName: string;
+	/** The Format used (a preset or custom); null where the node cannot know it (Fetch Result). */
+	format: string | null;
 	/** MB per image. */
 	maxImageSize: number;
 	/** As an AI Agent tool: the compact answer per image, `meta` only with Include Metadata. */
@@ -109,26 +122,41 @@ export async function successItems(
 			context,
 		};
 		const imageUrl = source.kind === 'url' || source.kind === 'base64Link' ? source.url : null;
+		// links are enough in URL mode; inline base64 has no link, so it becomes a file either way
+		const image = settings.output === 'binary' || source.kind !== 'url' ? await imageOf.call(this, source, ref) : undefined;
+		const size = (image && imageSize(image.bytes, image.mimeType)) ?? {
+			width: metaSize(meta, 'width', 'W'),
+			height: metaSize(meta, 'height', 'H'),
+		};
 		const seed = meta.seed ?? null;
 		const json: IDataObject = settings.toolAnswer
 			? {
 					id,
 					imageUrl,
 					seed,
-					width: metaSize(meta, 'width', 'W'),
-					height: metaSize(meta, 'height', 'H'),
+					...size,
+					format: settings.format,
 					status: 'success',
 					...(settings.includeMetadata ? { meta } : {}),
 				}
-			: { id, status: 'success', imageUrl, imageIndex, seed, generationTime: readNumber(answer.generationTime), meta };
+			: {
+					id,
+					status: 'success',
+					imageUrl,
+					imageIndex,
+					seed,
+					...size,
+					format: settings.format,
+					generationTime: readNumber(answer.generationTime),
+					meta,
+				};
 		const item: INodeExecutionData = { json, pairedItem: pairedTo(context.itemIndex) };
-		// links are enough in URL mode; inline base64 has no link, so it becomes a file either way
-		if (settings.output === 'binary' || source.kind !== 'url') {
-			const image = await imageOf.call(this, source, ref);
+		if (image) {
 			const fileName =
-				id === null
+				chosenFileName(settings.fileName, entries.length > 1 ? imageIndex : undefined, image.mimeType) ??
+				(id === null
 					? linkFileName(imageUrl, imageIndex, image.mimeType)
-					: imageFileName(String(id), imageIndex, image.mimeType);
+					: imageFileName(String(id), imageIndex, image.mimeType));
 			item.binary = {
 				[settings.binaryPropertyName]: await this.helpers.prepareBinaryData(image.bytes, fileName, image.mimeType),
 			};

@@ -127,6 +127,7 @@ const outpaintDimension = integerIn(LIMITS.outpaintDimension);
 export const outpaintSchema = z.object({
 	prompt: generationSchema.shape.prompt,
 	negativePrompt: text(LIMITS.promptLength.max).optional(),
+	format: generationSchema.shape.format,
 	width: outpaintDimension,
 	height: outpaintDimension,
 	overlapWidth: integerIn(LIMITS.overlapWidth),

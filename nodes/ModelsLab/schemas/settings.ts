@@ -18,6 +18,13 @@ export const jobSettingsSchema = z
 			.trim()
 			.min(1, 'cannot be empty')
 			.max(LIMITS.shortText.max, `must be at most ${LIMITS.shortText.max} characters`),
+		// a sku from a sheet may be a number; the name is cut to length later, not refused
+		fileName: z
+			.preprocess(
+				(value) => (typeof value === 'number' && Number.isFinite(value) ? String(value) : value),
+				z.string({ invalid_type_error: 'must be text, e.g. {{ $json.sku }}-story' }),
+			)
+			.default(''),
 		maxImageSize: numberIn(LIMITS.maxImageSize),
 		// only shown to AI Agent tools; other runs read it as off
 		includeMetadata: flag.default(false),

@@ -1,12 +1,15 @@
 import {
+	chosenFileName,
 	classifyImageEntry,
 	decodeBase64,
 	detectImageMimeType,
 	imageFileName,
 	imageMimeType,
+	imageSize,
 	isCompleteImage,
 	linkFileName,
 } from '../../../nodes/ModelsLab/helpers/images';
+import { HOSTILE, expectSafeFileName } from '../../hostileValues';
 import { renderPng } from '../../../sandbox/png';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
@@ -88,5 +91,109 @@ describe('file names without a request id (issue 12)', () => {
 		expect(linkFileName('https://cdn.example/a%20b/My%20Image.webp', 2, 'image/jpeg')).toBe('My_Image-2.jpg');
 		expect(linkFileName(null, 1, 'image/png')).toBe('modelslab-1.png');
 		expect(linkFileName('https://cdn.example/', 0, 'image/png')).toBe('modelslab-0.png');
+	});
+});
+
+describe('the File Name option (issue 15)', () => {
+	it('the name, then the extension read from the bytes', () => {
+		expect(chosenFileName('SKU-123-story', undefined, 'image/png')).toBe('SKU-123-story.png');
+		expect(chosenFileName('12345', undefined, 'image/jpeg')).toBe('12345.jpg');
+	});
+
+	it('"-<imageIndex>" before the extension when an item gives several images', () => {
+		expect(chosenFileName('SKU-123-story', 0, 'image/png')).toBe('SKU-123-story-0.png');
+		expect(chosenFileName('SKU-123-story', 3, 'image/webp')).toBe('SKU-123-story-3.webp');
+	});
+
+	it("replaces an image extension the user typed with the bytes' own, and keeps other dots", () => {
+		expect(chosenFileName('banner.png', undefined, 'image/jpeg')).toBe('banner.jpg');
+		expect(chosenFileName('banner.JPEG', 1, 'image/png')).toBe('banner-1.png');
+		expect(chosenFileName('spring.v2', undefined, 'image/png')).toBe('spring.v2.png');
+	});
+
+	it('path separators and control characters become "_"', () => {
+		expect(chosenFileName('../../etc/passwd', undefined, 'image/png')).toBe('.._.._etc_passwd.png');
+		expect(chosenFileName('C:\\temp\\x', undefined, 'image/png')).toBe('C:_temp_x.png');
+		expect(chosenFileName('a\u0000b\nc\u007fd\te', undefined, 'image/png')).toBe('a_b_c_d_e.png');
+	});
+
+	it('is cut to 200 characters, extension and index included', () => {
+		const name = chosenFileName('x'.repeat(1024 * 1024), 2, 'image/png')!;
+		expect(name).toHaveLength(200);
+		expect(name.endsWith('x-2.png')).toBe(true);
+		expect(chosenFileName('🙂'.repeat(300), undefined, 'image/png')!.length).toBeLessThanOrEqual(200);
+	});
+
+	it("nothing usable left: undefined, so the node's own name is used", () => {
+		for (const name of ['', ' ', '\u0000', '/', '.png', '//', '_', ' .. ']) {
+			expect(chosenFileName(name, 0, 'image/png')).toBeUndefined();
+		}
+	});
+
+	it('hostile text: always a safe name or undefined', () => {
+		for (const value of HOSTILE.filter((v): v is string => typeof v === 'string')) {
+			const name = chosenFileName(value, 1, 'image/png');
+			if (name === undefined) continue;
+			expectSafeFileName(name, '-1.png');
+		}
+	});
+});
+
+/** A JPEG's marker segment: FF, marker, length (itself included), payload. */
+const segment = (marker: number, payload: Buffer) =>
+	Buffer.concat([Buffer.from([0xff, marker]), Buffer.from([(payload.length + 2) >> 8, (payload.length + 2) & 0xff]), payload]);
+const u16 = (value: number) => Buffer.from([value >> 8, value & 0xff]);
+const le = (value: number, bytes: number) => {
+	const buffer = Buffer.alloc(bytes);
+	buffer.writeUIntLE(value, 0, bytes);
+	return buffer;
+};
+const riff = (chunk: string, data: Buffer) =>
+	Buffer.concat([Buffer.from('RIFF'), le(data.length + 12, 4), Buffer.from('WEBP'), Buffer.from(chunk), le(data.length, 4), data]);
+
+describe('the size of an image, from its header (issue 15)', () => {
+	it('PNG: IHDR', () => {
+		expect(imageSize(renderPng({ width: 576, height: 1024, seed: 1 }), 'image/png')).toEqual({ width: 576, height: 1024 });
+	});
+
+	it('JPEG: the frame header, past APP0, DQT, DHT and fill bytes; baseline and progressive', () => {
+		for (const sof of [0xc0, 0xc2]) {
+			const jpeg = Buffer.concat([
+				Buffer.from([0xff, 0xd8]),
+				segment(0xe0, Buffer.from('JFIF\0\x01\x01\0\0\x01\0\x01\0\0', 'latin1')),
+				segment(0xdb, Buffer.alloc(65, 1)),
+				// DHT shares the SOF range and holds no size
+				segment(0xc4, Buffer.concat([u16(9), u16(9), Buffer.alloc(16)])),
+				Buffer.from([0xff]),
+				segment(sof, Buffer.concat([Buffer.from([8]), u16(1350), u16(1080), Buffer.from([3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1])])),
+				Buffer.from([0xff, 0xd9]),
+			]);
+			expect(imageSize(jpeg, 'image/jpeg')).toEqual({ width: 1080, height: 1350 });
+		}
+	});
+
+	it('WebP: lossy (VP8), lossless (VP8L) and extended (VP8X)', () => {
+		const vp8 = riff('VP8 ', Buffer.concat([Buffer.alloc(3), Buffer.from([0x9d, 0x01, 0x2a]), le(1024, 2), le(576, 2), Buffer.alloc(8)]));
+		expect(imageSize(vp8, 'image/webp')).toEqual({ width: 1024, height: 576 });
+		const vp8l = riff('VP8L', Buffer.concat([Buffer.from([0x2f]), le((680 - 1) | ((1024 - 1) << 14), 4), Buffer.alloc(8)]));
+		expect(imageSize(vp8l, 'image/webp')).toEqual({ width: 680, height: 1024 });
+		const vp8x = riff('VP8X', Buffer.concat([Buffer.alloc(4), le(1200 - 1, 3), le(627 - 1, 3), Buffer.alloc(8)]));
+		expect(imageSize(vp8x, 'image/webp')).toEqual({ width: 1200, height: 627 });
+	});
+
+	it('GIF: the logical screen', () => {
+		expect(imageSize(Buffer.concat([Buffer.from('GIF89a'), le(816, 2), le(1024, 2), Buffer.from([0, 0, 0, 0x3b])]), 'image/gif')).toEqual({
+			width: 816,
+			height: 1024,
+		});
+	});
+
+	it('a header it cannot read, a zero size or a type it does not know: undefined', () => {
+		expect(imageSize(renderPng({ width: 8, height: 8, seed: 1 }).subarray(0, 20), 'image/png')).toBeUndefined();
+		expect(imageSize(Buffer.from([0xff, 0xd8, 0xff, 0xd9]), 'image/jpeg')).toBeUndefined();
+		expect(imageSize(Buffer.from([0xff, 0xd8, 0x00, 0x00, 0, 0, 0, 0, 0, 0, 0, 0]), 'image/jpeg')).toBeUndefined();
+		expect(imageSize(riff('VP8 ', Buffer.alloc(20)), 'image/webp')).toBeUndefined();
+		expect(imageSize(Buffer.concat([Buffer.from('GIF89a'), le(0, 2), le(5, 2)]), 'image/gif')).toBeUndefined();
+		expect(imageSize(Buffer.alloc(64, 7), 'image/avif')).toBeUndefined();
 	});
 });

@@ -17,13 +17,14 @@ import {
 } from '../../../nodes/ModelsLab/schemas/imageEditing';
 import * as text2img from '../../../nodes/ModelsLab/actions/image/text2img.operation';
 import { concurrencyField, waitAndOutputFields } from '../../../nodes/ModelsLab/descriptions/outputFields';
+import { chosenFileName } from '../../../nodes/ModelsLab/helpers/images';
 import { validateParameters } from '../../../nodes/ModelsLab/helpers/validateParameters';
 import { toRequestBody } from '../../../nodes/ModelsLab/schemas/requestBody';
 import { concurrencySchema, fetchApiSchema, jobSettingsSchema } from '../../../nodes/ModelsLab/schemas/settings';
 import { enterpriseText2imgSchema, text2imgSchema } from '../../../nodes/ModelsLab/schemas/text2img';
-import { HOSTILE, prng } from '../../hostileValues';
+import { HOSTILE, expectSafeFileName, prng } from '../../hostileValues';
 
-const FIELDS = ['modelId', 'prompt', 'negativePrompt', 'width', 'height', 'samples'];
+const FIELDS = ['modelId', 'prompt', 'negativePrompt', 'format', 'width', 'height', 'samples'];
 const OPTIONS = [
 	'numInferenceSteps', 'guidanceScale', 'seed', 'scheduler', 'safetyChecker', 'safetyCheckerType', 'enhancePrompt',
 	'loras', 'clipSkip', 'tomesd', 'useKarrasSigmas', 'vae', 'panorama', 'selfAttention', 'upscale', 'highresFix',
@@ -31,7 +32,7 @@ const OPTIONS = [
 	'useCfgZeroStar', 'useZeroInit', 'zeroSteps',
 ];
 
-const valid = { modelId: 'flux', prompt: 'a cat', negativePrompt: '', width: 512, height: 512, samples: 1, options: {} };
+const valid = { modelId: 'flux', prompt: 'a cat', negativePrompt: '', format: 'custom', width: 512, height: 512, samples: 1, options: {} };
 
 /** Validation either passes, or every problem starts with the label the user sees, briefly. */
 function expectNamedProblems<Schema extends ZodTypeAny>(
@@ -93,10 +94,23 @@ describe.each([
 });
 
 describe('wait, output and node settings under hostile input', () => {
-	const settings = { waitForCompletion: true, maxWaitTime: 300, output: 'binary', binaryPropertyName: 'data', maxImageSize: 50 };
+	const settings = { waitForCompletion: true, maxWaitTime: 300, output: 'binary', binaryPropertyName: 'data', fileName: 'sku-story', maxImageSize: 50 };
 
 	it.each(Object.keys(settings))('every hostile value in %s', (field) => {
 		for (const value of HOSTILE) expectNamedProblems(jobSettingsSchema, { ...settings, [field]: value }, waitAndOutputFields);
+	});
+
+	it('a File Name that passes always gives a safe file name, or the node\'s own', () => {
+		let passed = 0;
+		for (const value of HOSTILE) {
+			expectNamedProblems(jobSettingsSchema, { ...settings, fileName: value }, waitAndOutputFields, ({ fileName }) => {
+				passed++;
+				const name = chosenFileName(fileName, 0, 'image/png');
+				if (name === undefined) return;
+				expectSafeFileName(name, '-0.png');
+			});
+		}
+		expect(passed).toBeGreaterThan(0);
 	});
 
 	it('every hostile value in Concurrency and in Fetch Result\'s API', () => {
@@ -112,7 +126,7 @@ describe.each([
 	['Inpaint', withImageInputs(img2imgSchema, ['image', 'mask']), inpaint.description, { modelId: 'sdxl', prompt: 'p', strength: 0.7, samples: 1, options: {}, maskSource: 'binary', maskBinaryField: 'mask' }],
 	['Upscale', withImageInputs(upscaleSchema, ['image']), upscale.description, { upscaleModel: 'realesr-general-x4v3', scale: 2, faceEnhance: false }],
 	['Remove Background', withImageInputs(removeBackgroundSchema, ['image']), removeBackground.description, { options: {} }],
-	['Outpaint', withImageInputs(outpaintSchema, ['image']), outpaint.description, { prompt: 'high quality', width: 1280, height: 720, overlapWidth: 10, options: {} }],
+	['Outpaint', withImageInputs(outpaintSchema, ['image']), outpaint.description, { prompt: 'high quality', format: 'custom', width: 1280, height: 720, overlapWidth: 10, options: {} }],
 ] as const)('%s validation under hostile input', (_name, schema, properties, fields) => {
 	const valid = { imageSource: 'binary', inputBinaryField: 'data', ...fields } as Record<string, unknown>;
 	const optionsOf = (properties.find((property) => property.name === 'options')?.options ?? []).map((option) => option.name);

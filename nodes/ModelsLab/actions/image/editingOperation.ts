@@ -7,6 +7,7 @@ import type { InputImage, Sending } from '../../helpers/imageInput';
 import { checkMaskSize, imageFieldValue, readInputImage } from '../../helpers/imageInput';
 import { createJob, settleJob, startJobContext } from '../../helpers/jobs';
 import { parseParameters } from '../../helpers/validateParameters';
+import { CUSTOM_FORMAT, withFormatSize } from '../../schemas/formats';
 import type { ImageInputName } from '../../schemas/imageEditing';
 import { IMAGE_INPUTS, imageInputOf, withImageInputs } from '../../schemas/imageEditing';
 import type { ApiKind } from '../../transport/apis';
@@ -74,18 +75,20 @@ export function editingOperation<Value extends string, Schema extends AnyZodObje
 		facts: { ...rest, apis: [kind] },
 		description: properties,
 		async execute(this: IExecuteFunctions, itemIndex: number) {
-			const input = Object.assign(
+			const input = withFormatSize(Object.assign(
 				{},
 				...inputs.map((name) => readImageInput.call(this, name, inputFields, itemIndex)),
 				Object.fromEntries(fields.map((field) => [field.name, readField.call(this, field, itemIndex)])),
-			) as Record<string, unknown>;
+			) as Record<string, unknown>);
 			const params = parseParameters(this.getNode(), fullSchema, input, properties, itemIndex) as z.output<Schema> &
 				Record<string, unknown>;
 			const images: InputImage[] = [];
 			for (const name of inputs) images.push(await readInputImage.call(this, itemIndex, name, imageInputOf(params, name)));
 			if (images[1]) checkMaskSize.call(this, itemIndex, images[0], images[1]);
 
-			const context = await startJobContext.call(this, api, itemIndex);
+			// an operation without a Format field outputs what its input or its own fields make: custom
+			const format = typeof params.format === 'string' ? params.format : CUSTOM_FORMAT;
+			const context = await startJobContext.call(this, api, itemIndex, format);
 			const sending = definition.sending(params);
 			const body = definition.toBody(params);
 			for (const image of images) {

@@ -65,7 +65,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		description,
 		itemIndex,
 	);
-	const context = await startJobContext.call(this, APIS[api], itemIndex);
+	// the job's format is not in its answer
+	const context = await startJobContext.call(this, APIS[api], itemIndex, null);
 	// the job may have been created seconds ago: "Request not found" gets the grace time here too
 	const state: FetchState = {};
 	const answer = await fetchKnownJob.call(this, requestId, context, state);

@@ -4,6 +4,7 @@ import { generationFields } from '../../descriptions/generationFields';
 import { waitAndOutputFields } from '../../descriptions/outputFields';
 import { createJob, settleJob, startJobContext } from '../../helpers/jobs';
 import { parseParameters } from '../../helpers/validateParameters';
+import { CUSTOM_FORMAT, formatPreset, withFormatSize } from '../../schemas/formats';
 import { toRequestBody } from '../../schemas/requestBody';
 import type { GenerationSchema } from '../../schemas/text2img';
 import type { ApiKind } from '../../transport/apis';
@@ -16,15 +17,19 @@ export type GenerationFacts<Value extends string> = Omit<OperationFacts<Value>, 
 };
 
 function readInput(this: IExecuteFunctions, itemIndex: number): IDataObject {
-	return {
+	const format = this.getNodeParameter('format', itemIndex, CUSTOM_FORMAT);
+	return withFormatSize({
 		modelId: this.getNodeParameter('modelId', itemIndex, '', { extractValue: true }),
 		prompt: this.getNodeParameter('prompt', itemIndex, ''),
 		negativePrompt: this.getNodeParameter('negativePrompt', itemIndex, ''),
-		width: this.getNodeParameter('width', itemIndex),
-		height: this.getNodeParameter('height', itemIndex),
+		format,
+		// n8n drops the hidden Width and Height of a preset: the preset's size takes their place
+		...(formatPreset(format)
+			? {}
+			: { width: this.getNodeParameter('width', itemIndex), height: this.getNodeParameter('height', itemIndex) }),
 		samples: this.getNodeParameter('samples', itemIndex),
 		options: this.getNodeParameter('options', itemIndex, {}),
-	};
+	});
 }
 
 /**
@@ -41,7 +46,7 @@ export function generationOperation<Value extends string>(
 		description: properties,
 		async execute(this: IExecuteFunctions, itemIndex: number) {
 			const params = parseParameters(this.getNode(), schema, readInput.call(this, itemIndex), properties, itemIndex);
-			const context = await startJobContext.call(this, APIS[kind], itemIndex);
+			const context = await startJobContext.call(this, APIS[kind], itemIndex, params.format);
 			const answer = await createJob.call(this, toRequestBody(params), context);
 			return await settleJob.call(this, answer, context);
 		},

@@ -1,3 +1,4 @@
+import { forCustomFormat, formatField } from '../../descriptions/generationFields';
 import { LIMITS, rangeText } from '../../schemas/limits';
 import { outpaintSchema } from '../../schemas/imageEditing';
 import { EDIT_ROUTES } from '../../transport/apis';
@@ -9,6 +10,7 @@ const dimension = (displayName: 'Width' | 'Height', name: 'width' | 'height', fa
 	type: 'number' as const,
 	typeOptions: { minValue: LIMITS.outpaintDimension.min, maxValue: LIMITS.outpaintDimension.max },
 	default: fallback,
+	displayOptions: forCustomFormat,
 	description: `${displayName} of the target canvas in pixels, ${rangeText(LIMITS.outpaintDimension)}. Default: ${fallback}.`,
 });
 
@@ -39,6 +41,7 @@ export const { facts, description, execute } = editingOperation({
 			default: '',
 			description: 'What the new areas should not show (API default: low quality)',
 		},
+		formatField('canvas'),
 		dimension('Width', 'width', 1280),
 		dimension('Height', 'height', 720),
 		{
