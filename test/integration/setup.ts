@@ -8,10 +8,12 @@ import { ModelsLabEnterpriseApi } from '../../credentials/ModelsLabEnterpriseApi
 import { ModelsLab } from '../../nodes/ModelsLab/ModelsLab.node';
 import type { NodeUnderTest, RunResult, WorkflowDefinition } from '../harness';
 import { runWorkflow, startWorkflow } from '../harness';
-import type { Sandbox, SandboxOptions } from '../../sandbox/server';
-import { startSandbox } from '../../sandbox/server';
+import type { Sandbox } from '../../sandbox/server';
 
 /** One sandbox per test file, and a one-call way to run the real node against it through n8n-core. */
+
+// the sandbox's lifecycle, shared with the sandbox's own tests
+export { useSandbox } from '../sandbox/useSandbox';
 
 export const NODE_TYPE = 'n8n-nodes-modelslab.modelsLab';
 export const FLUX = { __rl: true, mode: 'id', value: 'flux' };
@@ -35,23 +37,6 @@ export const fetchResultParams = (requestId: string, extra: INodeParameters = {}
 	requestId,
 	...extra,
 });
-
-export function useSandbox(options: SandboxOptions = {}): () => Sandbox {
-	let sandbox: Sandbox | undefined;
-	beforeAll(async () => {
-		sandbox = await startSandbox(options);
-	});
-	beforeEach(() => {
-		sandbox?.reset();
-	});
-	afterAll(async () => {
-		await sandbox?.close();
-	});
-	return () => {
-		if (!sandbox) throw new Error('sandbox not started');
-		return sandbox;
-	};
-}
 
 export interface NodeRun {
 	parameters: INodeParameters;
