@@ -121,12 +121,18 @@ describe('the ModelsLab node in the n8n editor (Chromium)', () => {
 		expect(await page.locator(byTestId('canvas-node')).count()).toBe(10);
 	});
 
-	it('Text to Image: the panel shows its key fields', async () => {
-		await openNode('Text to Image');
-		expect(await selectedOperation()).toBe('Text to Image');
-		const labels = await visibleLabels();
-		expect(labels).toEqual(
-			expect.arrayContaining([
+	/** The fields every editing operation shows after its own: the wait loop and the output. */
+	const WAIT_AND_OUTPUT = ['Wait for Completion', 'Max Wait Time (Seconds)', 'Output', 'Put Output File in Field'];
+
+	/**
+	 * One row per operation: its canvas node (named after the operation) opens on that operation, the panel shows
+	 * every field in `shown` and none in `hidden`, and the screenshot goes to `screenshot`.
+	 */
+	const PANELS: Array<{ operation: string; shows: string; shown: string[]; hidden: string[]; screenshot: string }> = [
+		{
+			operation: 'Text to Image',
+			shows: 'its key fields',
+			shown: [
 				'Credential for ModelsLab API',
 				'Operation',
 				'Model',
@@ -142,46 +148,28 @@ describe('the ModelsLab node in the n8n editor (Chromium)', () => {
 				'Put Output File in Field',
 				'Max Image Size (MB)',
 				'Concurrency',
-			]),
-		);
-		await screenshot('editor-text2img.png');
-		await closeNode();
-	});
-
-	it('Enterprise Text to Image: the panel shows its key fields and the enterprise credential', async () => {
-		await openNode('Enterprise Text to Image');
-		expect(await selectedOperation()).toBe('Enterprise Text to Image');
-		const labels = await visibleLabels();
-		expect(labels).toEqual(
-			expect.arrayContaining(['Credential for ModelsLab Enterprise API', 'Model', 'Prompt', 'Width', 'Height', 'Wait for Completion', 'Output']),
-		);
-		expect(labels).not.toContain('Credential for ModelsLab API');
-		await screenshot('editor-enterprise-text2img.png');
-		await closeNode();
-	});
-
-	it('Fetch Result: the panel shows Request ID and API, and no generation fields', async () => {
-		await openNode('Fetch Result');
-		expect(await selectedOperation()).toBe('Fetch Result');
-		const labels = await visibleLabels();
-		expect(labels).toEqual(
-			expect.arrayContaining(['Credential for ModelsLab API', 'Request ID', 'API', 'Wait for Completion', 'Output']),
-		);
-		expect(labels).not.toContain('Prompt');
-		expect(labels).not.toContain('Width');
-		await screenshot('editor-fetch-result.png');
-		await closeNode();
-	});
-
-	/** The fields every editing operation shows after its own: the wait loop and the output. */
-	const WAIT_AND_OUTPUT = ['Wait for Completion', 'Max Wait Time (Seconds)', 'Output', 'Put Output File in Field'];
-
-	it('Image to Image: the panel shows the input image, the model picker, Prompt and Strength', async () => {
-		await openNode('Image to Image');
-		expect(await selectedOperation()).toBe('Image to Image');
-		const labels = await visibleLabels();
-		expect(labels).toEqual(
-			expect.arrayContaining([
+			],
+			hidden: [],
+			screenshot: 'editor-text2img.png',
+		},
+		{
+			operation: 'Enterprise Text to Image',
+			shows: 'its key fields and the enterprise credential',
+			shown: ['Credential for ModelsLab Enterprise API', 'Model', 'Prompt', 'Width', 'Height', 'Wait for Completion', 'Output'],
+			hidden: ['Credential for ModelsLab API'],
+			screenshot: 'editor-enterprise-text2img.png',
+		},
+		{
+			operation: 'Fetch Result',
+			shows: 'Request ID and API, and no generation fields',
+			shown: ['Credential for ModelsLab API', 'Request ID', 'API', 'Wait for Completion', 'Output'],
+			hidden: ['Prompt', 'Width'],
+			screenshot: 'editor-fetch-result.png',
+		},
+		{
+			operation: 'Image to Image',
+			shows: 'the input image, the model picker, Prompt and Strength',
+			shown: [
 				'Credential for ModelsLab API',
 				'Image Source',
 				'Input Binary Field',
@@ -192,20 +180,15 @@ describe('the ModelsLab node in the n8n editor (Chromium)', () => {
 				'Number of Images',
 				'Options',
 				...WAIT_AND_OUTPUT,
-			]),
-		);
-		// the output has the input's size, and there is no mask
-		for (const hidden of ['Width', 'Height', 'Image URL', 'Mask Source']) expect(labels).not.toContain(hidden);
-		await screenshot('editor-img2img.png');
-		await closeNode();
-	});
-
-	it('Inpaint: the panel shows the input image and the mask, Prompt and Strength', async () => {
-		await openNode('Inpaint');
-		expect(await selectedOperation()).toBe('Inpaint');
-		const labels = await visibleLabels();
-		expect(labels).toEqual(
-			expect.arrayContaining([
+			],
+			// the output has the input's size, and there is no mask
+			hidden: ['Width', 'Height', 'Image URL', 'Mask Source'],
+			screenshot: 'editor-img2img.png',
+		},
+		{
+			operation: 'Inpaint',
+			shows: 'the input image and the mask, Prompt and Strength',
+			shown: [
 				'Credential for ModelsLab API',
 				'Image Source',
 				'Input Binary Field',
@@ -216,40 +199,22 @@ describe('the ModelsLab node in the n8n editor (Chromium)', () => {
 				'Strength',
 				'Options',
 				...WAIT_AND_OUTPUT,
-			]),
-		);
-		for (const hidden of ['Width', 'Height', 'Image URL', 'Mask URL']) expect(labels).not.toContain(hidden);
-		await screenshot('editor-inpaint.png');
-		await closeNode();
-	});
-
-	it('Upscale: the panel shows the image link, Upscale Model, Scale and Face Enhance, and no prompt', async () => {
-		await openNode('Upscale');
-		expect(await selectedOperation()).toBe('Upscale');
-		const labels = await visibleLabels();
-		expect(labels).toEqual(
-			expect.arrayContaining([
-				'Credential for ModelsLab API',
-				'Image Source',
-				'Image URL',
-				'Upscale Model',
-				'Scale',
-				'Face Enhance',
-				...WAIT_AND_OUTPUT,
-			]),
-		);
-		// the URL source hides the binary field
-		for (const hidden of ['Input Binary Field', 'Prompt', 'Model', 'Strength']) expect(labels).not.toContain(hidden);
-		await screenshot('editor-upscale.png');
-		await closeNode();
-	});
-
-	it('Remove Background: the panel shows the input image and the alpha matting options, and no prompt', async () => {
-		await openNode('Remove Background');
-		expect(await selectedOperation()).toBe('Remove Background');
-		const labels = await visibleLabels();
-		expect(labels).toEqual(
-			expect.arrayContaining([
+			],
+			hidden: ['Width', 'Height', 'Image URL', 'Mask URL'],
+			screenshot: 'editor-inpaint.png',
+		},
+		{
+			operation: 'Upscale',
+			shows: 'the image link, Upscale Model, Scale and Face Enhance, and no prompt',
+			shown: ['Credential for ModelsLab API', 'Image Source', 'Image URL', 'Upscale Model', 'Scale', 'Face Enhance', ...WAIT_AND_OUTPUT],
+			// the URL source hides the binary field
+			hidden: ['Input Binary Field', 'Prompt', 'Model', 'Strength'],
+			screenshot: 'editor-upscale.png',
+		},
+		{
+			operation: 'Remove Background',
+			shows: 'the input image and the alpha matting options, and no prompt',
+			shown: [
 				'Credential for ModelsLab API',
 				'Image Source',
 				'Input Binary Field',
@@ -257,19 +222,14 @@ describe('the ModelsLab node in the n8n editor (Chromium)', () => {
 				'Alpha Matting',
 				'Alpha Matting Erode Size',
 				...WAIT_AND_OUTPUT,
-			]),
-		);
-		for (const hidden of ['Prompt', 'Model', 'Mask Source']) expect(labels).not.toContain(hidden);
-		await screenshot('editor-remove-background.png');
-		await closeNode();
-	});
-
-	it('Outpaint: the panel shows the input image, Prompt, the target canvas and Overlap Width', async () => {
-		await openNode('Outpaint');
-		expect(await selectedOperation()).toBe('Outpaint');
-		const labels = await visibleLabels();
-		expect(labels).toEqual(
-			expect.arrayContaining([
+			],
+			hidden: ['Prompt', 'Model', 'Mask Source'],
+			screenshot: 'editor-remove-background.png',
+		},
+		{
+			operation: 'Outpaint',
+			shows: 'the input image, Prompt, the target canvas and Overlap Width',
+			shown: [
 				'Credential for ModelsLab API',
 				'Image Source',
 				'Input Binary Field',
@@ -280,32 +240,31 @@ describe('the ModelsLab node in the n8n editor (Chromium)', () => {
 				'Overlap Width',
 				'Options',
 				...WAIT_AND_OUTPUT,
-			]),
-		);
-		for (const hidden of ['Model', 'Strength', 'Mask Source']) expect(labels).not.toContain(hidden);
-		await screenshot('editor-outpaint.png');
-		await closeNode();
-	});
+			],
+			hidden: ['Model', 'Strength', 'Mask Source'],
+			screenshot: 'editor-outpaint.png',
+		},
+		{
+			operation: 'Remove Object',
+			shows: 'the input image and the mask link, and nothing else to fill in',
+			shown: ['Credential for ModelsLab API', 'Image Source', 'Input Binary Field', 'Mask Source', 'Mask URL', ...WAIT_AND_OUTPUT],
+			// the URL source hides the mask's binary field; the route takes only the two images
+			hidden: ['Mask Binary Field', 'Prompt', 'Model', 'Options'],
+			screenshot: 'editor-object-removal.png',
+		},
+	];
 
-	it('Remove Object: the panel shows the input image and the mask link, and nothing else to fill in', async () => {
-		await openNode('Remove Object');
-		expect(await selectedOperation()).toBe('Remove Object');
-		const labels = await visibleLabels();
-		expect(labels).toEqual(
-			expect.arrayContaining([
-				'Credential for ModelsLab API',
-				'Image Source',
-				'Input Binary Field',
-				'Mask Source',
-				'Mask URL',
-				...WAIT_AND_OUTPUT,
-			]),
-		);
-		// the URL source hides the mask's binary field; the route takes only the two images
-		for (const hidden of ['Mask Binary Field', 'Prompt', 'Model', 'Options']) expect(labels).not.toContain(hidden);
-		await screenshot('editor-object-removal.png');
-		await closeNode();
-	});
+	for (const panel of PANELS) {
+		it(`${panel.operation}: the panel shows ${panel.shows}`, async () => {
+			await openNode(panel.operation);
+			expect(await selectedOperation()).toBe(panel.operation);
+			const labels = await visibleLabels();
+			expect(labels).toEqual(expect.arrayContaining(panel.shown));
+			for (const hidden of panel.hidden) expect(labels).not.toContain(hidden);
+			await screenshot(panel.screenshot);
+			await closeNode();
+		});
+	}
 
 	it('the ModelsLab API credential dialog shows API Key and Base URL, hides the key, and its test passes', async () => {
 		await openNode('Text to Image');

@@ -141,6 +141,19 @@ export function installedPackageSuite(version: N8nVersion): void {
 		return result;
 	}
 
+	/** Runs the workflow and checks that n8n exited 0 and stored a successful execution, which it returns. */
+	async function executeSucceeded(workflowId: string): Promise<Execution> {
+		const { run, execution } = await execute(workflowId);
+		expect(run.code).toBe(0);
+		expect(execution.status).toBe('success');
+		return execution;
+	}
+
+	/** The run's API calls were exactly one create on `path`: `key` and `fields` in the body, nothing else. */
+	function expectOnlyCreate(path: string, key: string, fields: Record<string, unknown>) {
+		expect(apiCalls()).toEqual([{ path, body: { key, ...fields } }]);
+	}
+
 	beforeAll(async () => {
 		sandbox = await startSandbox();
 		// The credential file holds the keys in clear: outside the user folder, deleted right after import.
@@ -225,21 +238,15 @@ export function installedPackageSuite(version: N8nVersion): void {
 			expect(run.code).toBe(0);
 			expect(execution).toMatchObject({ status: 'success', finished: true, mode: 'cli' });
 
-			expect(apiCalls()).toEqual([
-				{
-					path: '/api/v6/images/text2img',
-					body: {
-						key: STANDARD_KEY,
-						model_id: 'flux',
-						prompt: 'a lighthouse at dawn',
-						width: 640,
-						height: 384,
-						samples: 1,
-						seed: 42,
-						num_inference_steps: 20,
-					},
-				},
-			]);
+			expectOnlyCreate('/api/v6/images/text2img', STANDARD_KEY, {
+				model_id: 'flux',
+				prompt: 'a lighthouse at dawn',
+				width: 640,
+				height: 384,
+				samples: 1,
+				seed: 42,
+				num_inference_steps: 20,
+			});
 			const answer = requests()[0].response as SuccessAnswer;
 			expect(answer.status).toBe('success');
 			const items = nodeOutput(execution, 'ModelsLab');
@@ -256,25 +263,17 @@ export function installedPackageSuite(version: N8nVersion): void {
 		});
 
 		it('Text2Img, Image URLs: links only, nothing downloaded', async () => {
-			const { run, execution } = await execute('e2eT2iUrls000001');
-			expect(run.code).toBe(0);
-			expect(execution.status).toBe('success');
+			const execution = await executeSucceeded('e2eT2iUrls000001');
 
-			expect(apiCalls()).toEqual([
-				{
-					path: '/api/v6/images/text2img',
-					body: {
-						key: STANDARD_KEY,
-						model_id: 'sdxl',
-						prompt: 'a red bicycle against a white wall',
-						negative_prompt: 'blurry',
-						width: 512,
-						height: 512,
-						samples: 2,
-						seed: 7,
-					},
-				},
-			]);
+			expectOnlyCreate('/api/v6/images/text2img', STANDARD_KEY, {
+				model_id: 'sdxl',
+				prompt: 'a red bicycle against a white wall',
+				negative_prompt: 'blurry',
+				width: 512,
+				height: 512,
+				samples: 2,
+				seed: 7,
+			});
 			const answer = requests()[0].response as SuccessAnswer;
 			expect(answer.output).toHaveLength(2);
 			expect(nodeOutput(execution, 'ModelsLab')).toEqual([
@@ -285,24 +284,16 @@ export function installedPackageSuite(version: N8nVersion): void {
 		});
 
 		it('Text2Img, samples 4: four items, each its own stored PNG of the asked size', async () => {
-			const { run, execution } = await execute('e2eT2iSamples004');
-			expect(run.code).toBe(0);
-			expect(execution.status).toBe('success');
+			const execution = await executeSucceeded('e2eT2iSamples004');
 
-			expect(apiCalls()).toEqual([
-				{
-					path: '/api/v6/images/text2img',
-					body: {
-						key: STANDARD_KEY,
-						model_id: 'flux',
-						prompt: 'four variations of a paper crane',
-						width: 768,
-						height: 256,
-						samples: 4,
-						seed: 1000,
-					},
-				},
-			]);
+			expectOnlyCreate('/api/v6/images/text2img', STANDARD_KEY, {
+				model_id: 'flux',
+				prompt: 'four variations of a paper crane',
+				width: 768,
+				height: 256,
+				samples: 4,
+				seed: 1000,
+			});
 			const answer = requests()[0].response as SuccessAnswer;
 			const items = nodeOutput(execution, 'ModelsLab');
 			expect(items).toEqual(
@@ -321,25 +312,17 @@ export function installedPackageSuite(version: N8nVersion): void {
 		});
 
 		it('Enterprise Text2Img, 31 steps: enterprise route and key, exact item and image', async () => {
-			const { run, execution } = await execute('e2eEnterprise031');
-			expect(run.code).toBe(0);
-			expect(execution.status).toBe('success');
+			const execution = await executeSucceeded('e2eEnterprise031');
 
-			expect(apiCalls()).toEqual([
-				{
-					path: '/api/v1/enterprise/text2img',
-					body: {
-						key: ENTERPRISE_KEY,
-						model_id: 'realistic-vision-v51',
-						prompt: 'a portrait of a lighthouse keeper',
-						width: 512,
-						height: 768,
-						samples: 1,
-						seed: 31,
-						num_inference_steps: 31,
-					},
-				},
-			]);
+			expectOnlyCreate('/api/v1/enterprise/text2img', ENTERPRISE_KEY, {
+				model_id: 'realistic-vision-v51',
+				prompt: 'a portrait of a lighthouse keeper',
+				width: 512,
+				height: 768,
+				samples: 1,
+				seed: 31,
+				num_inference_steps: 31,
+			});
 			const answer = requests()[0].response as SuccessAnswer;
 			expect(answer.meta).toMatchObject({ num_inference_steps: 31, model_id: 'realistic-vision-v51' });
 			const items = nodeOutput(execution, 'ModelsLab');
@@ -356,9 +339,7 @@ export function installedPackageSuite(version: N8nVersion): void {
 
 		it('generate with wait off, then Fetch Result: one create, the images collected by ID', async () => {
 			sandbox.configure({ processingMs: 2500 });
-			const { run, execution } = await execute('e2eGenThenFetch1');
-			expect(run.code).toBe(0);
-			expect(execution.status).toBe('success');
+			const execution = await executeSucceeded('e2eGenThenFetch1');
 
 			const counters = sandbox.counters();
 			expect(counters.creates).toBe(1);
@@ -408,9 +389,7 @@ export function installedPackageSuite(version: N8nVersion): void {
 		});
 
 		it('continue on fail: the bad row of three becomes an error item paired to it, the other two succeed', async () => {
-			const { run, execution } = await execute('e2eContinueFail1');
-			expect(run.code).toBe(0);
-			expect(execution.status).toBe('success');
+			const execution = await executeSucceeded('e2eContinueFail1');
 
 			expect(apiCalls().map((call) => (call.body as { prompt: string }).prompt).sort()).toEqual(['first row', 'third row']);
 			const first = successAnswer(jobIdForPrompt('first row'));
@@ -433,9 +412,7 @@ export function installedPackageSuite(version: N8nVersion): void {
 		it('5 rows from a Code node: 5 images, each paired to its row, in row order', async () => {
 			// queued jobs of uneven length, all five at once: they finish out of order
 			sandbox.configure({ processingMs: 800, jitter: 0.6 });
-			const { run, execution } = await execute('e2eRowsFromCode5');
-			expect(run.code).toBe(0);
-			expect(execution.status).toBe('success');
+			const execution = await executeSucceeded('e2eRowsFromCode5');
 
 			const rows = [1, 2, 3, 4, 5].map((row) => ({
 				prompt: `poster number ${row}`,
@@ -490,9 +467,7 @@ export function installedPackageSuite(version: N8nVersion): void {
 				afterAccept: true,
 				body: { status: 'error', message: `upstream failure for key ${STANDARD_KEY}` },
 			});
-			const { run, execution } = await execute('e2eContinueFail1');
-			expect(run.code).toBe(0);
-			expect(execution.status).toBe('success');
+			const execution = await executeSucceeded('e2eContinueFail1');
 
 			const creates = requests().filter((request) => request.route === 'create');
 			expect(creates).toHaveLength(2);

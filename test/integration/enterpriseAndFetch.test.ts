@@ -156,6 +156,23 @@ async function untilReady(id: number | string) {
 	await sleep(Math.max(0, job.readyAt - Date.now()) + 50);
 }
 
+/**
+ * Queues a standard job through the node with Wait for Completion off (ready in 800 ms, eta 1 s), then runs
+ * Fetch Result on its ID with `extra` and checks the fetch succeeded. `from` indexes the fetch's first request.
+ */
+async function fetchQueuedJob(extra: INodeParameters = {}) {
+	sandbox().configure({ processingMs: 800 });
+	const queued = await runNode(sandbox(), { parameters: text2imgParams({ waitForCompletion: false }) });
+	expect(queued.status).toBe('success');
+	const id = String(queued.outputs[0].json.id);
+	const from = requests().length;
+
+	const result = await runNode(sandbox(), { parameters: fetchResultParams(id, extra) });
+	expect(result.error).toBeUndefined();
+	expect(result.status).toBe('success');
+	return { queued, id, from, result };
+}
+
 /** Creates a finished standard job through the node (processingMs 0) and returns its answer and run. */
 async function createStandardJob(extra: INodeParameters = {}) {
 	const from = requests().length;
@@ -309,15 +326,7 @@ describe('Fetch Result', () => {
 	});
 
 	it('5. on a queued job: waits by the eta, then returns the images', async () => {
-		sandbox().configure({ processingMs: 800 });
-		const queued = await runNode(sandbox(), { parameters: text2imgParams({ waitForCompletion: false }) });
-		expect(queued.status).toBe('success');
-		const id = String(queued.outputs[0].json.id);
-		const from = requests().length;
-
-		const result = await runNode(sandbox(), { parameters: fetchResultParams(id) });
-		expect(result.error).toBeUndefined();
-		expect(result.status).toBe('success');
+		const { queued, id, from, result } = await fetchQueuedJob();
 
 		const fetchCall = { path: `/api/v6/images/fetch/${id}`, body: { key: STANDARD_KEY } };
 		expect(calls(from)).toEqual([fetchCall, fetchCall]);
@@ -335,15 +344,7 @@ describe('Fetch Result', () => {
 	});
 
 	it('6. with Wait for Completion off on a queued job: one fetch, then { id, status, eta, futureLinks }', async () => {
-		sandbox().configure({ processingMs: 800 });
-		const queued = await runNode(sandbox(), { parameters: text2imgParams({ waitForCompletion: false }) });
-		expect(queued.status).toBe('success');
-		const id = String(queued.outputs[0].json.id);
-		const from = requests().length;
-
-		const result = await runNode(sandbox(), { parameters: fetchResultParams(id, { waitForCompletion: false }) });
-		expect(result.error).toBeUndefined();
-		expect(result.status).toBe('success');
+		const { id, from, result } = await fetchQueuedJob({ waitForCompletion: false });
 
 		expect(calls(from)).toEqual([{ path: `/api/v6/images/fetch/${id}`, body: { key: STANDARD_KEY } }]);
 		const answer = requests(from)[0].response as ProcessingAnswer;

@@ -1,4 +1,4 @@
-import { runNode, text2imgParams, useSandbox } from './setup';
+import { expectEveryItemSucceeded, runPromptedItems, useQueueLimitedSandbox } from './setup';
 
 /**
  * Concurrency above the account's queue limit: the creates over the limit get 429 with retry_after 30 s,
@@ -6,24 +6,14 @@ import { runNode, text2imgParams, useSandbox } from './setup';
  */
 const LIMIT = 2;
 const ITEMS = 8;
-const sandbox = useSandbox({
-	processingMs: 400,
-	retryAfterSeconds: 30,
-	accounts: [{ key: 'sandbox-standard-key', queueLimit: LIMIT }],
-});
+const sandbox = useQueueLimitedSandbox(LIMIT, 400);
 
 describe('Concurrency above the queue limit', () => {
 	it('runs every item, one 429 per create over the limit, in about ITEMS / LIMIT job times', async () => {
 		const started = Date.now();
-		const result = await runNode(sandbox(), {
-			parameters: text2imgParams({ concurrency: ITEMS, output: 'urls', prompt: '={{ $json.prompt }}' }),
-			inputItems: Array.from({ length: ITEMS }, (_, i) => ({ json: { prompt: `item ${i}` } })),
-		});
+		const result = await runPromptedItems(sandbox(), { name: 'item', count: ITEMS, concurrency: ITEMS });
 		const elapsed = Date.now() - started;
-		expect(result.error).toBeUndefined();
-		expect(result.outputs.map((item) => [item.json.status, item.pairedItem])).toEqual(
-			Array.from({ length: ITEMS }, (_, i) => ['success', { item: i }]),
-		);
+		expectEveryItemSucceeded(result, ITEMS);
 		const counters = sandbox().counters();
 		expect(counters.creates).toBe(ITEMS);
 		expect(counters.peakProcessing).toBe(LIMIT);

@@ -8,10 +8,13 @@ import { ModelsLabEnterpriseApi } from '../../credentials/ModelsLabEnterpriseApi
 import { ModelsLab } from '../../nodes/ModelsLab/ModelsLab.node';
 import type { NodeUnderTest, RunResult, WorkflowDefinition } from '../harness';
 import { runWorkflow, startWorkflow } from '../harness';
-import type { Sandbox, SandboxOptions } from '../../sandbox/server';
-import { startSandbox } from '../../sandbox/server';
+import type { Sandbox } from '../../sandbox/server';
+import { useSandbox } from '../sandbox/useSandbox';
 
 /** One sandbox per test file, and a one-call way to run the real node against it through n8n-core. */
+
+// the sandbox's lifecycle, shared with the sandbox's own tests
+export { useSandbox };
 
 export const NODE_TYPE = 'n8n-nodes-modelslab.modelsLab';
 export const FLUX = { __rl: true, mode: 'id', value: 'flux' };
@@ -35,23 +38,6 @@ export const fetchResultParams = (requestId: string, extra: INodeParameters = {}
 	requestId,
 	...extra,
 });
-
-export function useSandbox(options: SandboxOptions = {}): () => Sandbox {
-	let sandbox: Sandbox | undefined;
-	beforeAll(async () => {
-		sandbox = await startSandbox(options);
-	});
-	beforeEach(() => {
-		sandbox?.reset();
-	});
-	afterAll(async () => {
-		await sandbox?.close();
-	});
-	return () => {
-		if (!sandbox) throw new Error('sandbox not started');
-		return sandbox;
-	};
-}
 
 export interface NodeRun {
 	parameters: INodeParameters;
@@ -101,6 +87,33 @@ export function startNode(sandbox: Sandbox, run: NodeRun) {
 		node: { type: NODE_TYPE, parameters: run.parameters, continueOnFail: run.continueOnFail },
 		inputItems: run.inputItems ?? [{ json: {} }],
 	});
+}
+
+/**
+ * A sandbox whose one account (the standard key) holds at most `queueLimit` jobs in its queue and refuses
+ * a create above it with 429 and retry_after 30 s, each job taking `processingMs`.
+ */
+export function useQueueLimitedSandbox(queueLimit: number, processingMs: number): () => Sandbox {
+	return useSandbox({ processingMs, retryAfterSeconds: 30, accounts: [{ key: 'sandbox-standard-key', queueLimit }] });
+}
+
+/** Text to Image on `count` items at `concurrency`, item i with the prompt `${name} ${i}`, images as links. */
+export async function runPromptedItems(
+	sandbox: Sandbox,
+	{ name, count, concurrency }: { name: string; count: number; concurrency: number },
+): Promise<RunResult> {
+	return await runNode(sandbox, {
+		parameters: text2imgParams({ concurrency, output: 'urls', prompt: '={{ $json.prompt }}' }),
+		inputItems: Array.from({ length: count }, (_, i) => ({ json: { prompt: `${name} ${i}` } })),
+	});
+}
+
+/** The run failed nowhere: `count` items out, each a success paired to its own input item, in order. */
+export function expectEveryItemSucceeded(result: RunResult, count: number) {
+	expect(result.error).toBeUndefined();
+	expect(result.outputs.map((item) => [item.json.status, item.pairedItem])).toEqual(
+		Array.from({ length: count }, (_, i) => ['success', { item: i }]),
+	);
 }
 
 export async function runFlow(

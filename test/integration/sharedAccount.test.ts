@@ -1,4 +1,4 @@
-import { runNode, text2imgParams, useSandbox } from './setup';
+import { expectEveryItemSucceeded, runPromptedItems, useQueueLimitedSandbox } from './setup';
 
 /**
  * Several executions, one account (helpers/queueSlots.ts): two executions of 50 items at Concurrency 5
@@ -7,29 +7,16 @@ import { runNode, text2imgParams, useSandbox } from './setup';
  */
 const LIMIT = 5;
 const ITEMS = 50;
-const sandbox = useSandbox({
-	processingMs: 300,
-	retryAfterSeconds: 30,
-	accounts: [{ key: 'sandbox-standard-key', queueLimit: LIMIT }],
-});
+const sandbox = useQueueLimitedSandbox(LIMIT, 300);
 
 describe('two executions sharing one account', () => {
 	jest.setTimeout(240_000);
 
 	it('every item of both runs gets its image, each job billed once, with a bounded number of 429s', async () => {
-		const run = (name: string) =>
-			runNode(sandbox(), {
-				parameters: text2imgParams({ concurrency: 5, output: 'urls', prompt: '={{ $json.prompt }}' }),
-				inputItems: Array.from({ length: ITEMS }, (_, i) => ({ json: { prompt: `${name} ${i}` } })),
-			});
+		const run = (name: string) => runPromptedItems(sandbox(), { name, count: ITEMS, concurrency: 5 });
 		const [a, b] = await Promise.all([run('a'), run('b')]);
 		const counters = sandbox().counters();
-		for (const result of [a, b]) {
-			expect(result.error).toBeUndefined();
-			expect(result.outputs.map((item) => [item.json.status, item.pairedItem])).toEqual(
-				Array.from({ length: ITEMS }, (_, i) => ['success', { item: i }]),
-			);
-		}
+		for (const result of [a, b]) expectEveryItemSucceeded(result, ITEMS);
 		// 100 outcomes, every job accepted once: nothing lost, nothing billed twice
 		expect(counters.creates).toBe(2 * ITEMS);
 		expect(counters.createAttempts).toBe(counters.creates + counters.rejected429);

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import * as zlib from 'node:zlib';
 import { decodePng, readHeader } from '../../sandbox/imageFormat';
 import { encodePng } from '../../sandbox/png';
-import { DEFAULT_ENTERPRISE_KEY as ENT, DEFAULT_STANDARD_KEY as STD, type Sandbox, startSandbox } from '../../sandbox/server';
+import { DEFAULT_ENTERPRISE_KEY as ENT, DEFAULT_STANDARD_KEY as STD } from '../../sandbox/server';
+import { useSandbox } from './useSandbox';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -16,16 +17,11 @@ const OBJECT_REMOVAL = '/api/v6/image_editing/object_removal';
 const UPLOAD = '/api/v6/image_editing/base64_to_url';
 const editFetch = (id: number) => `/api/v6/image_editing/fetch/${id}`;
 
-let sb: Sandbox;
-beforeAll(async () => {
-	sb = await startSandbox();
-});
-afterAll(() => sb.close());
-beforeEach(() => sb.reset());
+const sb = useSandbox();
 
 /** POSTs `body` (with the standard key unless it names one) to the API. */
 async function call(path: string, body: Record<string, unknown>): Promise<{ status: number; json: Json }> {
-	const res = await fetch(sb.baseUrl + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: STD, ...body }) });
+	const res = await fetch(sb().baseUrl + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: STD, ...body }) });
 	return { status: res.status, json: await res.json() };
 }
 
@@ -65,11 +61,11 @@ const MASK = dataUri(maskPng());
 
 /** The link the image host gives these bytes (uploads and inline inputs are named by content). */
 function hostedLink(bytes: Buffer, ext = 'png') {
-	return `${sb.cdnUrl}/uploads/${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}.${ext}`;
+	return `${sb().cdnUrl}/uploads/${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}.${ext}`;
 }
 
 function jobLink(id: number) {
-	return `${sb.cdnUrl}/generations/${sb.job(id)?.uuid}-0.png`;
+	return `${sb().cdnUrl}/generations/${sb().job(id)?.uuid}-0.png`;
 }
 
 describe('each route answers at once with an image of the documented size', () => {
@@ -89,7 +85,7 @@ describe('each route answers at once with an image of the documented size', () =
 		const out = await pixelsOf(link);
 		expect([out.width, out.height, out.colourType]).toEqual([64, 48, 2]);
 		expect(out.data.equals(decodePng(productPng())?.data as Buffer)).toBe(true); // strength 0 keeps the input
-		expect(out.bytes.equals(sb.jobBytes(json.id))).toBe(true);
+		expect(out.bytes.equals(sb().jobBytes(json.id))).toBe(true);
 	});
 
 	test('Inpaint: input size; only the white mask area changes', async () => {
@@ -159,7 +155,7 @@ describe('each route answers at once with an image of the documented size', () =
 
 describe('queued jobs and the fetch routes', () => {
 	test('image_editing: processing answer, then output "" on its fetch route, then success', async () => {
-		sb.configure({ processingMs: 300 });
+		sb().configure({ processingMs: 300 });
 		const { json } = await call(UPSCALE, { init_image: PRODUCT, scale: 2, track_id: 'a' });
 		const link = jobLink(json.id);
 		expect(json).toEqual({
@@ -167,7 +163,7 @@ describe('queued jobs and the fetch routes', () => {
 			tip: 'Your image is processing in background, you can get this image using fetch API',
 			eta: 1,
 			message: 'Request processing in background',
-			fetch_result: `${sb.baseUrl}${editFetch(json.id)}`,
+			fetch_result: `${sb().baseUrl}${editFetch(json.id)}`,
 			id: json.id,
 			output: [],
 			future_links: [link],
@@ -179,17 +175,17 @@ describe('queued jobs and the fetch routes', () => {
 		await new Promise((r) => setTimeout(r, 350));
 		expect((await call(editFetch(json.id), {})).json).toEqual({ status: 'success', id: json.id, output: [link] });
 		expect((await pixelsOf(link)).width).toBe(128);
-		expect(sb.job(json.id)).toMatchObject({ route: 'upscale', state: 'success', fetches: 2, width: 128, height: 96 });
-		expect(sb.stats).toMatchObject({ fetches: 3, creates: 1, createAttempts: 1 });
+		expect(sb().job(json.id)).toMatchObject({ route: 'upscale', state: 'success', fetches: 2, width: 128, height: 96 });
+		expect(sb().stats).toMatchObject({ fetches: 3, creates: 1, createAttempts: 1 });
 	});
 
 	test('images/*: processing answer with tip_1, fetched on the images route only', async () => {
-		sb.configure({ processingMs: 200 });
+		sb().configure({ processingMs: 200 });
 		const { json } = await call(INPAINT, { model_id: 'dreamshaper-8', prompt: 'p', init_image: PRODUCT, mask_image: MASK, steps: '21' });
 		expect(json).toMatchObject({
 			status: 'processing',
 			eta: 1,
-			fetch_result: `${sb.baseUrl}/api/v6/images/fetch/${json.id}`,
+			fetch_result: `${sb().baseUrl}/api/v6/images/fetch/${json.id}`,
 			output: [],
 			future_links: [jobLink(json.id)],
 			tip_1: 'Your image is processing, you can fetch it with the fetch API',
@@ -216,8 +212,8 @@ describe('the upload helper', () => {
 		const up = (await call(UPSCALE, { init_image: link, scale: 2 })).json;
 		expect((await pixelsOf(up.output[0])).width).toBe(128);
 		expect(up.meta.init_image).toBe(link);
-		expect(sb.stats).toMatchObject({ uploads: 2, creates: 1, createAttempts: 1 });
-		expect(sb.stats.requests.map((r) => r.route)).toEqual(['upload', 'upload', 'upscale']);
+		expect(sb().stats).toMatchObject({ uploads: 2, creates: 1, createAttempts: 1 });
+		expect(sb().stats.requests.map((r) => r.route)).toEqual(['upload', 'upload', 'upscale']);
 	});
 
 	test('5 MB limit on the file itself; images only; the general helper and base64_crop', async () => {
@@ -238,26 +234,26 @@ describe('the upload helper', () => {
 		expect((await fetch(general.output[0])).headers.get('content-type')).toBe('audio/mpeg');
 		const crop = (await call('/api/v3/base64_crop', { image: PRODUCT, crop: 'false' })).json;
 		expect(crop).toEqual({ status: 'success', messege: 'image uploaded', link: hostedLink(productPng()), request_id: crop.request_id });
-		expect(sb.stats.creates).toBe(0);
+		expect(sb().stats.creates).toBe(0);
 	});
 });
 
 describe('input forms', () => {
 	test('raw base64, a data URI with a space, own links; a foreign link is refused', async () => {
 		const raw = productPng().toString('base64');
-		for (const init_image of [raw, `data:image/png;base64, ${raw}`, sb.hostImage(productPng())]) {
+		for (const init_image of [raw, `data:image/png;base64, ${raw}`, sb().hostImage(productPng())]) {
 			expect((await pixelsOf((await call(UPSCALE, { init_image, scale: 1 })).json.output[0])).width).toBe(64);
 		}
 		const t2i = (await call('/api/v6/images/text2img', { prompt: 'x', width: 256, height: 320 })).json;
 		const fromJob = (await call(REMOVE_BG, { image: t2i.output[0] })).json;
 		expect([(await pixelsOf(fromJob.output[0])).height]).toEqual([320]);
 
-		const creates = sb.stats.creates;
-		for (const init_image of ['https://example.com/a.png', `${sb.cdnUrl}/uploads/00000000000000000000000000000000.png`, `${sb.baseUrl}/x.png`]) {
+		const creates = sb().stats.creates;
+		for (const init_image of ['https://example.com/a.png', `${sb().cdnUrl}/uploads/00000000000000000000000000000000.png`, `${sb().baseUrl}/x.png`]) {
 			expect(await call(UPSCALE, { init_image })).toEqual({ status: 400, json: { status: 'error', message: 'Unable to fetch image from provided URL' } });
 		}
-		expect(sb.stats.creates).toBe(creates);
-		expect(sb.stats.cdnLog.every((r) => !r.path.startsWith('/uploads/0000'))).toBe(true); // read from memory, not fetched
+		expect(sb().stats.creates).toBe(creates);
+		expect(sb().stats.cdnLog.every((r) => !r.path.startsWith('/uploads/0000'))).toBe(true); // read from memory, not fetched
 	});
 
 	test('JPEG and WebP: sizes from their headers', async () => {
@@ -367,13 +363,13 @@ describe('validation like the real API', () => {
 		expect(await fieldErrors(UPSCALE, { init_image: dataUri(big), scale: 4 })).toEqual({
 			scale: ['The output would be 8400x4; the sandbox draws at most 8192 px a side and 40000000 pixels.'],
 		});
-		expect(sb.stats).toMatchObject({ creates: 0, createAttempts: 5 });
+		expect(sb().stats).toMatchObject({ creates: 0, createAttempts: 5 });
 	});
 
 	test('auth and credits as on every create route', async () => {
 		expect(await call(UPSCALE, { key: ENT, init_image: PRODUCT })).toEqual({ status: 401, json: { status: 'error', message: 'Invalid API key' } });
 		expect(await call(UPLOAD, { key: undefined, init_image: PRODUCT })).toEqual({ status: 401, json: { status: 'error', message: 'API key required' } });
-		(sb.account(STD) as { balance: number }).balance = 0;
+		(sb().account(STD) as { balance: number }).balance = 0;
 		expect(await call(OUTPAINT, { image: PRODUCT })).toEqual({ status: 402, json: { status: 'error', message: 'Insufficient credits' } });
 		expect((await call(UPLOAD, { init_image: PRODUCT })).json.status).toBe('success'); // uploads bill nothing
 	});
@@ -381,25 +377,25 @@ describe('validation like the real API', () => {
 
 describe('faults, billing and counters', () => {
 	test('faults aim at one route; afterAccept bills; failed jobs on the image_editing fetch route', async () => {
-		sb.injectFault({ route: 'upscale', kind: 'status', status: 503 });
+		sb().injectFault({ route: 'upscale', kind: 'status', status: 503 });
 		expect((await call(OUTPAINT, { image: PRODUCT, width: 64, height: 64 })).status).toBe(200);
 		expect(await call(UPSCALE, { init_image: PRODUCT })).toEqual({ status: 503, json: { status: 'error', message: 'Service Unavailable' } });
 
-		const before = (sb.account(STD) as { balance: number }).balance;
-		sb.injectFault({ route: 'removeBackground', kind: 'reset', afterAccept: true });
+		const before = (sb().account(STD) as { balance: number }).balance;
+		sb().injectFault({ route: 'removeBackground', kind: 'reset', afterAccept: true });
 		await expect(call(REMOVE_BG, { image: PRODUCT })).rejects.toThrow();
-		expect((sb.account(STD) as { balance: number }).balance).toBe(Math.round((before - 0.002) * 1e6) / 1e6);
+		expect((sb().account(STD) as { balance: number }).balance).toBe(Math.round((before - 0.002) * 1e6) / 1e6);
 
-		sb.injectFault({ route: 'objectRemoval', kind: 'failed', message: 'no object' });
+		sb().injectFault({ route: 'objectRemoval', kind: 'failed', message: 'no object' });
 		const failed = (await call(OBJECT_REMOVAL, { init_image: PRODUCT, mask_image: MASK, track_id: 5 })).json;
 		expect(failed).toEqual({ status: 'failed', id: failed.id, message: 'no object', track_id: 5 });
 		expect((await call(editFetch(failed.id), {})).json).toEqual({ status: 'failed', id: failed.id, message: 'no object', track_id: 5, output: '' });
-		sb.injectFault({ route: 'imageEditingFetch', kind: 'failed', message: 'gone' });
+		sb().injectFault({ route: 'imageEditingFetch', kind: 'failed', message: 'gone' });
 		expect((await call(editFetch(13441520), {})).json).toEqual({ status: 'failed', id: 13441520, message: 'gone', track_id: null, output: '' });
-		sb.injectFault({ route: 'upload', kind: 'apiError', message: 'busy' });
+		sb().injectFault({ route: 'upload', kind: 'apiError', message: 'busy' });
 		expect((await call(UPLOAD, { init_image: PRODUCT })).json).toEqual({ status: 'error', messege: 'busy' });
 
-		expect(sb.stats.requests.map((r) => [r.route, r.status, r.fault])).toEqual([
+		expect(sb().stats.requests.map((r) => [r.route, r.status, r.fault])).toEqual([
 			['outpaint', 200, undefined],
 			['upscale', 503, 'status'],
 			['removeBackground', 0, 'reset'],
@@ -408,8 +404,8 @@ describe('faults, billing and counters', () => {
 			['imageEditingFetch', 200, 'failed'],
 			['upload', 200, 'apiError'],
 		]);
-		expect(sb.stats).toMatchObject({ creates: 3, createAttempts: 4, fetches: 2, uploads: 1 });
-		expect(sb.stats.jobs.map((j) => [j.route, j.state])).toEqual([
+		expect(sb().stats).toMatchObject({ creates: 3, createAttempts: 4, fetches: 2, uploads: 1 });
+		expect(sb().stats.jobs.map((j) => [j.route, j.state])).toEqual([
 			['outpaint', 'success'],
 			['removeBackground', 'success'],
 			['objectRemoval', 'failed'],
@@ -417,23 +413,23 @@ describe('faults, billing and counters', () => {
 	});
 
 	test('one queue for every family: the queue limit gives 429', async () => {
-		sb.configure({ processingMs: 5000, accounts: [{ key: STD, queueLimit: 2 }] });
+		sb().configure({ processingMs: 5000, accounts: [{ key: STD, queueLimit: 2 }] });
 		await call('/api/v6/images/text2img', { prompt: 'x' });
 		await call(UPSCALE, { init_image: PRODUCT });
 		expect(await call(IMG2IMG, { model_id: 'flux', prompt: 'p', init_image: PRODUCT })).toEqual({
 			status: 429,
 			json: { status: 'error', message: 'Rate limit exceeded. Maximum 2 queued requests allowed.', retry_after: 30 },
 		});
-		expect(sb.stats).toMatchObject({ creates: 2, rejected429: 1 });
+		expect(sb().stats).toMatchObject({ creates: 2, rejected429: 1 });
 	});
 
 	test('base64 output: removebg and images/* answer with the image itself', async () => {
 		const bg = (await call(REMOVE_BG, { image: PRODUCT, base64: 'true' })).json;
-		expect(Buffer.from(bg.output[0], 'base64').equals(sb.jobBytes(bg.id))).toBe(true);
+		expect(Buffer.from(bg.output[0], 'base64').equals(sb().jobBytes(bg.id))).toBe(true);
 		expect(bg.proxy_links).toEqual([jobLink(bg.id)]);
-		sb.configure({ base64Form: 'dataUri' });
+		sb().configure({ base64Form: 'dataUri' });
 		const i2i = (await call(IMG2IMG, { model_id: 'flux', prompt: 'p', init_image: PRODUCT, base64: 'yes' })).json;
-		expect(i2i.output[0]).toBe(dataUri(sb.jobBytes(i2i.id)));
+		expect(i2i.output[0]).toBe(dataUri(sb().jobBytes(i2i.id)));
 		const out = (await call(OUTPAINT, { image: PRODUCT, base64: true, width: 64, height: 64 })).json;
 		expect(out.output).toEqual([jobLink(out.id)]); // outpaint's base64 flag is about the input
 	});

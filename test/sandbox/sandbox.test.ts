@@ -12,6 +12,7 @@ import {
 	type Sandbox,
 } from '../../sandbox/server';
 import { renderPng } from '../../sandbox/png';
+import { useSandbox } from './useSandbox';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -77,29 +78,19 @@ async function download(url: string) {
 	return { status: res.status, type: res.headers.get('content-type'), bytes: Buffer.from(await res.arrayBuffer()) };
 }
 
-let sb: Sandbox;
-
-beforeAll(async () => {
-	sb = await startSandbox();
-});
-afterAll(async () => {
-	await sb.close();
-});
-beforeEach(() => {
-	sb.reset();
-});
+const sb = useSandbox();
 
 describe('instant success and images', () => {
 	test('answers success with CDN links to valid, deterministic PNGs', async () => {
 		const body = { key: STD, model_id: 'flux', prompt: 'a lighthouse', width: '512', height: 256, samples: '2', seed: 42 };
-		const { status, json } = await post(sb.baseUrl + V6, body);
+		const { status, json } = await post(sb().baseUrl + V6, body);
 		expect(status).toBe(200);
 		expect(json).toMatchObject({ status: 'success', id: 13441520, nsfw_content_detected: false });
 		expect(typeof json.generationTime).toBe('number');
 		expect(json.output).toHaveLength(2);
 		expect(json.proxy_links).toEqual(json.output);
-		for (const link of json.output) expect(link.startsWith(`${sb.cdnUrl}/generations/`)).toBe(true);
-		expect(sb.cdnUrl).not.toBe(sb.baseUrl);
+		for (const link of json.output) expect(link.startsWith(`${sb().cdnUrl}/generations/`)).toBe(true);
+		expect(sb().cdnUrl).not.toBe(sb().baseUrl);
 		expect(json.meta).toMatchObject({ seed: 42, width: 512, height: 256, n_samples: 2, model_id: 'flux', prompt: 'a lighthouse' });
 		expect(json.meta).not.toHaveProperty('key');
 
@@ -108,7 +99,7 @@ describe('instant success and images', () => {
 		expect(img0.type).toBe('image/png');
 		const png = parsePng(img0.bytes);
 		expect([png.width, png.height]).toEqual([512, 256]);
-		expect(img0.bytes.equals(sb.jobBytes(json.id, 0))).toBe(true);
+		expect(img0.bytes.equals(sb().jobBytes(json.id, 0))).toBe(true);
 		expect(img0.bytes.equals(renderPng({ width: 512, height: 256, seed: 42, prompt: 'a lighthouse' }))).toBe(true);
 
 		const img1 = await download(json.output[1]);
@@ -116,11 +107,11 @@ describe('instant success and images', () => {
 		expect(img1.bytes.equals(img0.bytes)).toBe(false);
 
 		// same seed + prompt again: same pixels; CDN never saw the key
-		const again = await post(sb.baseUrl + V6, body);
+		const again = await post(sb().baseUrl + V6, body);
 		expect((await download(again.json.output[0])).bytes.equals(img0.bytes)).toBe(true);
-		expect(sb.stats.cdnRequests).toBe(3);
-		for (const rec of sb.stats.cdnLog) expect(JSON.stringify(rec)).not.toContain(STD);
-		expect(sb.stats.creates).toBe(2);
+		expect(sb().stats.cdnRequests).toBe(3);
+		for (const rec of sb().stats.cdnLog) expect(JSON.stringify(rec)).not.toContain(STD);
+		expect(sb().stats.creates).toBe(2);
 	});
 
 	test('renderPng handles 1024x1024 and varies with prompt and seed', () => {
@@ -145,23 +136,23 @@ describe('instant success and images', () => {
 	});
 
 	test('unknown CDN files answer 404 without needing a key', async () => {
-		const r = await download(`${sb.cdnUrl}/generations/00000000-0000-4000-8000-000000000000-0.png`);
+		const r = await download(`${sb().cdnUrl}/generations/00000000-0000-4000-8000-000000000000-0.png`);
 		expect(r.status).toBe(404);
 	});
 });
 
 describe('processing then fetch', () => {
-	beforeEach(() => sb.configure({ processingMs: 300 }));
+	beforeEach(() => sb().configure({ processingMs: 300 }));
 
 	test('standard: processing answer, then each fetch route gives the same success', async () => {
-		const created = await post(sb.baseUrl + V6, { key: STD, prompt: 'queued', seed: 7, track_id: 't-1' });
+		const created = await post(sb().baseUrl + V6, { key: STD, prompt: 'queued', seed: 7, track_id: 't-1' });
 		const p = created.json;
 		expect(Object.keys(p)).toEqual(['status', 'eta', 'messege', 'fetch_result', 'id', 'output', 'future_links', 'proxy_links', 'meta']);
 		expect(p).toMatchObject({
 			status: 'processing',
 			eta: 1,
 			messege: 'Try to fetch request after seconds estimated',
-			fetch_result: `${sb.baseUrl}/api/v6/images/fetch/${p.id}`,
+			fetch_result: `${sb().baseUrl}/api/v6/images/fetch/${p.id}`,
 			output: [],
 		});
 		expect(p.future_links).toHaveLength(1);
@@ -169,27 +160,27 @@ describe('processing then fetch', () => {
 
 		const early = await post(p.fetch_result, { key: STD });
 		expect(early.json).toMatchObject({ status: 'processing', id: p.id, eta: 1, future_links: p.future_links });
-		expect(sb.job(p.id)?.state).toBe('processing');
+		expect(sb().job(p.id)?.state).toBe('processing');
 
 		await sleep(350);
-		const viaPath = await post(`${sb.baseUrl}/api/v6/images/fetch/${p.id}`, { key: STD });
-		const viaBody = await post(`${sb.baseUrl}/api/v6/images/fetch`, { key: STD, request_id: String(p.id) });
+		const viaPath = await post(`${sb().baseUrl}/api/v6/images/fetch/${p.id}`, { key: STD });
+		const viaBody = await post(`${sb().baseUrl}/api/v6/images/fetch`, { key: STD, request_id: String(p.id) });
 		expect(viaPath.json).toMatchObject({ status: 'success', id: p.id, output: p.future_links });
 		expect(viaBody.json).toEqual(viaPath.json);
 		expect(viaPath.json.meta).toEqual(p.meta);
-		expect((await download(p.future_links[0])).bytes.equals(sb.jobBytes(p.id, 0))).toBe(true);
+		expect((await download(p.future_links[0])).bytes.equals(sb().jobBytes(p.id, 0))).toBe(true);
 
-		const rec = sb.job(p.id)!;
+		const rec = sb().job(p.id)!;
 		expect(rec.fetches).toBe(3);
 		expect(rec.firstSuccessFetchAt).toBeGreaterThanOrEqual(rec.readyAt);
 		expect(rec.state).toBe('success');
-		expect(sb.stats.fetches).toBe(3);
+		expect(sb().stats.fetches).toBe(3);
 	});
 
 	test('enterprise: fetch_result has no id, request_id goes in the body', async () => {
-		const p = (await post(sb.baseUrl + ENT_CREATE, { key: ENT, model_id: 'sdxl', prompt: 'e', num_inference_steps: '31' })).json;
+		const p = (await post(sb().baseUrl + ENT_CREATE, { key: ENT, model_id: 'sdxl', prompt: 'e', num_inference_steps: '31' })).json;
 		expect(p.status).toBe('processing');
-		expect(p.fetch_result).toBe(`${sb.baseUrl}/api/v1/enterprise/fetch`);
+		expect(p.fetch_result).toBe(`${sb().baseUrl}/api/v1/enterprise/fetch`);
 		expect(p.meta.num_inference_steps).toBe(31);
 		await sleep(350);
 		const r = await post(p.fetch_result, { key: ENT, request_id: p.id });
@@ -197,23 +188,23 @@ describe('processing then fetch', () => {
 	});
 
 	test('eta, fetchResultOrigin and echoKeyInMeta options', async () => {
-		sb.configure({ processingMs: 2500, etaSeconds: 35, fetchResultOrigin: 'https://modelslab.com', echoKeyInMeta: true });
-		const p = (await post(sb.baseUrl + V6, { key: STD, prompt: 'x' })).json;
+		sb().configure({ processingMs: 2500, etaSeconds: 35, fetchResultOrigin: 'https://modelslab.com', echoKeyInMeta: true });
+		const p = (await post(sb().baseUrl + V6, { key: STD, prompt: 'x' })).json;
 		expect(p.eta).toBe(35);
 		expect(p.fetch_result).toBe(`https://modelslab.com/api/v6/images/fetch/${p.id}`);
 		expect(p.meta.key).toBe(STD);
-		const f = await post(`${sb.baseUrl}/api/v6/images/fetch/${p.id}`, { key: STD });
+		const f = await post(`${sb().baseUrl}/api/v6/images/fetch/${p.id}`, { key: STD });
 		expect(f.json.eta).toBe(3); // real remaining seconds, rounded up
 	});
 
 	test('jobs of another account or unknown ids are not found', async () => {
 		const other = 'other-standard-key';
-		sb.configure({ accounts: [{ key: STD }, { key: other }] });
-		const p = (await post(sb.baseUrl + V6, { key: STD, prompt: 'mine' })).json;
+		sb().configure({ accounts: [{ key: STD }, { key: other }] });
+		const p = (await post(sb().baseUrl + V6, { key: STD, prompt: 'mine' })).json;
 		const notFound = { status: 'error', messege: 'Request not found' };
-		expect((await post(`${sb.baseUrl}/api/v6/images/fetch/${p.id}`, { key: other })).json).toEqual(notFound);
-		expect((await post(`${sb.baseUrl}/api/v6/images/fetch/999`, { key: STD })).json).toEqual(notFound);
-		expect((await post(`${sb.baseUrl}/api/v6/images/fetch`, { key: STD })).json).toEqual({
+		expect((await post(`${sb().baseUrl}/api/v6/images/fetch/${p.id}`, { key: other })).json).toEqual(notFound);
+		expect((await post(`${sb().baseUrl}/api/v6/images/fetch/999`, { key: STD })).json).toEqual(notFound);
+		expect((await post(`${sb().baseUrl}/api/v6/images/fetch`, { key: STD })).json).toEqual({
 			status: 'error',
 			messege: { request_id: ['The request id field is required.'] },
 		});
@@ -242,53 +233,53 @@ describe('processing then fetch', () => {
 
 describe('auth, balance and other routes', () => {
 	test('auth errors', async () => {
-		expect(await post(sb.baseUrl + V6, { prompt: 'x' })).toMatchObject({ status: 401, json: { status: 'error', message: 'API key required' } });
-		expect(await post(sb.baseUrl + V6, { key: 'nope', prompt: 'x' })).toMatchObject({ status: 401, json: { status: 'error', message: 'Invalid API key' } });
-		expect(await post(sb.baseUrl + ENT_CREATE, { key: STD, prompt: 'x', model_id: 'flux' })).toMatchObject({
+		expect(await post(sb().baseUrl + V6, { prompt: 'x' })).toMatchObject({ status: 401, json: { status: 'error', message: 'API key required' } });
+		expect(await post(sb().baseUrl + V6, { key: 'nope', prompt: 'x' })).toMatchObject({ status: 401, json: { status: 'error', message: 'Invalid API key' } });
+		expect(await post(sb().baseUrl + ENT_CREATE, { key: STD, prompt: 'x', model_id: 'flux' })).toMatchObject({
 			status: 403,
 			json: { status: 'error', message: 'Feature not available' },
 		});
-		expect(await post(sb.baseUrl + V6, { key: ENT, prompt: 'x' })).toMatchObject({ status: 401, json: { message: 'Invalid API key' } });
-		expect(await post(sb.baseUrl + V6, '{"key": ')).toMatchObject({ status: 400, json: { status: 'error', messege: 'Invalid JSON body' } });
-		expect(sb.stats.creates).toBe(0);
-		expect(sb.stats.createAttempts).toBe(5);
+		expect(await post(sb().baseUrl + V6, { key: ENT, prompt: 'x' })).toMatchObject({ status: 401, json: { message: 'Invalid API key' } });
+		expect(await post(sb().baseUrl + V6, '{"key": ')).toMatchObject({ status: 400, json: { status: 'error', messege: 'Invalid JSON body' } });
+		expect(sb().stats.creates).toBe(0);
+		expect(sb().stats.createAttempts).toBe(5);
 	});
 
 	test('402 when the balance is used up; creates are billed', async () => {
-		const acct = sb.account(STD)!;
-		await post(sb.baseUrl + V6, { key: STD, prompt: 'x', samples: 2 });
+		const acct = sb().account(STD)!;
+		await post(sb().baseUrl + V6, { key: STD, prompt: 'x', samples: 2 });
 		expect(acct.balance).toBeCloseTo(43.6 - 0.004, 6);
 		acct.balance = 0;
-		expect(await post(sb.baseUrl + V6, { key: STD, prompt: 'x' })).toMatchObject({
+		expect(await post(sb().baseUrl + V6, { key: STD, prompt: 'x' })).toMatchObject({
 			status: 402,
 			json: { status: 'error', message: 'Insufficient credits' },
 		});
-		sb.reset();
-		expect(sb.account(STD)!.balance).toBe(43.6);
+		sb().reset();
+		expect(sb().account(STD)!.balance).toBe(43.6);
 	});
 
 	test('wallet, model list, request count, 404', async () => {
-		expect((await post(sb.baseUrl + '/api/wallet_balance', { key: ENT })).json).toEqual({
+		expect((await post(sb().baseUrl + '/api/wallet_balance', { key: ENT })).json).toEqual({
 			status: 'success',
 			data: { balance: 43.6, currency: 'USD' },
 		});
-		const models = (await post(sb.baseUrl + '/api/v4/dreambooth/model_list', { key: STD })).json;
+		const models = (await post(sb().baseUrl + '/api/v4/dreambooth/model_list', { key: STD })).json;
 		expect(models.map((m: Json) => m.model_id)).toEqual(['flux', 'sdxl', 'realistic-vision-v51', 'dreamshaper-8']);
 		expect(Object.keys(models[0])).toEqual(['model_id', 'model_name', 'status', 'description']);
-		sb.configure({ processingMs: 1000 });
-		await post(sb.baseUrl + V6, { key: STD, prompt: 'x' });
-		expect((await post(sb.baseUrl + '/api/v6/processing/request_count', { key: STD })).json).toEqual({
+		sb().configure({ processingMs: 1000 });
+		await post(sb().baseUrl + V6, { key: STD, prompt: 'x' });
+		expect((await post(sb().baseUrl + '/api/v6/processing/request_count', { key: STD })).json).toEqual({
 			status: 'success',
 			processing_count: 1,
 		});
-		expect((await post(sb.baseUrl + '/api/v6/nope', { key: STD })).status).toBe(404);
-		expect((await post(sb.baseUrl + '/api/wallet_balance', {})).status).toBe(401);
+		expect((await post(sb().baseUrl + '/api/v6/nope', { key: STD })).status).toBe(404);
+		expect((await post(sb().baseUrl + '/api/wallet_balance', {})).status).toBe(401);
 	});
 });
 
 describe('validation', () => {
 	test('field errors come as HTTP 200 with a messege object', async () => {
-		const r = await post(sb.baseUrl + V6, {
+		const r = await post(sb().baseUrl + V6, {
 			key: STD,
 			prompt: '  ',
 			width: 2000,
@@ -316,11 +307,11 @@ describe('validation', () => {
 				safety_checker: ['The safety checker field must be yes or no.'],
 			},
 		});
-		expect(sb.stats.creates).toBe(0);
+		expect(sb().stats.creates).toBe(0);
 	});
 
 	test('enterprise rules: model_id required, steps 21/31/41, lora strengths in range', async () => {
-		const r = await post(sb.baseUrl + ENT_CREATE, { key: ENT, prompt: 'x', num_inference_steps: '20', lora_model: 'a', lora_strength: '1.5' });
+		const r = await post(sb().baseUrl + ENT_CREATE, { key: ENT, prompt: 'x', num_inference_steps: '20', lora_model: 'a', lora_strength: '1.5' });
 		expect(r.json.messege).toEqual({
 			model_id: ['The model id field is required.'],
 			num_inference_steps: ['The num inference steps must be 21, 31 or 41.'],
@@ -329,7 +320,7 @@ describe('validation', () => {
 	});
 
 	test('doc-style bodies (strings, booleans, nulls, empty lora array) are accepted', async () => {
-		const r = await post(sb.baseUrl + ENT_CREATE, {
+		const r = await post(sb().baseUrl + ENT_CREATE, {
 			key: ENT,
 			model_id: 'realistic-vision-v51',
 			prompt: 'portrait',
@@ -357,25 +348,25 @@ describe('validation', () => {
 
 describe('queue limit', () => {
 	test('429 once the account has queueLimit jobs processing', async () => {
-		sb.configure({ processingMs: 400 });
-		const creates = await Promise.all(Array.from({ length: 5 }, () => post(sb.baseUrl + V6, { key: STD, prompt: 'q' })));
+		sb().configure({ processingMs: 400 });
+		const creates = await Promise.all(Array.from({ length: 5 }, () => post(sb().baseUrl + V6, { key: STD, prompt: 'q' })));
 		expect(creates.every((c) => c.json.status === 'processing')).toBe(true);
-		const sixth = await post(sb.baseUrl + V6, { key: STD, prompt: 'q' });
+		const sixth = await post(sb().baseUrl + V6, { key: STD, prompt: 'q' });
 		expect(sixth).toMatchObject({
 			status: 429,
 			json: { status: 'error', message: 'Rate limit exceeded. Maximum 5 queued requests allowed.', retry_after: 30 },
 		});
 		// per account: the enterprise account is not affected
-		expect((await post(sb.baseUrl + ENT_CREATE, { key: ENT, prompt: 'q', model_id: 'flux' })).json.status).toBe('processing');
-		expect(sb.stats).toMatchObject({ creates: 6, createAttempts: 7, rejected429: 1, peakProcessing: 5 });
+		expect((await post(sb().baseUrl + ENT_CREATE, { key: ENT, prompt: 'q', model_id: 'flux' })).json.status).toBe('processing');
+		expect(sb().stats).toMatchObject({ creates: 6, createAttempts: 7, rejected429: 1, peakProcessing: 5 });
 		await sleep(450);
-		expect((await post(sb.baseUrl + V6, { key: STD, prompt: 'q' })).json.status).toBe('processing');
+		expect((await post(sb().baseUrl + V6, { key: STD, prompt: 'q' })).json.status).toBe('processing');
 	});
 
 	test('the message carries the account limit and the configured retry_after', async () => {
-		sb.configure({ processingMs: 1000, retryAfterSeconds: 7, accounts: [{ key: 'small', queueLimit: 1 }] });
-		await post(sb.baseUrl + V6, { key: 'small', prompt: 'q' });
-		expect((await post(sb.baseUrl + V6, { key: 'small', prompt: 'q' })).json).toEqual({
+		sb().configure({ processingMs: 1000, retryAfterSeconds: 7, accounts: [{ key: 'small', queueLimit: 1 }] });
+		await post(sb().baseUrl + V6, { key: 'small', prompt: 'q' });
+		expect((await post(sb().baseUrl + V6, { key: 'small', prompt: 'q' })).json).toEqual({
 			status: 'error',
 			message: 'Rate limit exceeded. Maximum 1 queued requests allowed.',
 			retry_after: 7,
@@ -387,26 +378,26 @@ describe('base64 forms', () => {
 	const body = { key: STD, prompt: 'b64', seed: 3, width: 256, height: 256, base64: 'yes' };
 
 	test('raw (default)', async () => {
-		const r = (await post(sb.baseUrl + V6, body)).json;
-		expect(Buffer.from(r.output[0], 'base64').equals(sb.jobBytes(r.id, 0))).toBe(true);
+		const r = (await post(sb().baseUrl + V6, body)).json;
+		expect(Buffer.from(r.output[0], 'base64').equals(sb().jobBytes(r.id, 0))).toBe(true);
 		expect(r.proxy_links[0]).toMatch(/\.png$/);
 		expect(r.meta.base64).toBe('yes');
 	});
 
 	test('dataUri', async () => {
-		sb.configure({ base64Form: 'dataUri' });
-		const r = (await post(sb.baseUrl + V6, body)).json;
+		sb().configure({ base64Form: 'dataUri' });
+		const r = (await post(sb().baseUrl + V6, body)).json;
 		expect(r.output[0].startsWith('data:image/png;base64,')).toBe(true);
-		expect(Buffer.from(r.output[0].split(',')[1], 'base64').equals(sb.jobBytes(r.id, 0))).toBe(true);
+		expect(Buffer.from(r.output[0].split(',')[1], 'base64').equals(sb().jobBytes(r.id, 0))).toBe(true);
 	});
 
 	test('link to a .base64 text file', async () => {
-		sb.configure({ base64Form: 'link' });
-		const r = (await post(sb.baseUrl + V6, body)).json;
-		expect(r.output[0]).toBe(`${sb.cdnUrl}/generations/${sb.job(r.id)!.uuid}-0.base64`);
+		sb().configure({ base64Form: 'link' });
+		const r = (await post(sb().baseUrl + V6, body)).json;
+		expect(r.output[0]).toBe(`${sb().cdnUrl}/generations/${sb().job(r.id)!.uuid}-0.base64`);
 		const file = await download(r.output[0]);
 		expect(file.type).toBe('text/plain; charset=utf-8');
-		expect(file.bytes.toString('utf8')).toBe(sb.jobBytes(r.id, 0).toString('base64'));
+		expect(file.bytes.toString('utf8')).toBe(sb().jobBytes(r.id, 0).toString('base64'));
 	});
 });
 
@@ -437,8 +428,8 @@ describe('webhooks', () => {
 	});
 
 	test('success is POSTed to a loopback webhook with track_id, never the key', async () => {
-		sb.configure({ processingMs: 200 });
-		const p = (await post(sb.baseUrl + V6, { key: STD, prompt: 'hook', webhook: hookUrl, track_id: 'abc' })).json;
+		sb().configure({ processingMs: 200 });
+		const p = (await post(sb().baseUrl + V6, { key: STD, prompt: 'hook', webhook: hookUrl, track_id: 'abc' })).json;
 		expect(received).toHaveLength(0);
 		const got = await waitFor(() => received[0]);
 		expect(got.body).toEqual({
@@ -450,104 +441,104 @@ describe('webhooks', () => {
 			meta: p.meta,
 		});
 		expect(JSON.stringify(got)).not.toContain(STD);
-		await waitFor(() => sb.stats.webhookLog[0]?.status);
-		expect(sb.stats.webhookLog[0]).toMatchObject({ url: hookUrl, status: 204, skipped: null, jobId: p.id });
-		expect(sb.stats.webhooks).toBe(1);
-		expect(sb.job(p.id)!.webhookUrl).toBe(hookUrl);
+		await waitFor(() => sb().stats.webhookLog[0]?.status);
+		expect(sb().stats.webhookLog[0]).toMatchObject({ url: hookUrl, status: 204, skipped: null, jobId: p.id });
+		expect(sb().stats.webhooks).toBe(1);
+		expect(sb().job(p.id)!.webhookUrl).toBe(hookUrl);
 	});
 
 	test('a failing job sends status failed; localhost works; foreign hosts are skipped', async () => {
-		sb.configure({ failNextJobs: 1, failMessage: 'GPU fell over' });
+		sb().configure({ failNextJobs: 1, failMessage: 'GPU fell over' });
 		const localhostUrl = hookUrl.replace('127.0.0.1', 'localhost');
-		const p = (await post(sb.baseUrl + V6, { key: STD, prompt: 'x', webhook: localhostUrl, track_id: 7 })).json;
+		const p = (await post(sb().baseUrl + V6, { key: STD, prompt: 'x', webhook: localhostUrl, track_id: 7 })).json;
 		expect(p).toEqual({ status: 'failed', id: p.id, message: 'GPU fell over', track_id: 7 });
 		const got = await waitFor(() => received[0]);
 		expect(got.body).toEqual({ status: 'failed', id: p.id, message: 'GPU fell over', track_id: 7 });
 
-		await post(sb.baseUrl + V6, { key: STD, prompt: 'x', webhook: 'https://example.com/hook' });
-		await waitFor(() => sb.stats.webhookLog[1]);
-		expect(sb.stats.webhookLog[1]).toMatchObject({ url: 'https://example.com/hook', skipped: 'non-loopback host', status: null });
-		expect(sb.stats.webhooks).toBe(1);
+		await post(sb().baseUrl + V6, { key: STD, prompt: 'x', webhook: 'https://example.com/hook' });
+		await waitFor(() => sb().stats.webhookLog[1]);
+		expect(sb().stats.webhookLog[1]).toMatchObject({ url: 'https://example.com/hook', skipped: 'non-loopback host', status: null });
+		expect(sb().stats.webhooks).toBe(1);
 	});
 });
 
 describe('fault injection', () => {
 	test('status faults on create are FIFO, counted as attempts but not creates', async () => {
-		sb.injectFault({ route: 'create', kind: 'status', status: 503, times: 2 });
-		sb.injectFault({ route: 'create', kind: 'status', status: 500, body: 'upstream exploded' });
-		expect(await post(sb.baseUrl + V6, { key: STD, prompt: 'x' })).toMatchObject({
+		sb().injectFault({ route: 'create', kind: 'status', status: 503, times: 2 });
+		sb().injectFault({ route: 'create', kind: 'status', status: 500, body: 'upstream exploded' });
+		expect(await post(sb().baseUrl + V6, { key: STD, prompt: 'x' })).toMatchObject({
 			status: 503,
 			json: { status: 'error', message: 'Service Unavailable' },
 		});
-		expect((await post(sb.baseUrl + V6, { key: STD, prompt: 'x' })).status).toBe(503);
-		const third = await post(sb.baseUrl + V6, { key: STD, prompt: 'x' });
+		expect((await post(sb().baseUrl + V6, { key: STD, prompt: 'x' })).status).toBe(503);
+		const third = await post(sb().baseUrl + V6, { key: STD, prompt: 'x' });
 		expect(third).toMatchObject({ status: 500, json: 'upstream exploded' });
 		expect(third.headers.get('content-type')).toMatch(/^text\/plain/);
-		expect((await post(sb.baseUrl + V6, { key: STD, prompt: 'x' })).json.status).toBe('success');
-		expect(sb.stats).toMatchObject({ createAttempts: 4, creates: 1 });
-		expect(sb.faults).toEqual([]);
+		expect((await post(sb().baseUrl + V6, { key: STD, prompt: 'x' })).json.status).toBe('success');
+		expect(sb().stats).toMatchObject({ createAttempts: 4, creates: 1 });
+		expect(sb().faults).toEqual([]);
 	});
 
 	test('a fault with a prompt only hits the create, fetch and images of that prompt', async () => {
-		sb.configure({ processingMs: 200 });
-		sb.injectFault({ route: 'create', kind: 'status', status: 500, prompt: 'b' });
-		sb.injectFault({ route: 'fetch', kind: 'status', status: 503, prompt: 'a' });
-		sb.injectFault({ route: 'cdn', kind: 'status', status: 404, prompt: 'a' });
-		expect((await post(sb.baseUrl + V6, { key: STD, prompt: 'a' })).json.status).toBe('processing');
-		expect((await post(sb.baseUrl + V6, { key: STD, prompt: 'b' })).status).toBe(500);
-		const [a] = sb.stats.jobs;
+		sb().configure({ processingMs: 200 });
+		sb().injectFault({ route: 'create', kind: 'status', status: 500, prompt: 'b' });
+		sb().injectFault({ route: 'fetch', kind: 'status', status: 503, prompt: 'a' });
+		sb().injectFault({ route: 'cdn', kind: 'status', status: 404, prompt: 'a' });
+		expect((await post(sb().baseUrl + V6, { key: STD, prompt: 'a' })).json.status).toBe('processing');
+		expect((await post(sb().baseUrl + V6, { key: STD, prompt: 'b' })).status).toBe(500);
+		const [a] = sb().stats.jobs;
 		await sleep(250);
-		expect((await post(`${sb.baseUrl}/api/v6/images/fetch/${a.id}`, { key: STD })).status).toBe(503);
-		const done = await post(`${sb.baseUrl}/api/v6/images/fetch/${a.id}`, { key: STD });
+		expect((await post(`${sb().baseUrl}/api/v6/images/fetch/${a.id}`, { key: STD })).status).toBe(503);
+		const done = await post(`${sb().baseUrl}/api/v6/images/fetch/${a.id}`, { key: STD });
 		expect((await download(done.json.output[0])).status).toBe(404);
 		expect((await download(done.json.output[0])).status).toBe(200);
-		expect(sb.faults).toEqual([]);
-		expect(() => sb.injectFault({ route: 'create', kind: 'reset', prompt: 5 as unknown as string })).toThrow(
+		expect(sb().faults).toEqual([]);
+		expect(() => sb().injectFault({ route: 'create', kind: 'reset', prompt: 5 as unknown as string })).toThrow(
 			'fault.prompt must be a string',
 		);
 	});
 
 	test('afterAccept: the job is billed although the answer is an error', async () => {
-		sb.injectFault({ route: 'create', kind: 'status', status: 502, afterAccept: true });
-		expect((await post(sb.baseUrl + V6, { key: STD, prompt: 'x' })).status).toBe(502);
-		expect(sb.stats.creates).toBe(1);
-		const id = sb.stats.jobs[0].id;
-		expect((await post(`${sb.baseUrl}/api/v6/images/fetch/${id}`, { key: STD })).json.status).toBe('success');
+		sb().injectFault({ route: 'create', kind: 'status', status: 502, afterAccept: true });
+		expect((await post(sb().baseUrl + V6, { key: STD, prompt: 'x' })).status).toBe(502);
+		expect(sb().stats.creates).toBe(1);
+		const id = sb().stats.jobs[0].id;
+		expect((await post(`${sb().baseUrl}/api/v6/images/fetch/${id}`, { key: STD })).json.status).toBe('success');
 	});
 
 	test('reset, html, apiError, rateLimit, delay and route any', async () => {
-		sb.injectFault({ route: 'fetch', kind: 'reset' });
-		await expect(post(`${sb.baseUrl}/api/v6/images/fetch/1`, { key: STD })).rejects.toThrow();
-		expect(sb.stats.requests[0]).toMatchObject({ status: 0, fault: 'reset' });
+		sb().injectFault({ route: 'fetch', kind: 'reset' });
+		await expect(post(`${sb().baseUrl}/api/v6/images/fetch/1`, { key: STD })).rejects.toThrow();
+		expect(sb().stats.requests[0]).toMatchObject({ status: 0, fault: 'reset' });
 
-		sb.injectFault({ route: 'wallet', kind: 'html' });
-		const html = await post(sb.baseUrl + '/api/wallet_balance', { key: STD });
+		sb().injectFault({ route: 'wallet', kind: 'html' });
+		const html = await post(sb().baseUrl + '/api/wallet_balance', { key: STD });
 		expect(html.status).toBe(200);
 		expect(html.headers.get('content-type')).toMatch(/^text\/html/);
 		expect(html.json).toMatch(/^<!DOCTYPE html>/);
 
-		sb.injectFault({ route: 'create', kind: 'apiError', message: 'Server busy', field: 'message' });
-		expect((await post(sb.baseUrl + V6, { key: STD, prompt: 'x' })).json).toEqual({ status: 'error', message: 'Server busy' });
+		sb().injectFault({ route: 'create', kind: 'apiError', message: 'Server busy', field: 'message' });
+		expect((await post(sb().baseUrl + V6, { key: STD, prompt: 'x' })).json).toEqual({ status: 'error', message: 'Server busy' });
 
-		sb.injectFault({ route: 'any', kind: 'rateLimit', retryAfter: 2 });
-		expect(await post(sb.baseUrl + '/api/v4/dreambooth/model_list', { key: STD })).toMatchObject({
+		sb().injectFault({ route: 'any', kind: 'rateLimit', retryAfter: 2 });
+		expect(await post(sb().baseUrl + '/api/v4/dreambooth/model_list', { key: STD })).toMatchObject({
 			status: 429,
 			json: { retry_after: 2, message: 'Rate limit exceeded. Maximum 5 queued requests allowed.' },
 		});
 
-		sb.injectFault({ route: 'wallet', kind: 'delay', ms: 150 });
+		sb().injectFault({ route: 'wallet', kind: 'delay', ms: 150 });
 		const t0 = Date.now();
-		expect((await post(sb.baseUrl + '/api/wallet_balance', { key: STD })).json.status).toBe('success');
+		expect((await post(sb().baseUrl + '/api/wallet_balance', { key: STD })).json.status).toBe('success');
 		expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
 	});
 
 	test('failed on create (processing job) and on fetch', async () => {
-		sb.configure({ processingMs: 200 });
-		sb.injectFault({ route: 'create', kind: 'failed', message: 'NSFW' });
-		const p = (await post(sb.baseUrl + V6, { key: STD, prompt: 'x', track_id: 'tf' })).json;
+		sb().configure({ processingMs: 200 });
+		sb().injectFault({ route: 'create', kind: 'failed', message: 'NSFW' });
+		const p = (await post(sb().baseUrl + V6, { key: STD, prompt: 'x', track_id: 'tf' })).json;
 		expect(p.status).toBe('processing');
 		await sleep(250);
-		expect((await post(`${sb.baseUrl}/api/v6/images/fetch/${p.id}`, { key: STD })).json).toEqual({
+		expect((await post(`${sb().baseUrl}/api/v6/images/fetch/${p.id}`, { key: STD })).json).toEqual({
 			status: 'failed',
 			id: p.id,
 			message: 'NSFW',
@@ -555,9 +546,9 @@ describe('fault injection', () => {
 		});
 		expect((await download(p.future_links[0])).status).toBe(404);
 
-		const ok = (await post(sb.baseUrl + V6, { key: STD, prompt: 'y' })).json;
-		sb.injectFault({ route: 'fetch', kind: 'failed', message: 'lost' });
-		expect((await post(`${sb.baseUrl}/api/v6/images/fetch`, { key: STD, request_id: ok.id })).json).toEqual({
+		const ok = (await post(sb().baseUrl + V6, { key: STD, prompt: 'y' })).json;
+		sb().injectFault({ route: 'fetch', kind: 'failed', message: 'lost' });
+		expect((await post(`${sb().baseUrl}/api/v6/images/fetch`, { key: STD, request_id: ok.id })).json).toEqual({
 			status: 'failed',
 			id: ok.id,
 			message: 'lost',
@@ -566,59 +557,59 @@ describe('fault injection', () => {
 	});
 
 	test('CDN faults: truncate, contentType, status, notFoundUntilReady', async () => {
-		sb.configure({ processingMs: 250 });
-		const p = (await post(sb.baseUrl + V6, { key: STD, prompt: 'cdn', width: 1024, height: 1024 })).json;
+		sb().configure({ processingMs: 250 });
+		const p = (await post(sb().baseUrl + V6, { key: STD, prompt: 'cdn', width: 1024, height: 1024 })).json;
 		const link = p.future_links[0];
 
-		sb.injectFault({ route: 'cdn', kind: 'notFoundUntilReady' });
+		sb().injectFault({ route: 'cdn', kind: 'notFoundUntilReady' });
 		expect((await download(link)).status).toBe(404);
 		expect((await download(link)).status).toBe(200); // served early once the fault is used up
 
-		sb.injectFault({ route: 'cdn', kind: 'truncate' });
+		sb().injectFault({ route: 'cdn', kind: 'truncate' });
 		await expect(download(link)).rejects.toThrow();
-		const full = sb.jobBytes(p.id, 0).length;
-		expect(sb.stats.cdnLog[2]).toMatchObject({ fault: 'truncate', bytes: Math.floor(full / 2) });
+		const full = sb().jobBytes(p.id, 0).length;
+		expect(sb().stats.cdnLog[2]).toMatchObject({ fault: 'truncate', bytes: Math.floor(full / 2) });
 
-		sb.injectFault({ route: 'cdn', kind: 'contentType', value: null });
-		sb.injectFault({ route: 'cdn', kind: 'contentType', value: 'application/octet-stream' });
+		sb().injectFault({ route: 'cdn', kind: 'contentType', value: null });
+		sb().injectFault({ route: 'cdn', kind: 'contentType', value: 'application/octet-stream' });
 		expect((await download(link)).type).toBeNull();
 		const wrong = await download(link);
 		expect(wrong.type).toBe('application/octet-stream');
-		expect(wrong.bytes.equals(sb.jobBytes(p.id, 0))).toBe(true);
+		expect(wrong.bytes.equals(sb().jobBytes(p.id, 0))).toBe(true);
 
-		sb.injectFault({ route: 'cdn', kind: 'status', status: 403 });
+		sb().injectFault({ route: 'cdn', kind: 'status', status: 403 });
 		expect(await download(link)).toMatchObject({ status: 403 });
-		expect(sb.stats.cdnRequests).toBe(6);
+		expect(sb().stats.cdnRequests).toBe(6);
 	});
 
 	test('cdnNotFoundUntilReady config', async () => {
-		sb.configure({ processingMs: 200, cdnNotFoundUntilReady: true });
-		const p = (await post(sb.baseUrl + V6, { key: STD, prompt: 'z' })).json;
+		sb().configure({ processingMs: 200, cdnNotFoundUntilReady: true });
+		const p = (await post(sb().baseUrl + V6, { key: STD, prompt: 'z' })).json;
 		expect((await download(p.future_links[0])).status).toBe(404);
 		await sleep(250);
 		expect((await download(p.future_links[0])).status).toBe(200);
 	});
 
 	test('bad faults and options are rejected early', () => {
-		expect(() => sb.injectFault({ route: 'create', kind: 'truncate' })).toThrow(/only for route 'cdn'/);
-		expect(() => sb.injectFault({ route: 'cdn', kind: 'apiError', message: 'x' })).toThrow();
-		expect(() => sb.configure({ procesingMs: 5 } as never)).toThrow(/unknown sandbox option: procesingMs/);
+		expect(() => sb().injectFault({ route: 'create', kind: 'truncate' })).toThrow(/only for route 'cdn'/);
+		expect(() => sb().injectFault({ route: 'cdn', kind: 'apiError', message: 'x' })).toThrow();
+		expect(() => sb().configure({ procesingMs: 5 } as never)).toThrow(/unknown sandbox option: procesingMs/);
 	});
 });
 
 describe('counters and logs', () => {
 	test('peakInFlight, requests log, counters() snapshot, reset()', async () => {
-		sb.configure({ latencyMs: 100 });
-		await Promise.all([1, 2, 3].map(() => post(sb.baseUrl + '/api/wallet_balance', { key: STD })));
-		expect(sb.stats.peakInFlight).toBeGreaterThanOrEqual(3);
-		const req = sb.stats.requests[0];
+		sb().configure({ latencyMs: 100 });
+		await Promise.all([1, 2, 3].map(() => post(sb().baseUrl + '/api/wallet_balance', { key: STD })));
+		expect(sb().stats.peakInFlight).toBeGreaterThanOrEqual(3);
+		const req = sb().stats.requests[0];
 		expect(req).toMatchObject({ method: 'POST', path: '/api/wallet_balance', status: 200, route: 'wallet', body: { key: STD } });
 		expect(req.headers['content-type']).toBe('application/json');
-		const snap = sb.counters();
-		sb.reset();
+		const snap = sb().counters();
+		sb().reset();
 		expect(snap.requests).toHaveLength(3);
-		expect(sb.stats).toMatchObject({ requests: [], creates: 0, createAttempts: 0, fetches: 0, cdnRequests: 0 });
-		expect(sb.config.latencyMs).toBe(0);
+		expect(sb().stats).toMatchObject({ requests: [], creates: 0, createAttempts: 0, fetches: 0, cdnRequests: 0 });
+		expect(sb().config.latencyMs).toBe(0);
 	});
 });
 
@@ -664,8 +655,8 @@ describe('lifecycle', () => {
 	});
 
 	test('only listens on 127.0.0.1', async () => {
-		expect(sb.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-		expect(sb.cdnUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+		expect(sb().baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+		expect(sb().cdnUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 	});
 
 	test('cli prints one JSON line and stops on SIGTERM', async () => {
