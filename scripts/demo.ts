@@ -2,7 +2,7 @@
  * `npm run demo`: the main job, end to end, in real n8n 2.41.1.
  * Starts n8n with this package installed the way n8n installs community packages, the sandbox (or, with
  * MODELSLAB_API_KEY set, the real ModelsLab API), creates the credentials, runs
- * examples/01-rows-to-images.json (one image per spreadsheet-like row) and writes the images to a folder.
+ * examples/01-rows-to-images.json (a story image per product row, named by its SKU) and writes the images to a folder.
  *
  *   npm run demo                         # sandbox; images in ./demo-output
  *   npm run demo -- --out /tmp/images    # another folder
@@ -56,23 +56,23 @@ async function createCredentials(n8n: N8nServer, sandbox: Sandbox | undefined): 
 	});
 }
 
-/** Writes every binary image the ModelsLab node returned; names say which row and job each came from. */
+/** Writes every binary image the ModelsLab node returned under the file name the node gave it (examples/01: the row's SKU). */
 async function saveImages(n8n: N8nServer, execution: Execution, out: string): Promise<string[]> {
 	mkdirSync(out, { recursive: true });
-	const rows = nodeOutput(execution, 'Rows').map((item) => item.json as { row: number });
+	const rows = nodeOutput(execution, 'Rows').map((item) => item.json as { sku?: string });
 	const written: string[] = [];
 	for (const [index, item] of nodeOutput(execution, 'ModelsLab').entries()) {
-		const row = rows[(item.pairedItem as { item: number } | undefined)?.item ?? index]?.row ?? index + 1;
+		const row = rows[(item.pairedItem as { item: number } | undefined)?.item ?? index]?.sku ?? `row ${index + 1}`;
 		if (item.json.error) {
-			say(`  row ${row}: failed: ${String(item.json.error)}`);
+			say(`  ${row}: failed: ${String(item.json.error)}`);
 			continue;
 		}
 		const binary = item.binary?.data;
 		if (!binary) continue;
-		const file = path.join(out, `row-${row}-${String(item.json.id)}-${String(item.json.imageIndex)}.${binary.fileExtension ?? 'png'}`);
+		const file = path.join(out, path.basename(binary.fileName ?? `image-${index}.png`));
 		writeFileSync(file, await n8n.binaryData(binary));
 		written.push(file);
-		say(`  row ${row}: ${path.relative(process.cwd(), file) || file}`);
+		say(`  ${row}: ${path.relative(process.cwd(), file) || file} (${String(item.json.width)} × ${String(item.json.height)}, ${String(item.json.format)})`);
 	}
 	return written;
 }

@@ -35,6 +35,8 @@ export interface Locator {
 	scrollIntoViewIfNeeded(): Promise<void>;
 	screenshot(options: { path: string }): Promise<Buffer>;
 	evaluate<R>(fn: (element: DomElement) => R): Promise<R>;
+	evaluateAll<R>(fn: (elements: DomElement[]) => R): Promise<R>;
+	filter(options: { hasText: string | RegExp }): Locator;
 }
 
 export interface Route {
@@ -54,6 +56,7 @@ export interface Page {
 	mouse: { move(x: number, y: number): Promise<void> };
 	on(event: 'console', listener: (message: { type(): string; text(): string }) => void): void;
 	on(event: 'pageerror', listener: (error: Error) => void): void;
+	on(event: 'dialog', listener: (dialog: { accept(): Promise<void> }) => void): void;
 	setDefaultTimeout(ms: number): void;
 }
 

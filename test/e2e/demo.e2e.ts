@@ -14,8 +14,8 @@ import { startSandbox } from '../../sandbox/server';
 import { EXAMPLE_FILES, OWNER, REPO_ROOT, freePort, loadExample, pngSize } from '../../scripts/real-n8n';
 
 const DEMO = path.join(REPO_ROOT, '.tmp', 'scripts-build', 'scripts', 'demo.js');
-/** examples/01's rows: file name prefix -> asked size */
-const ROWS = { 'row-2-': { width: 768, height: 512 }, 'row-3-': { width: 512, height: 512 }, 'row-4-': { width: 512, height: 1024 } };
+/** examples/01's rows: named by SKU, all in the story format (576 × 1024) */
+const FILES = ['CANDLE-SOY-03-story.png', 'MUG-CER-01-story.png', 'TOTE-CAN-02-story.png'];
 
 interface DemoRun {
 	child: ChildProcess;
@@ -52,13 +52,8 @@ function processesStartedBy(pid: number): string[] {
 }
 
 function expectThreeImages(out: string) {
-	const files = readdirSync(out).sort();
-	expect(files).toHaveLength(3);
-	for (const [prefix, size] of Object.entries(ROWS)) {
-		const file = files.find((f) => f.startsWith(prefix));
-		expect(file).toMatch(/^row-\d-\d+-0\.png$/);
-		expect(pngSize(readFileSync(path.join(out, file!)))).toEqual(size);
-	}
+	expect(readdirSync(out).sort()).toEqual(FILES);
+	for (const file of FILES) expect(pngSize(readFileSync(path.join(out, file)))).toEqual({ width: 576, height: 1024 });
 }
 
 describe('npm run demo', () => {

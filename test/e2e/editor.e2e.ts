@@ -99,6 +99,8 @@ describe('the ModelsLab node in the n8n editor (Chromium)', () => {
 		page = await context.newPage();
 		page.setDefaultTimeout(30000);
 		page.on('pageerror', (error) => pageErrors.push(error.message));
+		// leaving a workflow with unsaved changes (the Format test changes one) asks "leave the page?": yes
+		page.on('dialog', (dialog) => void dialog.accept());
 	}, 180000);
 
 	afterAll(async () => {
@@ -122,7 +124,7 @@ describe('the ModelsLab node in the n8n editor (Chromium)', () => {
 	});
 
 	/** The fields every editing operation shows after its own: the wait loop and the output. */
-	const WAIT_AND_OUTPUT = ['Wait for Completion', 'Max Wait Time (Seconds)', 'Output', 'Put Output File in Field'];
+	const WAIT_AND_OUTPUT = ['Wait for Completion', 'Max Wait Time (Seconds)', 'Output', 'Put Output File in Field', 'File Name'];
 
 	/**
 	 * One row per operation: its canvas node (named after the operation) opens on that operation, the panel shows
@@ -138,6 +140,7 @@ describe('the ModelsLab node in the n8n editor (Chromium)', () => {
 				'Model',
 				'Prompt',
 				'Negative Prompt',
+				'Format',
 				'Width',
 				'Height',
 				'Number of Images',
@@ -146,6 +149,7 @@ describe('the ModelsLab node in the n8n editor (Chromium)', () => {
 				'Max Wait Time (Seconds)',
 				'Output',
 				'Put Output File in Field',
+				'File Name',
 				'Max Image Size (MB)',
 				'Concurrency',
 			],
@@ -155,7 +159,7 @@ describe('the ModelsLab node in the n8n editor (Chromium)', () => {
 		{
 			operation: 'Enterprise Text to Image',
 			shows: 'its key fields and the enterprise credential',
-			shown: ['Credential for ModelsLab Enterprise API', 'Model', 'Prompt', 'Width', 'Height', 'Wait for Completion', 'Output'],
+			shown: ['Credential for ModelsLab Enterprise API', 'Model', 'Prompt', 'Format', 'Width', 'Height', 'Wait for Completion', 'Output'],
 			hidden: ['Credential for ModelsLab API'],
 			screenshot: 'editor-enterprise-text2img.png',
 		},
@@ -182,7 +186,7 @@ describe('the ModelsLab node in the n8n editor (Chromium)', () => {
 				...WAIT_AND_OUTPUT,
 			],
 			// the output has the input's size, and there is no mask
-			hidden: ['Width', 'Height', 'Image URL', 'Mask Source'],
+			hidden: ['Format', 'Width', 'Height', 'Image URL', 'Mask Source'],
 			screenshot: 'editor-img2img.png',
 		},
 		{
@@ -235,6 +239,7 @@ describe('the ModelsLab node in the n8n editor (Chromium)', () => {
 				'Input Binary Field',
 				'Prompt',
 				'Negative Prompt',
+				'Format',
 				'Width',
 				'Height',
 				'Overlap Width',
@@ -326,6 +331,43 @@ describe('the ModelsLab node in the n8n editor (Chromium)', () => {
 		expect(rendered).toMatchObject({ complete: true, width: 512, height: 512 });
 		expect(rendered.src).toContain('mimeType=image%2Fpng');
 		await screenshot('editor-execute-step.png');
+		await closeNode();
+	});
+
+	it('Text to Image: Format lists the social formats; Story hides Width and Height, and "Execute step" makes a 576 × 1024 image', async () => {
+		sandbox.reset();
+		await openNode('Text to Image');
+		await page.locator(`${ndv} ${byTestId('parameter-input-format')}`).click();
+		const options = page.locator('.el-select-dropdown__item:visible');
+		await options.first().waitFor();
+		const names = await options.evaluateAll((items) => items.map((item) => (item.innerText ?? '').split('\n')[0].trim()));
+		expect(names).toEqual([
+			'Custom',
+			'Square 1:1 (Instagram / Facebook Post)',
+			'Portrait 4:5 (Instagram Portrait Post)',
+			'Story / Reel 9:16',
+			'Landscape 16:9 (YouTube Thumbnail, X)',
+			'Link Preview 1.91:1 (LinkedIn, Facebook Link)',
+			'Pin 2:3 (Pinterest)',
+		]);
+		await screenshot('editor-formats.png');
+		await options.filter({ hasText: 'Story / Reel 9:16' }).first().click();
+		await page.waitForTimeout(300);
+		const labels = await visibleLabels();
+		expect(labels).toEqual(expect.arrayContaining(['Format', 'Number of Images', 'File Name']));
+		expect(labels).not.toContain('Width');
+		expect(labels).not.toContain('Height');
+
+		await page.locator(`${ndv} ${byTestId('node-execute-button')}`).click();
+		const output = page.locator(`${ndv} ${byTestId('output-panel')}`);
+		await output.locator(byTestId('ndv-binary-data_0')).waitFor({ timeout: 60000 });
+		const [create] = sandbox.stats.requests.filter((r) => r.route === 'create');
+		expect(create.body).toMatchObject({ width: 576, height: 1024 });
+		await output.locator(byTestId('ndv-view-binary-data')).click();
+		const image = output.locator('img[src*="/rest/binary-data"]').first();
+		await image.waitFor();
+		await page.waitForTimeout(300);
+		expect(await image.evaluate((img) => ({ width: img.naturalWidth, height: img.naturalHeight }))).toEqual({ width: 576, height: 1024 });
 		await closeNode();
 	});
 

@@ -23,7 +23,10 @@ export function expectSucceeded(execution: Execution): void {
 	expect(execution.status).toBe('success');
 }
 
-/** examples/01: three rows in, three PNGs of the rows' sizes out, each paired to its row. Returns the items. */
+/**
+ * examples/01: three product rows in, three story images (576 × 1024) out, each paired to its row and
+ * named after its SKU. Returns the items.
+ */
 export async function expectRowsToImages(execution: Execution, { sandbox, n8n }: ExampleContext) {
 	const rows = outputOf(execution, 'Rows').map((item) => item.json);
 	const items = outputOf(execution, 'ModelsLab');
@@ -31,21 +34,23 @@ export async function expectRowsToImages(execution: Execution, { sandbox, n8n }:
 	expect(sandbox.stats.creates).toBe(3);
 	const creates = sandbox.stats.requests.filter((r) => r.route === 'create');
 	for (const [index, item] of items.entries()) {
-		const row = rows[index] as { prompt: string; width: number; height: number };
+		const row = rows[index] as { sku: string; prompt: string };
 		expect(item.pairedItem).toEqual({ item: index });
 		const job = sandbox.stats.jobs.find((j) => j.prompt === row.prompt)!;
-		expect(job).toMatchObject({ width: row.width, height: row.height, seed: 7, samples: 1 });
-		expect(creates.find((c) => (c.body as { prompt: string }).prompt === row.prompt)?.body).toMatchObject({
+		expect(job).toMatchObject({ width: 576, height: 1024, seed: 7, samples: 1 });
+		expect(creates.find((c) => (c.body as { prompt: string }).prompt === row.prompt)?.body).toEqual({
+			key: expect.any(String),
 			model_id: 'flux',
 			prompt: row.prompt,
-			width: row.width,
-			height: row.height,
+			width: 576,
+			height: 1024,
 			samples: 1,
 			seed: 7,
 		});
-		expect(item.json).toMatchObject({ id: String(job.id), status: 'success', imageIndex: 0 });
+		expect(item.json).toMatchObject({ id: String(job.id), status: 'success', imageIndex: 0, width: 576, height: 1024, format: 'story' });
+		expect(item.binary?.data).toMatchObject({ fileName: `${row.sku}-story.png`, fileExtension: 'png', mimeType: 'image/png' });
 		const bytes = await n8n.binaryData(item.binary!.data);
-		expect(pngSize(bytes)).toEqual({ width: row.width, height: row.height });
+		expect(pngSize(bytes)).toEqual({ width: 576, height: 1024 });
 		expect(bytes.equals(sandbox.jobBytes(job.id, 0))).toBe(true);
 	}
 	return items;
