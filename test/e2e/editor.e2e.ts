@@ -49,7 +49,8 @@ describe('the ModelsLab node in the n8n editor (Chromium)', () => {
 	}
 
 	async function openNode(name: string) {
-		const node = page.locator(byTestId('canvas-node'), { hasText: new RegExp(`^${name}`) }).first();
+		// by its name attribute: after a run the node's text starts with its item count
+		const node = page.locator(`${byTestId('canvas-node')}[data-node-name=${JSON.stringify(name)}]`).first();
 		await node.waitFor();
 		await node.dblclick();
 		await page.locator(ndv).waitFor();
@@ -360,9 +361,11 @@ describe('the ModelsLab node in the n8n editor (Chromium)', () => {
 
 		await page.locator(`${ndv} ${byTestId('node-execute-button')}`).click();
 		const output = page.locator(`${ndv} ${byTestId('output-panel')}`);
-		await output.locator(byTestId('ndv-binary-data_0')).waitFor({ timeout: 60000 });
+		// the panel still shows the earlier run's binary: wait for this run's job and its file
+		for (let waited = 0; sandbox.stats.creates === 0 && waited < 60000; waited += 100) await page.waitForTimeout(100);
 		const [create] = sandbox.stats.requests.filter((r) => r.route === 'create');
 		expect(create.body).toMatchObject({ width: 576, height: 1024 });
+		await output.getByText(`modelslab-${sandbox.stats.jobs[0].id}-0.png`).first().waitFor({ timeout: 60000 });
 		await output.locator(byTestId('ndv-view-binary-data')).click();
 		const image = output.locator('img[src*="/rest/binary-data"]').first();
 		await image.waitFor();
