@@ -138,7 +138,9 @@ export function chosenFileName(name: string, imageIndex: number | undefined, mim
 	const base = name.replace(UNSAFE_IN_NAME, '_').trim().replace(TYPED_EXTENSION, '');
 	if (base.replace(/[_.\s]/g, '') === '') return undefined;
 	const ending = `${imageIndex === undefined ? '' : `-${imageIndex}`}.${extensionFor(mimeType)}`;
-	return `${base.slice(0, MAX_FILE_NAME_LENGTH - ending.length)}${ending}`;
+	// a cut between the two halves of an emoji would leave half a character
+	const kept = base.slice(0, MAX_FILE_NAME_LENGTH - ending.length).replace(/[\uD800-\uDBFF]$/, '');
+	return `${kept}${ending}`;
 }
 
 export interface ImageSize {

@@ -121,7 +121,9 @@ describe('the File Name option (issue 15)', () => {
 		const name = chosenFileName('x'.repeat(1024 * 1024), 2, 'image/png')!;
 		expect(name).toHaveLength(200);
 		expect(name.endsWith('x-2.png')).toBe(true);
-		expect(chosenFileName('🙂'.repeat(300), undefined, 'image/png')!.length).toBeLessThanOrEqual(200);
+		// 98 whole emoji (196 code units): the 99th would be cut in half
+		expect(chosenFileName('🙂'.repeat(300), undefined, 'image/png')).toBe(`${'🙂'.repeat(97)}🙂.png`);
+		expect(chosenFileName(`x${'🙂'.repeat(300)}`, undefined, 'image/png')).toBe(`x${'🙂'.repeat(97)}.png`);
 	});
 
 	it("nothing usable left: undefined, so the node's own name is used", () => {
