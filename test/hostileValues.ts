@@ -16,6 +16,9 @@ export const HOSTILE: unknown[] = [
 	'９',
 	'🙂'.repeat(3),
 	'\u0000',
+	'\u0085\u202e\ud800',
+	'../..',
+	'...',
 	'<script>alert(1)</script>',
 	'x'.repeat(1024 * 1024),
 	null,
@@ -43,10 +46,14 @@ export function prng(seed: number) {
 	};
 }
 
-/** A file name is safe: at most 200 characters, no path separator or control character, the expected ending. */
+/** A file name is safe: at most 200 characters, no path separator, control character or half emoji, the expected ending. */
 export function expectSafeFileName(name: string, ending: string) {
 	expect(name.length).toBeLessThanOrEqual(200);
-	const unsafe = [...name].filter((char) => char === '/' || char === '\\' || char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f);
+	const unsafe = [...name].filter((char) => {
+		const code = char.codePointAt(0) ?? 0;
+		// separators, C0 and C1 controls, text-direction overrides, lone surrogates
+		return char === '/' || char === '\\' || code < 0x20 || (code >= 0x7f && code <= 0x9f) || (code >= 0x202a && code <= 0x202e) || (code >= 0xd800 && code <= 0xdfff);
+	});
 	expect(unsafe).toEqual([]);
 	expect(name.endsWith(ending)).toBe(true);
 }

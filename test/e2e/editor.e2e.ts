@@ -344,11 +344,11 @@ describe('the ModelsLab node in the n8n editor (Chromium)', () => {
 		const names = await options.evaluateAll((items) => items.map((item) => (item.innerText ?? '').split('\n')[0].trim()));
 		expect(names).toEqual([
 			'Custom',
-			'Square 1:1 (Instagram / Facebook Post)',
-			'Portrait 4:5 (Instagram Portrait Post)',
+			'Square 1:1 (Instagram / Facebook post)',
+			'Portrait 4:5 (Instagram portrait post)',
 			'Story / Reel 9:16',
-			'Landscape 16:9 (YouTube Thumbnail, X)',
-			'Link Preview 1.91:1 (LinkedIn, Facebook Link)',
+			'Landscape 16:9 (YouTube thumbnail, X)',
+			'Link preview 1.91:1 (LinkedIn, Facebook link)',
 			'Pin 2:3 (Pinterest)',
 		]);
 		await screenshot('editor-formats.png');

@@ -45,23 +45,32 @@ describe('Format', () => {
 		},
 	);
 
-	it('from an expression, per row: each row its own format; a row without one is refused by name', async () => {
+	it('from an expression, per row: each row its own format; an unknown one, or none, is refused by name', async () => {
 		const result = await runNode(sandbox(), {
 			parameters: text2imgParams({ format: '={{ $json.format }}', output: 'urls', prompt: '={{ $json.prompt }}' }),
-			inputItems: rows({ format: 'square', prompt: 'a' }, { format: 'reel', prompt: 'b' }, { format: 'pin', prompt: 'c' }),
+			inputItems: rows({ format: 'square', prompt: 'a' }, { format: 'reel', prompt: 'b' }, { format: 'pin', prompt: 'c' }, { prompt: 'd' }),
 			continueOnFail: true,
 		});
 		expect(apiCalls(sandbox()).map(({ body }) => body as IDataObject).map((body) => [body.prompt, body.width, body.height])).toEqual([
 			['a', 1024, 1024],
 			['c', 680, 1024],
 		]);
-		expect(result.outputs[1].json).toMatchObject({
-			error: 'Invalid parameters: Format must be one of custom, square, portrait, story, landscape, linkPreview, pin, got "reel"',
-		});
+		const formats = 'Invalid parameters: Format must be one of custom, square, portrait, story, landscape, linkPreview, pin, got';
+		expect(result.outputs[1].json).toMatchObject({ error: `${formats} "reel"` });
+		expect(result.outputs[3].json).toMatchObject({ error: `${formats} nothing` });
 		expect(sizes([result.outputs[0], result.outputs[2]])).toEqual([
 			[1024, 1024, 'square'],
 			[680, 1024, 'pin'],
 		]);
+	});
+
+	it.each(['text2img', 'enterpriseText2img'])('%s: a saved format that is none of the names is refused by name, not by a missing Width', async (operation) => {
+		const result = await runNode(sandbox(), { parameters: text2imgParams({ operation, format: 'reel', modelId: { __rl: true, mode: 'id', value: 'sdxl' } }) });
+		expect(result.error).toMatchObject({
+			message: 'Invalid parameters: Format must be one of custom, square, portrait, story, landscape, linkPreview, pin, got "reel"',
+			description: 'Nothing was sent to ModelsLab.',
+		});
+		expect(sandbox().counters().requests).toEqual([]);
 	});
 
 	it('a node saved without a format sends its Width and Height exactly as before, and says custom', async () => {
@@ -80,6 +89,19 @@ describe('Format', () => {
 		expect(apiCalls(sandbox())[0].body).toMatchObject({ width: 1024, height: 576, overlap_width: 10 });
 		expect(sizes(result.outputs)).toEqual([[1024, 576, 'landscape']]);
 		expect(pngSize(result.binaries[0].data)).toEqual({ width: 1024, height: 576 });
+	});
+});
+
+describe('exact platform pixels: a preset, then Upscale ×2', () => {
+	it('a story image upscaled ×2 is 1152 × 2048, and its item says so', async () => {
+		const story = await runNode(sandbox(), { parameters: text2imgParams({ format: 'story' }) });
+		const upscaled = await runNode(sandbox(), {
+			parameters: { resource: 'image', operation: 'upscale', scale: 2 },
+			inputItems: story.outputs.map((item, index) => ({ json: item.json, binary: { data: { data: story.binaries[index].data.toString('base64'), mimeType: 'image/png' } } })),
+		});
+		expect(upscaled.error).toBeUndefined();
+		expect(sizes(upscaled.outputs)).toEqual([[1152, 2048, 'custom']]);
+		expect(pngSize(upscaled.binaries[0].data)).toEqual({ width: 1152, height: 2048 });
 	});
 });
 
@@ -133,9 +155,23 @@ describe('File Name', () => {
 			.counters()
 			.jobs.map((job) => String(job.id));
 		const [sanitised, long, fallback] = names(result.outputs);
-		expect(sanitised).toBe('.._campaigns_spring_sale.png');
+		expect(sanitised).toBe('_campaigns_spring_sale.png');
 		expect(long).toBe(`${'x'.repeat(196)}.png`);
 		expect(fallback).toBe(`modelslab-${ids[2]}-0.png`);
+	});
+
+	it('two rows with the same name give two files of that name (storage such as S3 then keeps the last)', async () => {
+		const result = await runNode(sandbox(), {
+			parameters: text2imgParams({ fileName: '={{ $json.sku }}', prompt: '={{ $json.prompt }}' }),
+			inputItems: rows({ sku: 'SAME', prompt: 'a' }, { sku: 'SAME', prompt: 'b' }),
+		});
+		expect(names(result.outputs)).toEqual(['SAME.png', 'SAME.png']);
+		expect(result.binaries[0].data.equals(result.binaries[1].data)).toBe(false);
+	});
+
+	it('an empty cell (null) keeps the node\'s name', async () => {
+		const result = await runNode(sandbox(), { parameters: text2imgParams({ fileName: '={{ $json.sku }}' }), inputItems: rows({ sku: null }) });
+		expect(names(result.outputs)).toEqual([`modelslab-${sandbox().counters().jobs[0].id}-0.png`]);
 	});
 
 	it('a value that is no text is refused by name before anything is sent', async () => {

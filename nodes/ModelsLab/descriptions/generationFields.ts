@@ -365,6 +365,9 @@ export function formatField(what: 'image' | 'canvas'): Field<'format'> {
 	};
 }
 
+/** Width and Height of Text to Image; Outpaint's canvas has its own. */
+export const DEFAULT_DIMENSION = 512;
+
 /** Width and Height count only for the Custom format. */
 export const forCustomFormat = { show: { format: [CUSTOM_FORMAT] } };
 
@@ -378,7 +381,7 @@ function sizeFields(variant: GenerationVariant): INodeProperties[] {
 			name: 'width',
 			type: 'number',
 			typeOptions: numberRange(LIMITS.dimension),
-			default: 512,
+			default: DEFAULT_DIMENSION,
 			displayOptions: forCustomFormat,
 			description: `Image width in pixels, ${rangeText(LIMITS.dimension)}`,
 		}),
@@ -387,7 +390,7 @@ function sizeFields(variant: GenerationVariant): INodeProperties[] {
 			name: 'height',
 			type: 'number',
 			typeOptions: numberRange(LIMITS.dimension),
-			default: 512,
+			default: DEFAULT_DIMENSION,
 			displayOptions: forCustomFormat,
 			description: `Image height in pixels, ${rangeText(LIMITS.dimension)}`,
 		}),

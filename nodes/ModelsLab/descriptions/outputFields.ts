@@ -53,7 +53,7 @@ export const waitAndOutputFields: INodeProperties[] = [
 		default: false,
 		displayOptions: { show: { '@tool': [true] } },
 		description:
-			"Whether to add each image's meta (prompt, model, all parameters) to the tool's answer. Off: the agent gets only ID, image URL, seed, width, height and status per image.",
+			"Whether to add each image's meta (prompt, model, all parameters) to the tool's answer. Off: the agent gets only ID, image URL, seed, width, height, format and status per image.",
 	},
 	{
 		displayName: 'Put Output File in Field',

@@ -96,6 +96,10 @@ const EXTENSIONS: Record<string, string> = {
 	'image/jpeg': 'jpg',
 	'image/webp': 'webp',
 	'image/gif': 'gif',
+	'image/avif': 'avif',
+	'image/bmp': 'bmp',
+	'image/tiff': 'tif',
+	'image/heic': 'heic',
 };
 
 export function extensionFor(mimeType: string): string {
@@ -122,10 +126,13 @@ export function linkFileName(url: string | null, imageIndex: number, mimeType: s
 	return `${safe || 'modelslab'}-${imageIndex}.${extensionFor(mimeType)}`;
 }
 
-/** Extensions an image name may already end with; the node's own one replaces them. */
-const TYPED_EXTENSION = /\.(png|jpe?g|webp|gif|avif|bmp|tiff?|heic|bin)$/i;
-// eslint-disable-next-line no-control-regex
-const UNSAFE_IN_NAME = /[/\\\u0000-\u001f\u007f]/g;
+/** Image extensions a name may already end with (one or more); the node's own one replaces them. */
+const TYPED_EXTENSIONS = /(\.(png|jpe?g|jpe|jfif|webp|gif|avif|bmp|tiff?|heic|heif|svg|bin))+$/i;
+/**
+ * Path separators, control characters (C0 and C1), text-direction overrides that disguise an
+ * extension, and half an emoji (a lone surrogate).
+ */
+const UNSAFE_IN_NAME = /[/\\\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]|\p{Cs}/gu;
 export const MAX_FILE_NAME_LENGTH = 200;
 
 /**
@@ -135,11 +142,21 @@ export const MAX_FILE_NAME_LENGTH = 200;
  * usable is left, so the node's own name is used.
  */
 export function chosenFileName(name: string, imageIndex: number | undefined, mimeType: string): string | undefined {
-	const base = name.replace(UNSAFE_IN_NAME, '_').trim().replace(TYPED_EXTENSION, '');
+	// a longer name is cut anyway, and the trims below stay cheap on a megabyte from an expression;
+	// leading dots would hide the file on Unix, dots and spaces before the extension are noise
+	const base = name
+		.slice(0, 2 * MAX_FILE_NAME_LENGTH)
+		.replace(UNSAFE_IN_NAME, '_')
+		.trim()
+		.replace(TYPED_EXTENSIONS, '')
+		.replace(/^[.\s]+|[.\s]+$/g, '');
 	if (base.replace(/[_.\s]/g, '') === '') return undefined;
 	const ending = `${imageIndex === undefined ? '' : `-${imageIndex}`}.${extensionFor(mimeType)}`;
 	// a cut between the two halves of an emoji would leave half a character
-	const kept = base.slice(0, MAX_FILE_NAME_LENGTH - ending.length).replace(/[\uD800-\uDBFF]$/, '');
+	const kept = base
+		.slice(0, MAX_FILE_NAME_LENGTH - ending.length)
+		.replace(/[\uD800-\uDBFF]$/, '')
+		.replace(/[.\s]+$/, '');
 	return `${kept}${ending}`;
 }
 

@@ -16,11 +16,11 @@ export interface FormatPreset {
 export const CUSTOM_FORMAT = 'custom';
 
 export const FORMAT_PRESETS = [
-	{ value: 'square', displayName: 'Square 1:1 (Instagram / Facebook Post)', width: 1024, height: 1024, platformSize: '1080 × 1080 Instagram and Facebook posts' },
-	{ value: 'portrait', displayName: 'Portrait 4:5 (Instagram Portrait Post)', width: 816, height: 1024, platformSize: '1080 × 1350 Instagram portrait posts' },
+	{ value: 'square', displayName: 'Square 1:1 (Instagram / Facebook post)', width: 1024, height: 1024, platformSize: '1080 × 1080 Instagram and Facebook posts' },
+	{ value: 'portrait', displayName: 'Portrait 4:5 (Instagram portrait post)', width: 816, height: 1024, platformSize: '1080 × 1350 Instagram portrait posts' },
 	{ value: 'story', displayName: 'Story / Reel 9:16', width: 576, height: 1024, platformSize: '1080 × 1920 stories and reels (Instagram, Facebook, TikTok)' },
-	{ value: 'landscape', displayName: 'Landscape 16:9 (YouTube Thumbnail, X)', width: 1024, height: 576, platformSize: '1280 × 720 YouTube thumbnails and 1600 × 900 X images' },
-	{ value: 'linkPreview', displayName: 'Link Preview 1.91:1 (LinkedIn, Facebook Link)', width: 1024, height: 536, platformSize: '1200 × 627 LinkedIn and 1200 × 630 Facebook link previews' },
+	{ value: 'landscape', displayName: 'Landscape 16:9 (YouTube thumbnail, X)', width: 1024, height: 576, platformSize: '1280 × 720 YouTube thumbnails and 1600 × 900 X images' },
+	{ value: 'linkPreview', displayName: 'Link preview 1.91:1 (LinkedIn, Facebook link)', width: 1024, height: 536, platformSize: '1200 × 627 LinkedIn and 1200 × 630 Facebook link previews' },
 	{ value: 'pin', displayName: 'Pin 2:3 (Pinterest)', width: 680, height: 1024, platformSize: '1000 × 1500 Pinterest pins' },
 ] as const satisfies readonly FormatPreset[];
 

@@ -18,10 +18,10 @@ export const jobSettingsSchema = z
 			.trim()
 			.min(1, 'cannot be empty')
 			.max(LIMITS.shortText.max, `must be at most ${LIMITS.shortText.max} characters`),
-		// a sku from a sheet may be a number; the name is cut to length later, not refused
+		// a sku from a sheet may be a number, an empty cell null; the name is cut to length later, not refused
 		fileName: z
 			.preprocess(
-				(value) => (typeof value === 'number' && Number.isFinite(value) ? String(value) : value),
+				(value) => (value === null ? '' : typeof value === 'number' && Number.isFinite(value) ? String(value) : value),
 				z.string({ invalid_type_error: 'must be text, e.g. {{ $json.sku }}-story' }),
 			)
 			.default(''),

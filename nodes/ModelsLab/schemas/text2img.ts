@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-import { CUSTOM_FORMAT, formatSchema } from './formats';
+import { formatSchema } from './formats';
 import { ALGORITHM_TYPES, ENTERPRISE_STEPS, LIMITS, SAFETY_CHECKER_TYPES, SCHEDULERS } from './limits';
 import { flag, httpUrl, integerIn, numberIn, oneOf, shorten, text, toNumber } from './rules';
 
@@ -149,8 +149,8 @@ export const generationSchema = z.object({
 		.optional(),
 	prompt: promptText,
 	negativePrompt: text(LIMITS.promptLength.max).optional(),
-	// absent in workflows saved before formats existed: their Width and Height count
-	format: formatSchema.default(CUSTOM_FORMAT),
+	// a workflow saved before formats existed reads as custom (the field's default); an expression must name one
+	format: formatSchema,
 	width: dimension,
 	height: dimension,
 	samples: integerIn(LIMITS.samples),

@@ -109,12 +109,21 @@ describe('the File Name option (issue 15)', () => {
 		expect(chosenFileName('banner.png', undefined, 'image/jpeg')).toBe('banner.jpg');
 		expect(chosenFileName('banner.JPEG', 1, 'image/png')).toBe('banner-1.png');
 		expect(chosenFileName('spring.v2', undefined, 'image/png')).toBe('spring.v2.png');
+		expect(chosenFileName('x.png.png', undefined, 'image/png')).toBe('x.png');
+		expect(chosenFileName('report.pdf', undefined, 'image/png')).toBe('report.pdf.png');
+		expect(chosenFileName('photo.avif', undefined, 'image/avif')).toBe('photo.avif');
 	});
 
 	it('path separators and control characters become "_"', () => {
-		expect(chosenFileName('../../etc/passwd', undefined, 'image/png')).toBe('.._.._etc_passwd.png');
+		expect(chosenFileName('../../etc/passwd', undefined, 'image/png')).toBe('_.._etc_passwd.png');
 		expect(chosenFileName('C:\\temp\\x', undefined, 'image/png')).toBe('C:_temp_x.png');
 		expect(chosenFileName('a\u0000b\nc\u007fd\te', undefined, 'image/png')).toBe('a_b_c_d_e.png');
+		// C1 controls, text-direction overrides that would disguise the extension, half an emoji
+		expect(chosenFileName('a\u0085b\u009fc', undefined, 'image/png')).toBe('a_b_c.png');
+		expect(chosenFileName('invoice\u202egnp.exe', undefined, 'image/png')).toBe('invoice_gnp.exe.png');
+		expect(chosenFileName('a\ud800b\udc00c', undefined, 'image/png')).toBe('a_b_c.png');
+		// whole emoji, accents and other scripts are kept
+		expect(chosenFileName('café-🙂-商品', undefined, 'image/png')).toBe('café-🙂-商品.png');
 	});
 
 	it('is cut to 200 characters, extension and index included', () => {
@@ -124,6 +133,13 @@ describe('the File Name option (issue 15)', () => {
 		// 98 whole emoji (196 code units): the 99th would be cut in half
 		expect(chosenFileName('🙂'.repeat(300), undefined, 'image/png')).toBe(`${'🙂'.repeat(97)}🙂.png`);
 		expect(chosenFileName(`x${'🙂'.repeat(300)}`, undefined, 'image/png')).toBe(`x${'🙂'.repeat(97)}.png`);
+	});
+
+	it('no hidden file and no dots or spaces before the extension', () => {
+		expect(chosenFileName('.hidden', undefined, 'image/png')).toBe('hidden.png');
+		expect(chosenFileName('sale .png', undefined, 'image/png')).toBe('sale.png');
+		expect(chosenFileName('sale..', 2, 'image/png')).toBe('sale-2.png');
+		expect(chosenFileName(`${'x'.repeat(195)} y`, undefined, 'image/png')).toBe(`${'x'.repeat(195)}.png`);
 	});
 
 	it("nothing usable left: undefined, so the node's own name is used", () => {

@@ -8,14 +8,14 @@ import { FORMAT_NAMES, FORMAT_PRESETS, withFormatSize } from '../../../nodes/Mod
 import { outpaintSchema, withImageInputs } from '../../../nodes/ModelsLab/schemas/imageEditing';
 import { enterpriseText2imgSchema, text2imgSchema } from '../../../nodes/ModelsLab/schemas/text2img';
 
-/** The table of the issue, as product decided it: value, label, size sent. */
+/** The table of issue 15, as product decided it: value, label, size sent. */
 const TABLE = [
 	['custom', 'Custom', null],
-	['square', 'Square 1:1 (Instagram / Facebook Post)', [1024, 1024]],
-	['portrait', 'Portrait 4:5 (Instagram Portrait Post)', [816, 1024]],
+	['square', 'Square 1:1 (Instagram / Facebook post)', [1024, 1024]],
+	['portrait', 'Portrait 4:5 (Instagram portrait post)', [816, 1024]],
 	['story', 'Story / Reel 9:16', [576, 1024]],
-	['landscape', 'Landscape 16:9 (YouTube Thumbnail, X)', [1024, 576]],
-	['linkPreview', 'Link Preview 1.91:1 (LinkedIn, Facebook Link)', [1024, 536]],
+	['landscape', 'Landscape 16:9 (YouTube thumbnail, X)', [1024, 576]],
+	['linkPreview', 'Link preview 1.91:1 (LinkedIn, Facebook link)', [1024, 536]],
 	['pin', 'Pin 2:3 (Pinterest)', [680, 1024]],
 ] as const;
 
@@ -46,6 +46,18 @@ describe('Format presets', () => {
 		}
 	});
 
+	it('Upscale ×2 reaches every platform size a preset names, whose ratio it keeps within 1 %', () => {
+		for (const preset of FORMAT_PRESETS) {
+			const platformSizes = [...preset.platformSize.matchAll(/(\d+) × (\d+)/g)].map((match) => [Number(match[1]), Number(match[2])]);
+			expect(platformSizes.length).toBeGreaterThan(0);
+			for (const [width, height] of platformSizes) {
+				expect(2 * preset.width).toBeGreaterThanOrEqual(width);
+				expect(2 * preset.height).toBeGreaterThanOrEqual(height);
+				expect(Math.abs(preset.width / preset.height / (width / height) - 1)).toBeLessThan(0.01);
+			}
+		}
+	});
+
 	it.each(ROUTES)('%s: every preset is within its limits and in multiples of 8, and is what validation passes on', (_name, schema, properties, fields) => {
 		expect(field(properties as INodeProperties[], 'format')).toMatchObject({ type: 'options', default: 'custom' });
 		for (const preset of FORMAT_PRESETS) {
@@ -65,10 +77,19 @@ describe('Format presets', () => {
 		}
 	});
 
-	it('custom and a workflow saved before formats keep their own Width and Height', () => {
+	it('custom keeps its own Width and Height', () => {
 		expect(withFormatSize({ format: 'custom', width: 640, height: 384 })).toEqual({ format: 'custom', width: 640, height: 384 });
-		const saved = validateParameters(text2imgSchema, { ...ROUTES[0][3], width: 640, height: 384 }, text2img.description);
-		expect(saved).toMatchObject({ ok: true, data: { format: 'custom', width: 640, height: 384 } });
+		const custom = validateParameters(text2imgSchema, { ...ROUTES[0][3], format: 'custom', width: 640, height: 384 }, text2img.description);
+		expect(custom).toMatchObject({ ok: true, data: { format: 'custom', width: 640, height: 384 } });
+	});
+
+	it('an expression that gives nothing (a row without the column) is refused, not taken as Custom', () => {
+		// a workflow saved without a format reads n8n's default, custom (test/integration/formatsAndFileNames.test.ts)
+		const input = withFormatSize({ ...ROUTES[0][3], format: undefined, width: 640, height: 384 });
+		expect(validateParameters(text2imgSchema, input, text2img.description)).toEqual({
+			ok: false,
+			problems: ['Format must be one of custom, square, portrait, story, landscape, linkPreview, pin, got nothing'],
+		});
 	});
 
 	it('an unknown format is refused by name, listing the formats, and its hidden Width does not count', () => {

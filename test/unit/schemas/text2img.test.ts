@@ -4,7 +4,7 @@ import { validateParameters } from '../../../nodes/ModelsLab/helpers/validatePar
 import { toRequestBody } from '../../../nodes/ModelsLab/schemas/requestBody';
 import { enterpriseText2imgSchema, text2imgSchema } from '../../../nodes/ModelsLab/schemas/text2img';
 
-const base = { modelId: 'flux', prompt: 'a red fox', negativePrompt: '', width: 512, height: 512, samples: 1, options: {} };
+const base = { modelId: 'flux', prompt: 'a red fox', negativePrompt: '', format: 'custom', width: 512, height: 512, samples: 1, options: {} };
 
 const standard = (input: object) => validateParameters(text2imgSchema, { ...base, ...input }, text2img.description);
 const enterprise = (input: object) =>

@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { generationFields } from '../../descriptions/generationFields';
+import { DEFAULT_DIMENSION, generationFields } from '../../descriptions/generationFields';
 import { waitAndOutputFields } from '../../descriptions/outputFields';
 import { createJob, settleJob, startJobContext } from '../../helpers/jobs';
 import { parseParameters } from '../../helpers/validateParameters';
-import { CUSTOM_FORMAT, formatPreset, withFormatSize } from '../../schemas/formats';
+import { CUSTOM_FORMAT, withFormatSize } from '../../schemas/formats';
 import { toRequestBody } from '../../schemas/requestBody';
 import type { GenerationSchema } from '../../schemas/text2img';
 import type { ApiKind } from '../../transport/apis';
@@ -17,16 +17,15 @@ export type GenerationFacts<Value extends string> = Omit<OperationFacts<Value>, 
 };
 
 function readInput(this: IExecuteFunctions, itemIndex: number): IDataObject {
-	const format = this.getNodeParameter('format', itemIndex, CUSTOM_FORMAT);
 	return withFormatSize({
 		modelId: this.getNodeParameter('modelId', itemIndex, '', { extractValue: true }),
 		prompt: this.getNodeParameter('prompt', itemIndex, ''),
 		negativePrompt: this.getNodeParameter('negativePrompt', itemIndex, ''),
-		format,
-		// n8n drops the hidden Width and Height of a preset: the preset's size takes their place
-		...(formatPreset(format)
-			? {}
-			: { width: this.getNodeParameter('width', itemIndex), height: this.getNodeParameter('height', itemIndex) }),
+		format: this.getNodeParameter('format', itemIndex, CUSTOM_FORMAT),
+		// n8n drops Width and Height when Format hides them: a preset's size takes their place, and any other
+		// value fails on Format itself
+		width: this.getNodeParameter('width', itemIndex, DEFAULT_DIMENSION),
+		height: this.getNodeParameter('height', itemIndex, DEFAULT_DIMENSION),
 		samples: this.getNodeParameter('samples', itemIndex),
 		options: this.getNodeParameter('options', itemIndex, {}),
 	});
