@@ -6,6 +6,7 @@ import type { LongEtaResult } from '../scenarios/longEta';
 import { GOAL_LONG_LATENCY_MS } from '../scenarios/longEta';
 import type { LoadResult } from '../scenarios/load';
 import type { MemoryResult } from '../scenarios/memory';
+import type { QueueResult } from '../scenarios/queue';
 import type { Panel } from './chart';
 import { COLORS } from './chart';
 import type { MachineInfo } from './machine';
@@ -21,6 +22,7 @@ export interface Results {
 	batch?: BatchResult;
 	memory?: MemoryResult;
 	load?: LoadResult;
+	queue?: QueueResult;
 }
 
 export const GOALS = {
