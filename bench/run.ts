@@ -91,6 +91,7 @@ async function main(): Promise<void> {
 	if (Object.keys(kept).length > 0) log(`keeping the results of ${Object.keys(kept).join(', ')} from ${earlier!.startedAt}`);
 	const results: Results = {
 		...kept,
+		...(Object.keys(kept).length > 0 ? { keptFrom: Object.fromEntries(Object.keys(kept).map((name) => [name, earlier!.keptFrom?.[name] ?? earlier!.startedAt])) } : {}),
 		machine: machineInfo(t.node, n8nVersion),
 		quick: args.quick,
 		startedAt: new Date(started).toISOString(),
