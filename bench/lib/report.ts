@@ -569,7 +569,8 @@ function queueSection(q: QueueResult): string[] {
 			`**${fmt(run.makespanMs / q.idealMs, 2)}**`,
 			seconds(run.makespanMs),
 			run.executionMs.map(seconds).join(' / '),
-			run.firstAcceptedMs.map(seconds).join(' / '),
+			// none accepted: Infinity, which JSON stores as null
+			run.firstAcceptedMs.map((t) => (typeof t === 'number' && Number.isFinite(t) ? seconds(t) : 'none')).join(' / '),
 			`${failedOf(run, q.setup.itemsPerExecution)} of ${total}`,
 			`${run.rejected429} (${run.rejected429By.join(' + ')})`,
 			`${run.creates}${run.duplicateCreates > 0 ? `, ${run.duplicateCreates} twice` : ', none twice'}`,
@@ -633,7 +634,7 @@ function queueSection(q: QueueResult): string[] {
 	if (loop && Object.keys(errorsOf(loop)).length > 0) {
 		out.push(
 			'The loop sends each execution\'s 100 creates at once: 5 of the 200 are accepted, and every other item ends with the 429 (*On Error → Continue*, ' +
-				'as in scenario 3). Errors it ended with:',
+				`as in scenario 3). Errors its items ended with, over its ${loop.runs.length} run(s):`,
 		);
 		out.push('');
 		for (const [message, n] of Object.entries(errorsOf(loop))) out.push(`- ${n} × \`${message.replace(/`/g, "'")}\``);
