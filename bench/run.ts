@@ -3,12 +3,13 @@
  * the in-repo sandbox. Writes BENCHMARKS.md and docs/bench-latency-batch.png, and the raw results to
  * .tmp/bench/results.json.
  *
- *   npm run bench                       the full run (what is committed; about 12 minutes)
+ *   npm run bench                       the full run (what is committed; about 35 minutes)
  *   npm run bench -- --quick            fewer repetitions, for development
  *   npm run bench -- --only latency,longEta,load
+ *                                       some scenarios; the others keep their results from .tmp/bench/results.json
  *   npm run bench -- --report-only      BENCHMARKS.md and the chart again from .tmp/bench/results.json
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 import type { N8nServer } from '../scripts/real-n8n';
@@ -22,8 +23,9 @@ import { latencyScenario } from './scenarios/latency';
 import { longEtaScenario } from './scenarios/longEta';
 import { loadScenario } from './scenarios/load';
 import { memoryScenario } from './scenarios/memory';
+import { queueScenario } from './scenarios/queue';
 
-const SCENARIOS = ['latency', 'longEta', 'batch', 'memory', 'load'] as const;
+const SCENARIOS = ['latency', 'longEta', 'batch', 'memory', 'load', 'queue'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const OUT_DIR = path.join(REPO_ROOT, '.tmp', 'bench');
@@ -80,10 +82,16 @@ async function main(): Promise<void> {
 		await writeReport(JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as Results);
 		return;
 	}
-	const reps = args.quick ? { latency: 4, longEta: 1, batch: 1, memory: 1 } : { latency: 20, longEta: 2, batch: 5, memory: 2 };
+	const reps = args.quick ? { latency: 4, longEta: 1, batch: 1, memory: 1, queue: 1 } : { latency: 20, longEta: 2, batch: 5, memory: 2, queue: 2 };
 	const t = tools();
 	const n8nVersion = (JSON.parse(readFileSync(path.join(n8nPackageDir(t), 'package.json'), 'utf8')) as { version: string }).version;
+	// a run of some scenarios keeps the others' results from the last run (when it measured the same way)
+	const earlier = args.only.size < SCENARIOS.length && existsSync(RESULTS_FILE) ? (JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as Results) : undefined;
+	const kept = earlier && earlier.quick === args.quick ? Object.fromEntries(SCENARIOS.filter((s) => !args.only.has(s) && earlier[s]).map((s) => [s, earlier[s]])) : {};
+	if (Object.keys(kept).length > 0) log(`keeping the results of ${Object.keys(kept).join(', ')} from ${earlier!.startedAt}`);
 	const results: Results = {
+		...kept,
+		...(Object.keys(kept).length > 0 ? { keptFrom: Object.fromEntries(Object.keys(kept).map((name) => [name, earlier!.keptFrom?.[name] ?? earlier!.startedAt])) } : {}),
 		machine: machineInfo(t.node, n8nVersion),
 		quick: args.quick,
 		startedAt: new Date(started).toISOString(),
@@ -114,6 +122,8 @@ async function main(): Promise<void> {
 		}
 	}
 	if (args.only.has('memory')) results.memory = await memoryScenario(tgz, [50, 100], reps.memory, log);
+	save();
+	if (args.only.has('queue')) results.queue = await queueScenario(tgz, { reps: reps.queue }, log);
 	save();
 	if (args.only.has('load')) {
 		results.load = loadScenario(

@@ -6,6 +6,7 @@ import type { LongEtaResult } from '../scenarios/longEta';
 import { GOAL_LONG_LATENCY_MS } from '../scenarios/longEta';
 import type { LoadResult } from '../scenarios/load';
 import type { MemoryResult } from '../scenarios/memory';
+import type { QueueResult, QueueRun, QueueVariantResult } from '../scenarios/queue';
 import type { Panel } from './chart';
 import { COLORS } from './chart';
 import type { MachineInfo } from './machine';
@@ -21,6 +22,9 @@ export interface Results {
 	batch?: BatchResult;
 	memory?: MemoryResult;
 	load?: LoadResult;
+	queue?: QueueResult;
+	/** scenarios not run this time whose results were kept from an earlier run: name -> that run's start */
+	keptFrom?: Record<string, string>;
 }
 
 export const GOALS = {
@@ -152,6 +156,21 @@ export function goals(r: Results): Goal[] {
 			met: Math.max(small, large) < GOALS.memoryMB && flat,
 		});
 	}
+	const qn = variantOf(r.queue?.variants, 'node');
+	const qb = variantOf(r.queue?.variants, 'node-before');
+	const ql = variantOf(r.queue?.variants, 'loop');
+	if (r.queue && qn) {
+		list.push({
+			scenario: '6. Queue mode',
+			what: `makespan ÷ ideal ${r.queue.idealMs / 1000} s (2 workers, 2 executions × 100 items, queue limit 5), median; failed items (worst run)`,
+			goal: `≤ ${r.queue.goalRatio}, 0 failed`,
+			node:
+				`${fmt(qn.summary.ratioMedian, 2)}, ${qn.summary.failedMax} failed` +
+				(qb ? `; without adaptation (${r.queue.before.commit}): ${fmt(qb.summary.ratioMedian, 2)}, ${qb.summary.failedMax} failed` : ''),
+			loop: ql ? `${fmt(ql.summary.ratioMedian, 2)}, ${ql.summary.failedMax} failed` : 'not run',
+			met: qn.summary.ratioMedian <= r.queue.goalRatio && qn.summary.failedMax === 0 && qn.summary.createsOk && qn.summary.differentWorkers,
+		});
+	}
 	if (r.load) {
 		const worst = Math.max(...r.load.runtimes.map((x) => x.nodeOnlyMedian));
 		list.push({
@@ -193,10 +212,15 @@ export function renderMarkdown(r: Results): string {
 				? ` The 1-minute load average during the run, the benchmark's own work included, was ${m.load.median.toFixed(2)} (median), ` +
 					`at most ${m.load.max.toFixed(2)}, on ${m.cores} cores.`
 				: '') +
-			(r.quick ? ' **Quick mode: fewer repetitions than the full benchmark.**' : ''),
+			(r.quick ? ' **Quick mode: fewer repetitions than the full benchmark.**' : '') +
+			(r.keptFrom && Object.keys(r.keptFrom).length > 0
+				? ` Not run this time, kept from an earlier run: ${Object.entries(r.keptFrom)
+						.map(([name, at]) => `${name} (${at.slice(0, 10)})`)
+						.join(', ')}.`
+				: ''),
 	);
 	out.push('');
-	out.push(`![Scenario 1 latency and scenario 3 batch makespan, node versus loop](${CHART_FILE})`);
+	out.push(`![Scenario 1 latency, scenario 3 batch makespan and scenario 6 queue-mode makespan, node versus loop](${CHART_FILE})`);
 	out.push('');
 	out.push('## Goals');
 	out.push('');
@@ -216,6 +240,7 @@ export function renderMarkdown(r: Results): string {
 	if (r.batch) out.push(...batchSection(r.batch));
 	if (r.memory) out.push(...memorySection(r.memory));
 	if (r.load) out.push(...loadSection(r.load));
+	if (r.queue) out.push(...queueSection(r.queue));
 	out.push(...methodSection());
 	return `${out.join('\n').trimEnd()}\n`;
 }
@@ -509,6 +534,123 @@ function loadSection(load: LoadResult): string[] {
 	return out;
 }
 
+const seconds = (ms: number) => `${fmt(ms / 1000, 1)} s`;
+const failedOf = (run: QueueRun, perExecution: number) => run.items.reduce((n, c) => n + (perExecution - c.ok), 0);
+
+function queueSection(q: QueueResult): string[] {
+	const out: string[] = [];
+	const total = q.setup.executions * q.setup.itemsPerExecution;
+	out.push(`## 6. Queue mode: two workers, one account`);
+	out.push('');
+	out.push(
+		`n8n in queue mode (\`scripts/real-n8n/queue.ts\`: Postgres, Redis, one main and ${q.setup.workers} workers started with ` +
+			`\`--concurrency=${q.setup.workerConcurrency}\`, so each worker runs one execution at a time and the two executions run in different processes). ` +
+			`Each variant's workflow is saved twice, with a Webhook trigger in place of the manual one and the prompts of each copy tagged (A1…A100, B1…B100), ` +
+			'activated, and both production webhooks are called at once. ' +
+			`${q.setup.executions} executions × ${q.setup.itemsPerExecution} items against one sandbox account (one key) with a queue limit of ${q.setup.queueLimit}, ` +
+			`${q.setup.jobMs / 1000} s jobs, no jitter, 429 with \`retry_after: ${q.setup.retryAfterSeconds}\` and ModelsLab's text ("Maximum 5 queued requests allowed"). ` +
+			`Ideal makespan: ${total} / ${q.setup.queueLimit} × ${q.setup.jobMs / 1000} s = ${q.idealMs / 1000} s. ` +
+			'Makespan is from calling both webhooks to the later of the two executions\' `stoppedAt` (so it includes queueing the executions, the Code node, ' +
+			'and storing 200 images in Postgres). ' +
+			`${q.reps} run(s) per variant, in rotating order. The worker that ran each execution is read from the workers' logs (\`Worker started execution N\`).`,
+	);
+	out.push('');
+	out.push(
+		`- **ModelsLab node**: this checkout, at Concurrency ${q.setup.concurrency} (the default). ` +
+			`**Without adaptation**: the package as of commit ${q.before.commit} ("${q.before.subject.slice(0, 80)}${q.before.subject.length > 80 ? '…' : ''}"), ` +
+			'the last one before the node shared what it learned about the account\'s queue and adapted its window to the 429s (commit a1b9e54), ' +
+			'built and packed from a temporary git worktree by `bench/lib/packAtCommit.ts` and run on a cluster of its own with the same settings. ' +
+			'**Hand-built loop**: `bench/workflows/loop.json` (its Wait 5 s stays in the worker; n8n offloads only waits over 65 s to the database).',
+	);
+	out.push('');
+	const rows = q.variants.flatMap((v) =>
+		v.runs.map((run) => [
+			`${v.label}, run ${run.rep + 1}`,
+			`**${fmt(run.makespanMs / q.idealMs, 2)}**`,
+			seconds(run.makespanMs),
+			run.executionMs.map(seconds).join(' / '),
+			// none accepted: Infinity, which JSON stores as null
+			run.firstAcceptedMs.map((t) => (typeof t === 'number' && Number.isFinite(t) ? seconds(t) : 'none')).join(' / '),
+			`${failedOf(run, q.setup.itemsPerExecution)} of ${total}`,
+			`${run.rejected429} (${run.rejected429By.join(' + ')})`,
+			`${run.creates}${run.duplicateCreates > 0 ? `, ${run.duplicateCreates} twice` : ', none twice'}`,
+			seconds(run.unusedQueueMs),
+			run.workers.map((w) => (w.length === 1 ? `worker ${w[0] + 1}` : `workers ${w.map((i) => i + 1).join(', ') || 'none'}`)).join(' / '),
+		]),
+	);
+	out.push(
+		table(
+			[
+				'Variant',
+				'Makespan ÷ ideal',
+				'Makespan',
+				'Execution A / B done',
+				'First create accepted, A / B',
+				'Items failed',
+				'429s answered (A + B)',
+				'Jobs created',
+				'Queue unused',
+				'Ran on',
+			],
+			rows,
+		),
+	);
+	out.push('');
+	out.push(
+		'*Queue unused* adds up, between the first create and the last result, the places of the queue left empty, in seconds of the whole queue ' +
+			`(∫ (${q.setup.queueLimit} − jobs processing) / ${q.setup.queueLimit} dt): the ideal makespan plus this is about the makespan the sandbox saw.`,
+	);
+	out.push('');
+	const node = variantOf(q.variants, 'node');
+	const before = variantOf(q.variants, 'node-before');
+	const loop = variantOf(q.variants, 'loop');
+	if (node && before) {
+		out.push(
+			`Median makespan: the node **${seconds(node.summary.makespanMedian)}** (${fmt(node.summary.ratioMedian, 2)} × ideal), ` +
+				`without adaptation ${seconds(before.summary.makespanMedian)} (${fmt(before.summary.ratioMedian, 2)} ×). ` +
+				'Whichever execution reaches the sandbox first fills the queue; the other one\'s first 5 creates are all refused, and it has no job in the queue ' +
+				`whose end could wake them. Without adaptation they wait out \`retry_after\` (${q.setup.retryAfterSeconds} s), are refused again if the first execution ` +
+				`has refilled every place it freed, and wait again: the second execution's first create was accepted after ` +
+				`${before.runs.map((run) => seconds(Math.max(...run.firstAcceptedMs))).join(', ')}, and it ran its items mostly alone, after the first. ` +
+				'The node now probes a queue in which it has nothing: one create after 2 s (after a job\'s time, once one has finished in that process), ' +
+				'doubling with each refusal in a row, at most `retry_after`; the others wait behind it. So both executions have jobs in the queue within seconds and ' +
+				'share it, each process shrinking its window to what the account accepted from it at a 429 and probing upward as its jobs finish. ' +
+				'The 429s it takes are refusals of creates that created nothing (jobs created = 200, none twice), and the probes do not count toward the 5 resends.',
+		);
+		out.push('');
+		out.push(
+			`What is left to the ideal: the node collects a 2 s job at its second poll, ${POLL.secondAt} × eta (as in scenario 3), which alone makes about ` +
+				`${fmt((q.idealMs * POLL.secondAt) / 1000)} s; ` +
+				'and the execution that finishes second runs its last items alone, its window growing back from its share of the queue by about one place per ' +
+				'round of finished jobs.',
+		);
+		out.push('');
+	}
+	const errorsOf = (v: QueueVariantResult) => {
+		const all: Record<string, number> = {};
+		for (const run of v.runs) for (const [message, n] of Object.entries(run.errors)) all[message] = (all[message] ?? 0) + n;
+		return all;
+	};
+	if (loop && Object.keys(errorsOf(loop)).length > 0) {
+		out.push(
+			'The loop sends each execution\'s 100 creates at once: 5 of the 200 are accepted, and every other item ends with the 429 (*On Error → Continue*, ' +
+				`as in scenario 3). Errors its items ended with, over its ${loop.runs.length} run(s):`,
+		);
+		out.push('');
+		for (const [message, n] of Object.entries(errorsOf(loop))) out.push(`- ${n} × \`${message.replace(/`/g, "'")}\``);
+		out.push('');
+	}
+	for (const v of [node, before]) {
+		if (v && Object.keys(errorsOf(v)).length > 0) {
+			out.push(`Errors of ${v.label}:`);
+			out.push('');
+			for (const run of v.runs) for (const [message, n] of Object.entries(run.errors)) out.push(`- run ${run.rep + 1}: ${n} × \`${message.replace(/`/g, "'")}\``);
+			out.push('');
+		}
+	}
+	return out;
+}
+
 function methodSection(): string[] {
 	return [
 		'## Method',
@@ -519,7 +661,8 @@ function methodSection(): string[] {
 		'- Warm-up runs (not counted) come first, so the task runner and first-use costs are not measured. `--quick` runs fewer repetitions; the full run is what is committed.',
 		'- The chart is drawn as SVG by `bench/lib/chart.ts` and rendered to PNG by Chromium.',
 		'- How the node waits (`nodes/ModelsLab/helpers/waitForResult.ts`): ModelsLab\'s eta is an estimate, so the first fetch goes at 0.875 × eta, the second at 1.075 × eta, then every 0.08 × eta (at least 250 ms) until 1.5 × eta, then at growing intervals. With jobs spread ±30 % around their eta, most are collected by the first two fetches, and none more than 0.2 × eta after it is ready. Jobs that finish exactly at their eta (scenario 3) are collected by the second fetch, 0.075 × eta late: that is most of the node\'s distance to the ideal makespan.',
-		'- How the node handles the queue limit (`nodes/ModelsLab/helpers/queueSlots.ts`): a create refused with 429 waits until a job of the same node run leaves the queue, or for `retry_after`, whichever comes first; each job that leaves wakes one waiting create. So Concurrency above the plan\'s queue limit costs one absorbed 429 per extra item, not 30 s pauses or failed items.',
+		'- How the node handles the queue limit (`nodes/ModelsLab/helpers/queueSlots.ts`): what it learns about an account\'s queue is shared by every run in the n8n process that uses the account. A create refused with 429 waits until a job of the account leaves the queue in that process, or for `retry_after`, whichever comes first; each job that leaves wakes one waiting create. So Concurrency above the plan\'s queue limit costs one absorbed 429 per extra item, not 30 s pauses or failed items. A 429 shrinks the process\'s window to the jobs the account accepted from it; finished jobs raise it again. With nothing of the process in a full queue (another worker holds every place), one create probes it sooner than `retry_after` (scenario 6).',
+		'- Scenario 6 runs n8n in queue mode (`scripts/real-n8n/queue.ts`): Postgres and Redis from Debian\'s packages, main and the workers each with the package installed the way n8n installs it, binary data in the database, executions started through production webhooks.',
 		'',
 	];
 }
@@ -573,6 +716,27 @@ export function chartPanels(r: Results): Panel[] {
 			unit: 'makespan ÷ 20 s',
 			groups: [{ label: 'makespan ÷ ideal (median)', bars }],
 			goals: [{ value: GOALS.batchRatio, label: `goal ≤ ${GOALS.batchRatio}` }],
+		});
+	}
+	if (r.queue) {
+		const q = r.queue;
+		const bars = (['node', 'node-before', 'loop'] as const)
+			.map((id) => variantOf(q.variants, id))
+			.filter((v): v is NonNullable<typeof v> => v !== undefined)
+			.map((v) => ({
+				label: v.variant === 'node' ? 'node' : v.variant === 'node-before' ? `node ${q.before.commit}` : 'loop',
+				value: v.summary.ratioMedian,
+				text: `${fmt(v.summary.ratioMedian, 2)}×`,
+				note: v.summary.failedMax === 0 ? 'all 200 delivered' : `${v.summary.failedMax} of 200 failed`,
+				warn: v.summary.failedMax > 0,
+				color: v.variant === 'node' ? COLORS.node : v.variant === 'node-before' ? COLORS.nodeAlt : COLORS.loop,
+			}));
+		panels.push({
+			title: '6. Queue mode makespan ÷ ideal',
+			subtitle: `2 workers, 2 × 100 items, queue limit 5, 2 s jobs, ideal ${q.idealMs / 1000} s`,
+			unit: `makespan ÷ ${q.idealMs / 1000} s`,
+			groups: [{ label: 'makespan ÷ ideal (median)', bars }],
+			goals: [{ value: q.goalRatio, label: `goal ≤ ${q.goalRatio}` }],
 		});
 	}
 	return panels;

@@ -393,9 +393,20 @@ describe('refusals that say when to come back', () => {
 		expect(counts()).toEqual({ creates: 1, createAttempts: 3, rejected429: 0 });
 	});
 
-	it('the queue-full 429 without retry_after keeps the 10 s default: with Max Wait Time 5 s not sent again', async () => {
+	it('the queue-full 429 without retry_after, with nothing of this process in the queue: probed after 2 s, within the 10 s default', async () => {
 		sandbox().injectFault({ route: 'create', kind: 'recorded', answer: 'queueFullNoRetryAfter' });
 		const result = await runNode(sandbox(), { parameters: text2imgParams({ maxWaitTime: 5 }) });
+		expect(result.status).toBe('success');
+		expect(trafficLog(sandbox())).toEqual(['create 429 recorded', 'create 200']);
+		const [refused, resent] = sandbox().counters().requests;
+		expect(resent.t - refused.t).toBeGreaterThanOrEqual(1950);
+		expect(resent.t - refused.t).toBeLessThan(5000);
+		expect(counts()).toEqual({ creates: 1, createAttempts: 2, rejected429: 1 });
+	});
+
+	it('the queue-full 429 when not even a probe fits in Max Wait Time (1 s): not sent again', async () => {
+		sandbox().injectFault({ route: 'create', kind: 'recorded', answer: 'queueFullNoRetryAfter' });
+		const result = await runNode(sandbox(), { parameters: text2imgParams({ maxWaitTime: 1 }) });
 		expect(result.error).toMatchObject({ httpCode: '429' });
 		expect(counts()).toEqual({ creates: 0, createAttempts: 1, rejected429: 1 });
 	});

@@ -34,4 +34,40 @@ describe('two executions sharing one account', () => {
 			expect(resent!.t - refused.t).toBeLessThan(30_000 / 2);
 		}
 	});
+
+	it('two processes (queue-mode workers) learn nothing from each other, yet no refused create waits out retry_after', async () => {
+		// The queue slots are per process and per account, keyed by key and base URL: the same sandbox under
+		// two spellings of its base URL gets two sets, as two workers would, while the sandbox sees one account.
+		const started = Date.now();
+		const run = (name: string, baseUrl: string) =>
+			runNode(sandbox(), {
+				parameters: text2imgParams({ concurrency: 5, output: 'urls', prompt: '={{ $json.prompt }}' }),
+				inputItems: Array.from({ length: ITEMS }, (_, i) => ({ json: { prompt: `${name} ${i}` } })),
+				baseUrl,
+			});
+		const [a, b] = await Promise.all([run('a', sandbox().baseUrl), run('b', `${sandbox().baseUrl}/`)]);
+		const elapsed = Date.now() - started;
+		const counters = sandbox().counters();
+		for (const result of [a, b]) {
+			expect(result.error).toBeUndefined();
+			expect(result.outputs.map((item) => [item.json.status, item.pairedItem])).toEqual(
+				Array.from({ length: ITEMS }, (_, i) => ['success', { item: i }]),
+			);
+		}
+		expect(counters.creates).toBe(2 * ITEMS);
+		expect(counters.createAttempts).toBe(counters.creates + counters.rejected429);
+		expect(new Set(counters.jobs.map((job) => job.prompt)).size).toBe(2 * ITEMS);
+		expect(counters.peakProcessing).toBe(LIMIT);
+		expect(counters.rejected429).toBeGreaterThanOrEqual(LIMIT);
+		// a process with nothing in the queue probes it (after 2 s, then 4, 8 …) instead of waiting 30 s
+		const creates = sandbox().stats.requests.filter((r) => r.route === 'create');
+		for (const [index, refused] of creates.entries()) {
+			if (refused.status !== 429) continue;
+			const prompt = (refused.body as { prompt: string }).prompt;
+			const resent = creates.slice(index + 1).find((r) => (r.body as { prompt: string }).prompt === prompt);
+			expect(resent).toBeDefined();
+			expect(resent!.t - refused.t).toBeLessThan(30_000);
+		}
+		expect(elapsed).toBeLessThan(30_000);
+	});
 });

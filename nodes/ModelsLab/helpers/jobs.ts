@@ -52,6 +52,8 @@ export interface JobContext extends ItemContext {
 	settings: JobSettings;
 	/** The item's create holds a place in the account's queue (helpers/queueSlots.ts) until its job is settled. */
 	holdsPlace?: boolean;
+	/** When the account accepted the item's create (clock time): the job's duration times the queue's probes. */
+	acceptedAt?: number;
 }
 
 /**
@@ -130,7 +132,8 @@ export async function createJob(
 		if ((await queue.acquire(context.clock, signal)) === 'cancelled') throw cancelledError(this.getNode(), context.itemIndex);
 		let refusal: () => NodeError;
 		let waitMs: number;
-		let queueFull = false;
+		let rateLimited = false;
+		let probeable = false;
 		try {
 			const answer = asAnswer.call(
 				this,
@@ -147,7 +150,9 @@ export async function createJob(
 			// HTTP 200 with "Rate limit exceeded" (the spam filter): refused, nothing queued, it says when to come back
 			const later = comeBackLater(answer);
 			if (!later) {
+				queue.accepted();
 				context.holdsPlace = true;
+				context.acceptedAt = context.clock.now();
 				return answer;
 			}
 			queue.release(context.clock);
@@ -160,19 +165,30 @@ export async function createJob(
 			if (!failure.rateLimited) throw ensureNodeError(this.getNode(), error, context.itemIndex);
 			refusal = () => ensureNodeError(this.getNode(), error, context.itemIndex);
 			waitMs = (failure.retryAfterSeconds ?? RATE_LIMIT.defaultWaitSeconds) * 1000;
-			queueFull = true;
+			rateLimited = true;
+			probeable = failure.queueFull === true;
 		}
-		const inTime = context.clock.now() + waitMs < context.deadline;
-		if (attempt >= RATE_LIMIT.maxRetries || !inTime) throw refusal();
-		if (!queueFull) {
+		// the account's queue is full and nothing of this process is in it: probe it sooner than
+		// retry_after (helpers/queueSlots.ts); any other 429 waits what it asks
+		const probeMs = probeable ? queue.probeDelay(waitMs) : undefined;
+		const inTime = context.clock.now() + (probeMs ?? waitMs) < context.deadline;
+		if (attempt >= RATE_LIMIT.maxRetries || !inTime) {
+			if (rateLimited) queue.handOn();
+			throw refusal();
+		}
+		if (!rateLimited) {
 			await context.clock.sleep(waitMs, signal).catch(() => undefined);
 			if (signal?.aborted) throw cancelledError(this.getNode(), context.itemIndex);
 			continue;
 		}
-		// a place freed by a job of this same account is no retry: only retry_after passing counts
-		const woken = await queue.waitForPlace(waitMs, context.clock, signal);
-		if (woken === 'cancelled') throw cancelledError(this.getNode(), context.itemIndex);
-		if (woken === 'freed') attempt--;
+		const woken = await queue.waitForPlace(probeMs ?? waitMs, context.clock, signal);
+		if (woken === 'cancelled') {
+			queue.handOn();
+			throw cancelledError(this.getNode(), context.itemIndex);
+		}
+		// a place freed by a job of this same account, or a probe sent before retry_after, is no retry:
+		// only retry_after passing counts
+		if (woken === 'freed' || (probeMs !== undefined && probeMs < waitMs)) attempt--;
 	}
 }
 
@@ -305,6 +321,8 @@ export async function settleJob(
 		knownRequestId ?? readRequestId(answer) ?? (status === 'processing' ? readFetchLinkId(answer) : undefined);
 	const queue = accountQueue(context);
 	const waiting = status === 'processing' && context.settings.waitForCompletion && requestId !== undefined;
+	// a job this item created is timed from its accepted create; one Fetch Result waits for is not
+	const acceptedAt = context.holdsPlace ? context.acceptedAt : undefined;
 	// a place this item's create holds is given back unless the node now waits for the job in it
 	if (context.holdsPlace && !waiting) queue.release(context.clock);
 	else if (!context.holdsPlace && waiting) queue.occupy(context.clock);
@@ -327,7 +345,13 @@ export async function settleJob(
 		clock: context.clock,
 		signal: this.getExecutionCancelSignal(),
 		isRetryable: isRetryableFailure,
-	}).finally(() => queue.left(context.clock));
+	}).catch((error: unknown) => {
+		queue.left(context.clock);
+		throw error;
+	});
+	// a job that finished here (or failed) times the probes of a full queue; one given up on does not
+	const finished = outcome.kind === 'success' || outcome.kind === 'failed';
+	queue.left(context.clock, finished && acceptedAt !== undefined ? context.clock.now() - acceptedAt : undefined);
 	switch (outcome.kind) {
 		case 'success':
 			return await successItems.call(this, outcome.answer, requestId, context.settings, context);

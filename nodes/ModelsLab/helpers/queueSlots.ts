@@ -5,6 +5,9 @@ import type { Clock } from '../transport/clock';
 /** After this long with no job of the account in flight here, what was learned about its limit is forgotten. */
 const FORGET_AFTER_MS = 60_000;
 
+/** The first probe of a full queue when no job of the account has finished here yet to time it by. */
+export const FIRST_PROBE_MS = 2000;
+
 /**
  * This process's share of one account's ModelsLab queue (5, 10 or 15 jobs, by plan), shared by every
  * node run that uses the same key and base URL. Other processes (queue-mode workers, other n8n
@@ -18,12 +21,21 @@ const FORGET_AFTER_MS = 60_000;
  *   this process holds (what the account accepted from it); each job that leaves the queue raises it
  *   by 1/window, so it probes upward again by about one place per window of finished jobs. A create
  *   waits until the jobs held here are below the window.
+ * - **Probing a queue full of others' jobs.** With nothing of this process in the queue, no freed place
+ *   can wake a refused create, and the 429's `retry_after` (a fixed 30 s on the real API, whatever the
+ *   queue holds) may be many jobs long. So one create probes: after the time a job of the account took
+ *   here (FIRST_PROBE_MS before any finished), doubling with each refusal in a row, never longer than
+ *   `retry_after`. The other creates wait behind it; an accepted create ends the probing.
  */
 export class QueueSlots {
 	private held = 0;
 	private queued = 0;
 	private window = Infinity;
 	private lastActive = 0;
+	/** the last job of the account seen here from accepted to finished */
+	private jobMs: number | undefined;
+	/** the next probe's wait while creates are refused with nothing of this process in the queue */
+	private probeMs: number | undefined;
 	private readonly waiters: Array<() => void> = [];
 	private readonly senders: Array<() => void> = [];
 
@@ -39,7 +51,10 @@ export class QueueSlots {
 
 	/** Waits until a create may be sent (the places held here are below the window), then holds one. */
 	async acquire(clock: Clock, signal?: AbortSignal): Promise<'sent' | 'cancelled'> {
-		if (this.held === 0 && clock.now() - this.lastActive > FORGET_AFTER_MS) this.window = Infinity;
+		if (this.held === 0 && clock.now() - this.lastActive > FORGET_AFTER_MS) {
+			this.window = Infinity;
+			this.probeMs = undefined;
+		}
 		while (this.held >= Math.max(1, Math.floor(this.window))) {
 			if (signal?.aborted) return 'cancelled';
 			await new Promise<void>((resolve) => {
@@ -72,10 +87,38 @@ export class QueueSlots {
 		this.senders.shift()?.();
 	}
 
-	/** The account refused a create with 429 (it held a place, now released): the window shrinks to what it accepted. */
+	/** The create was accepted: the account's queue had a place for it, so probing is over. */
+	accepted(): void {
+		this.probeMs = undefined;
+	}
+
+	/**
+	 * The account refused a create with 429 (it held a place, now given back): the window shrinks to what
+	 * it accepted. With nothing of this process left in the queue, the refused create is the probe: no
+	 * held-back create is woken (it would only be refused too) until it is accepted or gives up (handOn).
+	 */
 	refused(clock: Clock): void {
-		this.release(clock);
+		this.held = Math.max(0, this.held - 1);
+		this.lastActive = clock.now();
 		this.window = Math.max(1, Math.min(this.window, this.held));
+		if (this.held > 0) this.senders.shift()?.();
+	}
+
+	/**
+	 * How long a create refused with 429 waits before it probes again, when nothing of this process is
+	 * in the account's queue or on its way there; undefined otherwise (a job of this process leaving
+	 * wakes it, or `retry_after` passes). Each call counts as a refusal in a row: the next is doubled.
+	 */
+	probeDelay(retryAfterMs: number): number | undefined {
+		if (this.held > 0) return undefined;
+		const ms = Math.min(retryAfterMs, this.probeMs ?? this.jobMs ?? FIRST_PROBE_MS);
+		this.probeMs = Math.min(retryAfterMs, ms * 2);
+		return ms;
+	}
+
+	/** A refused create gives up (error, Max Wait Time, cancelled): a held-back create may go in its place. */
+	handOn(): void {
+		if (this.held < Math.max(1, Math.floor(this.window))) this.senders.shift()?.();
 	}
 
 	/** A job of this process is in the queue (its create or fetch answered "processing") and is waited for. */
@@ -83,9 +126,13 @@ export class QueueSlots {
 		this.queued++;
 	}
 
-	/** It left the queue (finished or failed), or is no longer waited for: frees its place and wakes the longest-waiting create. */
-	left(clock: Clock): void {
+	/**
+	 * It left the queue (finished or failed), or is no longer waited for: frees its place and wakes the
+	 * longest-waiting create. `jobMs`: how long it took from its accepted create, which times the probes.
+	 */
+	left(clock: Clock, jobMs?: number): void {
 		this.queued = Math.max(0, this.queued - 1);
+		if (jobMs !== undefined && jobMs > 0) this.jobMs = jobMs;
 		if (Number.isFinite(this.window)) this.window += 1 / this.window;
 		this.release(clock);
 		this.waiters.shift()?.();

@@ -28,6 +28,8 @@ export interface FailureContext {
 	/** 429: the job was not accepted; the API asked us to wait this long. */
 	retryAfterSeconds?: number;
 	rateLimited?: boolean;
+	/** A 429 that says the account's queue is full ("Maximum 5 queued requests allowed"): a place frees when a job in it finishes. */
+	queueFull?: boolean;
 	/** A create whose outcome is unknown: a job may exist and may be billed. */
 	ambiguousCreate?: boolean;
 }
@@ -186,7 +188,12 @@ export function httpFailure(
 			description: known.description,
 			httpCode: statusCode,
 			// a throttled fetch changes nothing and may simply be sent again
-			failure: { rateLimited: true, retryAfterSeconds: retryAfter, retryable: request.purpose === 'fetch' },
+			failure: {
+				rateLimited: true,
+				retryAfterSeconds: retryAfter,
+				queueFull: /\bqueue/i.test(apiMessage),
+				retryable: request.purpose === 'fetch',
+			},
 		});
 	}
 	if (known) {

@@ -49,6 +49,7 @@ function createWith(answers: Array<{ statusCode: number; body: unknown }>, deadl
 }
 
 const RATE_LIMITED = { statusCode: 429, body: { status: 'error', message: 'Rate limit exceeded.' } };
+const ACCEPTED_NOW = { statusCode: 200, body: { status: 'success', id: 1 } };
 
 describe('create retry after 429', () => {
 	it('without retry_after, waits the default 10 s, then sends the same create again', async () => {
@@ -63,6 +64,33 @@ describe('create retry after 429', () => {
 		await expect(run.promise).rejects.toThrow('ModelsLab queue limit reached: Rate limit exceeded.');
 		expect(run.sleeps).toEqual([]);
 		expect(run.bodies).toHaveLength(1);
+	});
+});
+
+/** ModelsLab's queue-limit answer, as recorded: it names the queue. */
+const QUEUE_FULL = { statusCode: 429, body: { status: 'error', message: 'Rate limit exceeded. Maximum 5 queued requests allowed.', retry_after: 30 } };
+
+describe('create retry when the account queue is full of jobs of other processes', () => {
+	it('probes after 2, 4, 8 and 16 s, then every retry_after; only the full retry_after waits count toward the 5 resends', async () => {
+		const run = createWith([...Array.from({ length: 9 }, () => QUEUE_FULL), ACCEPTED_NOW], 300_000);
+		await expect(run.promise).resolves.toEqual({ status: 'success', id: 1 });
+		expect(run.sleeps).toEqual([2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000, 30_000, 30_000]);
+		expect(run.bodies).toHaveLength(10);
+	});
+
+	it('the 6th refusal after a full retry_after is the error, as before', async () => {
+		const run = createWith(Array.from({ length: 10 }, () => QUEUE_FULL), 300_000);
+		await expect(run.promise).rejects.toThrow('ModelsLab queue limit reached: Rate limit exceeded. Maximum 5 queued requests allowed.');
+		expect(run.sleeps).toEqual([2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000, 30_000, 30_000]);
+		expect(run.bodies).toHaveLength(10);
+	});
+
+	it('no probe past Max Wait Time: the 429 is the error', async () => {
+		const run = createWith([QUEUE_FULL, QUEUE_FULL, ACCEPTED_NOW], 5_000);
+		await expect(run.promise).rejects.toThrow('ModelsLab queue limit reached');
+		// 2 s, then the next probe (4 s) would end after Max Wait Time
+		expect(run.sleeps).toEqual([2000]);
+		expect(run.bodies).toHaveLength(2);
 	});
 });
 

@@ -1,4 +1,4 @@
-import { QueueSlots, accountQueue } from '../../../nodes/ModelsLab/helpers/queueSlots';
+import { FIRST_PROBE_MS, QueueSlots, accountQueue } from '../../../nodes/ModelsLab/helpers/queueSlots';
 import type { Clock } from '../../../nodes/ModelsLab/transport/clock';
 
 /** A clock whose sleeps end only when the test says so (or when their signal aborts). */
@@ -151,5 +151,78 @@ describe('QueueSlots: the window adapts to the answers, like TCP congestion cont
 		now = 60_001;
 		await holdPlaces(slots, 3);
 		expect(slots.limit).toBe(Infinity);
+	});
+});
+
+describe("QueueSlots: probing a queue full of other processes' jobs", () => {
+	let now = 0;
+	const clock: Clock = { now: () => now, sleep: async () => undefined };
+	const RETRY_AFTER_MS = 30_000;
+
+	beforeEach(() => {
+		now = 0;
+	});
+
+	/** One create of this process refused: nothing of it is left in the queue or on its way. */
+	async function refusedAlone(slots: QueueSlots) {
+		expect(await slots.acquire(clock)).toBe('sent');
+		slots.refused(clock);
+	}
+
+	it('with nothing of this process in the queue, probes after FIRST_PROBE_MS, doubling per refusal, never past retry_after', async () => {
+		const slots = new QueueSlots();
+		const delays: Array<number | undefined> = [];
+		for (let i = 0; i < 6; i++) {
+			await refusedAlone(slots);
+			delays.push(slots.probeDelay(RETRY_AFTER_MS));
+		}
+		expect(FIRST_PROBE_MS).toBe(2000);
+		expect(delays).toEqual([2000, 4000, 8000, 16_000, 30_000, 30_000]);
+		// an accepted create ends the probing: the next refusal starts over
+		expect(await slots.acquire(clock)).toBe('sent');
+		slots.accepted();
+		slots.release(clock);
+		await refusedAlone(slots);
+		expect(slots.probeDelay(RETRY_AFTER_MS)).toBe(2000);
+	});
+
+	it('once a job of the account has finished here, the first probe waits as long as that job took', async () => {
+		const slots = new QueueSlots();
+		expect(await slots.acquire(clock)).toBe('sent');
+		slots.accepted();
+		slots.entered();
+		slots.left(clock, 2300);
+		await refusedAlone(slots);
+		expect([slots.probeDelay(RETRY_AFTER_MS), slots.probeDelay(RETRY_AFTER_MS)]).toEqual([2300, 4600]);
+		// a job longer than retry_after: retry_after, as before
+		const slow = new QueueSlots();
+		expect(await slow.acquire(clock)).toBe('sent');
+		slow.entered();
+		slow.left(clock, 45_000);
+		await refusedAlone(slow);
+		expect(slow.probeDelay(RETRY_AFTER_MS)).toBe(30_000);
+	});
+
+	it('no probe while a job or a create of this process is in the queue: its freed place, or retry_after, wakes the create', async () => {
+		const slots = new QueueSlots();
+		expect(await slots.acquire(clock)).toBe('sent');
+		expect(await slots.acquire(clock)).toBe('sent');
+		slots.refused(clock); // one still held
+		expect(slots.probeDelay(RETRY_AFTER_MS)).toBeUndefined();
+	});
+
+	it('the refused probe wakes no held-back create (it would be refused too); giving up hands its turn on', async () => {
+		const slots = new QueueSlots();
+		expect(await slots.acquire(clock)).toBe('sent');
+		expect(await slots.acquire(clock)).toBe('sent');
+		slots.refused(clock); // window 1, one held
+		let sent = false;
+		const next = slots.acquire(clock).then((outcome) => (sent = outcome === 'sent'));
+		slots.refused(clock); // the last one: nothing of this process in the queue, window 1
+		await tick();
+		expect(sent).toBe(false);
+		slots.handOn();
+		await next;
+		expect(sent).toBe(true);
 	});
 });
