@@ -57,6 +57,29 @@ function variantOf<T extends { variant: string }>(list: T[] | undefined, id: str
 	return list?.find((v) => v.variant === id);
 }
 
+/** The makespan bars of a batch-like scenario: one per variant in `labels` order (the first is the node, the second its alternative). */
+function makespanBars(
+	variants: Array<{ variant: string; summary: { ratioMedian: number; failedMax: number } }> | undefined,
+	labels: Record<string, string>,
+	items: number,
+) {
+	const colors = [COLORS.node, COLORS.nodeAlt, COLORS.loop];
+	return Object.entries(labels).flatMap(([id, label], index) => {
+		const v = variantOf(variants, id);
+		if (!v) return [];
+		return [
+			{
+				label,
+				value: v.summary.ratioMedian,
+				text: `${fmt(v.summary.ratioMedian, 2)}×`,
+				note: v.summary.failedMax === 0 ? `all ${items} delivered` : `${v.summary.failedMax} of ${items} failed`,
+				warn: v.summary.failedMax > 0,
+				color: colors[index],
+			},
+		];
+	});
+}
+
 function memoryFlat(memory: MemoryResult): { flat: boolean; small: number; large: number } {
 	const sorted = [...memory.summary].sort((a, b) => a.images - b.images);
 	const small = sorted[0].growthMainMB;
@@ -699,43 +722,21 @@ export function chartPanels(r: Results): Panel[] {
 		});
 	}
 	if (r.batch) {
-		const bars = (['node', 'node-c50', 'loop'] as const)
-			.map((id) => variantOf(r.batch!.variants, id))
-			.filter((v): v is NonNullable<typeof v> => v !== undefined)
-			.map((v) => ({
-				label: v.variant === 'node' ? 'node' : v.variant === 'node-c50' ? 'node, conc. 50' : 'loop',
-				value: v.summary.ratioMedian,
-				text: `${fmt(v.summary.ratioMedian, 2)}×`,
-				note: v.summary.failedMax === 0 ? 'all 50 delivered' : `${v.summary.failedMax} of 50 failed`,
-				warn: v.summary.failedMax > 0,
-				color: v.variant === 'node' ? COLORS.node : v.variant === 'node-c50' ? COLORS.nodeAlt : COLORS.loop,
-			}));
 		panels.push({
 			title: '3. Batch makespan ÷ ideal',
 			subtitle: '50 items, queue limit 5, 2 s jobs, ideal 20 s (lower is better)',
 			unit: 'makespan ÷ 20 s',
-			groups: [{ label: 'makespan ÷ ideal (median)', bars }],
+			groups: [{ label: 'makespan ÷ ideal (median)', bars: makespanBars(r.batch.variants, { node: 'node', 'node-c50': 'node, conc. 50', loop: 'loop' }, 50) }],
 			goals: [{ value: GOALS.batchRatio, label: `goal ≤ ${GOALS.batchRatio}` }],
 		});
 	}
 	if (r.queue) {
 		const q = r.queue;
-		const bars = (['node', 'node-before', 'loop'] as const)
-			.map((id) => variantOf(q.variants, id))
-			.filter((v): v is NonNullable<typeof v> => v !== undefined)
-			.map((v) => ({
-				label: v.variant === 'node' ? 'node' : v.variant === 'node-before' ? `node ${q.before.commit}` : 'loop',
-				value: v.summary.ratioMedian,
-				text: `${fmt(v.summary.ratioMedian, 2)}×`,
-				note: v.summary.failedMax === 0 ? 'all 200 delivered' : `${v.summary.failedMax} of 200 failed`,
-				warn: v.summary.failedMax > 0,
-				color: v.variant === 'node' ? COLORS.node : v.variant === 'node-before' ? COLORS.nodeAlt : COLORS.loop,
-			}));
 		panels.push({
 			title: '6. Queue mode makespan ÷ ideal',
 			subtitle: `2 workers, 2 × 100 items, queue limit 5, 2 s jobs, ideal ${q.idealMs / 1000} s`,
 			unit: `makespan ÷ ${q.idealMs / 1000} s`,
-			groups: [{ label: 'makespan ÷ ideal (median)', bars }],
+			groups: [{ label: 'makespan ÷ ideal (median)', bars: makespanBars(q.variants, { node: 'node', 'node-before': `node ${q.before.commit}`, loop: 'loop' }, 200) }],
 			goals: [{ value: q.goalRatio, label: `goal ≤ ${q.goalRatio}` }],
 		});
 	}

@@ -97,14 +97,18 @@ export function useQueueLimitedSandbox(queueLimit: number, processingMs: number)
 	return useSandbox({ processingMs, retryAfterSeconds: 30, accounts: [{ key: 'sandbox-standard-key', queueLimit }] });
 }
 
-/** Text to Image on `count` items at `concurrency`, item i with the prompt `${name} ${i}`, images as links. */
+/**
+ * Text to Image on `count` items at `concurrency`, item i with the prompt `${name} ${i}`, images as links;
+ * `baseUrl` spells the credential's Base URL another way (default the sandbox's).
+ */
 export async function runPromptedItems(
 	sandbox: Sandbox,
-	{ name, count, concurrency }: { name: string; count: number; concurrency: number },
+	{ name, count, concurrency, baseUrl }: { name: string; count: number; concurrency: number; baseUrl?: string },
 ): Promise<RunResult> {
 	return await runNode(sandbox, {
 		parameters: text2imgParams({ concurrency, output: 'urls', prompt: '={{ $json.prompt }}' }),
 		inputItems: Array.from({ length: count }, (_, i) => ({ json: { prompt: `${name} ${i}` } })),
+		baseUrl,
 	});
 }
 
