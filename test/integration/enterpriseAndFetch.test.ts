@@ -408,6 +408,40 @@ describe('Fetch Result', () => {
 		expect(result.outputs).toEqual([{ json: notFoundError('999999999'), pairedItem: { item: 0 } }]);
 	});
 
+	it('7e. its first fetch fails on a 502 and a reset connection: asked again after 1 s, then 1.5 s, and the images come', async () => {
+		const created = await runNode(sandbox(), { parameters: text2imgParams({ output: 'urls' }) });
+		const id = String(created.outputs[0].json.id);
+		sandbox().injectFault({ route: 'fetch', kind: 'status', status: 502 });
+		sandbox().injectFault({ route: 'fetch', kind: 'reset' });
+		const from = requests().length;
+		const result = await runNode(sandbox(), { parameters: fetchResultParams(id) });
+		expect(result.error).toBeUndefined();
+		const fetchCall = { path: `/api/v6/images/fetch/${id}`, body: { key: STANDARD_KEY } };
+		expect(calls(from)).toEqual([fetchCall, fetchCall, fetchCall]);
+		const [first, second, third] = requests(from);
+		expect([first.status, third.status]).toEqual([502, 200]);
+		expect(second.t - first.t).toBeGreaterThanOrEqual(950);
+		expect(third.t - second.t).toBeGreaterThanOrEqual(1450);
+		expect(result.outputs).toEqual(fetchedItems(third.response as SuccessAnswer));
+	});
+
+	it('7f. its first fetch refused for good (401) is not asked again; one 502 after another ends at Max Wait Time', async () => {
+		const created = await runNode(sandbox(), { parameters: text2imgParams({ output: 'urls' }) });
+		const id = String(created.outputs[0].json.id);
+		const from = requests().length;
+		const refused = await runNode(sandbox(), { parameters: fetchResultParams(id), credentials: { standardKey: 'not-a-key' } });
+		expect(refused.error).toMatchObject({ httpCode: '401' });
+		expect(requests(from)).toHaveLength(1);
+
+		sandbox().injectFault({ route: 'fetch', kind: 'status', status: 502, times: Infinity });
+		const again = requests().length;
+		const failing = await runNode(sandbox(), { parameters: fetchResultParams(id, { maxWaitTime: 2 }) });
+		// at 0, 1 s; the next (at 2.5 s) would pass Max Wait Time
+		expect(requests(again).map((request) => request.status)).toEqual([502, 502]);
+		expect(failing.error).toMatchObject({ httpCode: '502' });
+		expect(JSON.stringify(failing.error)).not.toContain(STANDARD_KEY);
+	});
+
 	it('7d. a Fetch Result that times out also gives an error item with the request id', async () => {
 		sandbox().configure({ processingMs: 1000 });
 		const queued = await runNode(sandbox(), { parameters: text2imgParams({ waitForCompletion: false }) });

@@ -32,7 +32,7 @@ import { accountQueue } from './queueSlots';
 import type { OutputSettings } from './toOutputItems';
 import { pendingItem, successItems } from './toOutputItems';
 import { isToolMode, parseParameters, readFields } from './validateParameters';
-import { waitForResult } from './waitForResult';
+import { POLL, waitForResult } from './waitForResult';
 
 export interface JobSettings extends OutputSettings {
 	waitForCompletion: boolean;
@@ -255,6 +255,29 @@ export async function fetchKnownJob(
 		if (now >= end || now + wait > end) return answer;
 		await clock.sleep(wait, signal).catch(() => undefined);
 		if (signal?.aborted) throw cancelledError(this.getNode(), context.itemIndex, requestId);
+	}
+}
+
+/**
+ * Fetch Result's first fetch, which no wait loop surrounds: like every fetch it is free and changes
+ * nothing, so a 5xx, a network error or an HTML page is tried again with the wait loop's error backoff
+ * (1 s, growing to 5 s), within Max Wait Time; the last failure is the item's error.
+ */
+export async function fetchKnownJobRetried(
+	this: IExecuteFunctions,
+	requestId: string,
+	context: JobContext,
+	state: FetchState,
+): Promise<ApiAnswer> {
+	const signal = this.getExecutionCancelSignal();
+	for (let delay: number = POLL.errorDelayMs; ; delay = Math.min(Math.round(delay * POLL.backoffFactor), POLL.backoffMaxMs)) {
+		try {
+			return await fetchKnownJob.call(this, requestId, context, state);
+		} catch (error) {
+			if (!isRetryableFailure(error) || context.clock.now() + delay >= context.deadline) throw ensureNodeError(this.getNode(), error, context.itemIndex);
+			await context.clock.sleep(delay, signal).catch(() => undefined);
+			if (signal?.aborted) throw cancelledError(this.getNode(), context.itemIndex, requestId);
+		}
 	}
 }
 

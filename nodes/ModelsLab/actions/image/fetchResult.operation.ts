@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { waitAndOutputFields } from '../../descriptions/outputFields';
 import type { FetchState } from '../../helpers/jobs';
-import { fetchKnownJob, settleJob, startJobContext } from '../../helpers/jobs';
+import { fetchKnownJobRetried, settleJob, startJobContext } from '../../helpers/jobs';
 import { describeValue, parseParameters } from '../../helpers/validateParameters';
 import { LIMITS } from '../../schemas/limits';
 import { fetchApiSchema } from '../../schemas/settings';
@@ -69,6 +69,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const context = await startJobContext.call(this, APIS[api], itemIndex, null);
 	// the job may have been created seconds ago: "Request not found" gets the grace time here too
 	const state: FetchState = {};
-	const answer = await fetchKnownJob.call(this, requestId, context, state);
+	const answer = await fetchKnownJobRetried.call(this, requestId, context, state);
 	return await settleJob.call(this, answer, context, requestId, state);
 }
