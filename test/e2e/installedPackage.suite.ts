@@ -2,6 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import path from 'node:path';
 
 import type { RequestRecord, Sandbox } from '../../sandbox/server';
+import type { SuccessAnswer } from '../expectedOutput';
+import { successJson } from '../expectedOutput';
 import type { N8nVersion } from '../../scripts/real-n8n';
 import { N8N_LINES } from '../../scripts/real-n8n';
 import { startSandbox } from '../../sandbox/server';
@@ -38,14 +40,6 @@ export function installedPackageSuite(version: N8nVersion): void {
 	let sandbox: Sandbox;
 	const runs: Array<{ workflowId: string; ms: number; end: string }> = [];
 
-	interface SuccessAnswer {
-		status: 'success';
-		id: number;
-		generationTime: number;
-		output: string[];
-		meta: Record<string, unknown>;
-	}
-
 	interface ProcessingAnswer {
 		status: 'processing';
 		id: number;
@@ -74,25 +68,6 @@ export function installedPackageSuite(version: N8nVersion): void {
 		const job = sandbox.counters().jobs.find((candidate) => candidate.prompt === prompt);
 		if (!job) throw new Error(`no sandbox job for prompt "${prompt}"`);
 		return job.id;
-	}
-
-	/**
-	 * The json the node must output for image `imageIndex` of a finished job. The sandbox's images
-	 * have the size its meta reports; Format is custom, or null from Fetch Result.
-	 */
-	function successJson(answer: SuccessAnswer, imageIndex: number, format: string | null = 'custom') {
-		return {
-			id: String(answer.id),
-			status: 'success',
-			imageUrl: answer.output[imageIndex],
-			imageIndex,
-			seed: answer.meta.seed,
-			width: answer.meta.width,
-			height: answer.meta.height,
-			format,
-			generationTime: answer.generationTime,
-			meta: answer.meta,
-		};
 	}
 
 	/**

@@ -1,5 +1,7 @@
 import type { IDataObject, INode, INodeExecutionData, INodeParameters, NodeParameterValueType } from 'n8n-workflow';
 
+import type { SuccessAnswer as ExpectedAnswer } from '../expectedOutput';
+import { successJson } from '../expectedOutput';
 import type { RunResult } from '../harness';
 import { credentialRef } from '../harness';
 import type { RequestRecord } from '../../sandbox/server';
@@ -27,14 +29,7 @@ const sandbox = useSandbox();
 const STANDARD_KEY = 'sandbox-standard-key';
 const ENTERPRISE_KEY = 'sandbox-enterprise-key';
 
-interface SuccessAnswer {
-	status: 'success';
-	id: number;
-	generationTime: number;
-	output: string[];
-	proxy_links: string[];
-	meta: Record<string, unknown>;
-}
+type SuccessAnswer = ExpectedAnswer & { proxy_links: string[] };
 
 interface ProcessingAnswer {
 	status: 'processing';
@@ -66,10 +61,7 @@ function calls(from = 0) {
 	return apiCalls(sandbox()).slice(from);
 }
 
-/**
- * The items the node must output for a success answer: one per image, exactly. The sandbox's
- * images have the size its meta reports; Format is custom, or null from Fetch Result.
- */
+/** The items the node must output for a success answer: one per image, exactly. */
 function successItems(
 	answer: SuccessAnswer,
 	itemIndex = 0,
@@ -77,19 +69,8 @@ function successItems(
 	format: string | null = 'custom',
 ) {
 	const id = String(answer.id);
-	return answer.output.map((url, imageIndex) => ({
-		json: {
-			id,
-			status: 'success',
-			imageUrl: url,
-			imageIndex,
-			seed: answer.meta.seed,
-			width: answer.meta.width,
-			height: answer.meta.height,
-			format,
-			generationTime: answer.generationTime,
-			meta: answer.meta,
-		},
+	return answer.output.map((_url, imageIndex) => ({
+		json: successJson(answer, imageIndex, format),
 		...(binaryPropertyName === null
 			? {}
 			: {

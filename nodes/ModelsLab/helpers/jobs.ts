@@ -32,7 +32,7 @@ import { accountQueue } from './queueSlots';
 import type { OutputSettings } from './toOutputItems';
 import { pendingItem, successItems } from './toOutputItems';
 import { isToolMode, parseParameters, readFields } from './validateParameters';
-import { POLL, waitForResult } from './waitForResult';
+import { nextErrorDelay, waitForResult } from './waitForResult';
 
 export interface JobSettings extends OutputSettings {
 	waitForCompletion: boolean;
@@ -270,7 +270,7 @@ export async function fetchKnownJobRetried(
 	state: FetchState,
 ): Promise<ApiAnswer> {
 	const signal = this.getExecutionCancelSignal();
-	for (let delay: number = POLL.errorDelayMs; ; delay = Math.min(Math.round(delay * POLL.backoffFactor), POLL.backoffMaxMs)) {
+	for (let delay = nextErrorDelay(0); ; delay = nextErrorDelay(delay)) {
 		try {
 			return await fetchKnownJob.call(this, requestId, context, state);
 		} catch (error) {

@@ -42,6 +42,11 @@ export const POLL = {
 	errorDelayMs: 1000,
 } as const;
 
+/** The wait before sending a failed fetch again: errorDelayMs first, then growing by backoffFactor up to backoffMaxMs. */
+export function nextErrorDelay(previousMs: number): number {
+	return previousMs ? Math.min(Math.round(previousMs * POLL.backoffFactor), POLL.backoffMaxMs) : POLL.errorDelayMs;
+}
+
 export type WaitOutcome =
 	| { kind: 'success'; answer: ApiAnswer }
 	| { kind: 'failed'; answer: ApiAnswer }
@@ -131,7 +136,7 @@ export async function waitForResult(options: WaitOptions): Promise<WaitOutcome> 
 			if (!isRetryable(result.error)) throw result.error;
 			lastError = result.error;
 			lastStatus = `unreachable (${lastError.message})`;
-			errorDelay = errorDelay ? Math.min(Math.round(errorDelay * POLL.backoffFactor), POLL.backoffMaxMs) : POLL.errorDelayMs;
+			errorDelay = nextErrorDelay(errorDelay);
 			notBefore = sentAt + errorDelay;
 		} else {
 			const { answer } = result;
