@@ -2,7 +2,8 @@
  * The editor in Chromium: sign in to a running n8n through its login form, open a workflow with one ModelsLab
  * node per operation, and check what a user sees. Each operation's parameter panel shows its key fields by
  * their display names, the credential dialog shows its fields and a passing connection test against the
- * sandbox, and "Execute step" on Text to Image shows the image as binary output.
+ * sandbox, "Execute step" on Text to Image shows the image as binary output, and a node added from the
+ * nodes panel is the newest version.
  *
  * Screenshots go to .tmp/e2e/screenshots/ on every run; with MODELSLAB_UPDATE_DOCS=1 they also
  * replace the committed ones in docs/.
@@ -390,6 +391,44 @@ describe('the ModelsLab node in the n8n editor (Chromium)', () => {
 		);
 		expect(await page.locator(`${ndv} ${byTestId('node-parameters')}`).innerText()).toContain('$fromAI');
 		await closeNode();
+	});
+
+	/** Addresses off loopback that n8n's own editor asked for (aborted here), not the node or the test. */
+	const editorOwnLookups: string[] = [];
+
+	it('a ModelsLab node added from the nodes panel is version 2 (README "Versions") and opens on the chosen action', async () => {
+		const empty = await n8n.createWorkflow({
+			name: 'editor: a new ModelsLab node',
+			nodes: [{ parameters: {}, id: 'e0000000-0015-4000-8000-000000000001', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0] }],
+			connections: {},
+		});
+		await page.goto(`${n8n.baseUrl}/workflow/${empty.id}`);
+		await page.locator(byTestId('canvas-node')).first().waitFor();
+		const blockedBefore = blocked.length;
+		await page.locator(byTestId('node-creator-plus-button')).click();
+		await page.locator(byTestId('node-creator-search-bar')).first().fill('ModelsLab');
+		// a community node opens its details panel, with its operations listed by their action text
+		await page.locator(byTestId('node-creator-action-item')).filter({ hasText: 'ModelsLab' }).first().click();
+		await page.locator(`${byTestId('node-creator')} ${byTestId('node-creator-item-name')}`).filter({ hasText: /^Generate images from text$/ }).first().click();
+		await page.locator(ndv).waitFor();
+		expect(await selectedOperation()).toBe('Text to Image');
+		await closeNode();
+		await page.keyboard.press('Control+s');
+
+		let saved: WorkflowJson | undefined;
+		for (let waited = 0; waited < 15000; waited += 200) {
+			saved = await n8n.rest<WorkflowJson>('GET', `/rest/workflows/${empty.id}`);
+			if (saved.nodes.length === 2) break;
+			await page.waitForTimeout(200);
+		}
+		const added = saved?.nodes.find((node) => node.name !== 'Start');
+		expect(added).toMatchObject({ type: 'n8n-nodes-modelslab.modelsLab', typeVersion: 2 });
+		// n8n saves no value equal to its default: no operation means Text to Image, the first one
+		expect(added?.parameters).toEqual({ modelId: { __rl: true, mode: 'id', value: 'flux' }, options: {}, requestOptions: {} });
+
+		// the details panel is n8n's: it looks the installed package up on npm (aborted here, and it still works)
+		editorOwnLookups.push(...blocked.splice(blockedBefore));
+		expect(new Set(editorOwnLookups)).toEqual(new Set(['https://registry.npmjs.org/n8n-nodes-modelslab']));
 	});
 
 	it('neither the browser nor n8n called any address but loopback', () => {
