@@ -50,11 +50,19 @@ export interface JobContext extends ItemContext {
 	/** The credential's base URL: `fetch_result` links are followed only on its origin. */
 	baseUrl: string;
 	settings: JobSettings;
-	/** The item's create holds a place in the account's queue (helpers/queueSlots.ts) until its job is settled. */
-	holdsPlace?: boolean;
-	/** When the account accepted the item's create (clock time): the job's duration times the queue's probes. */
-	acceptedAt?: number;
 }
+
+/**
+ * A create the account accepted. Its job holds a place in the account's queue (helpers/queueSlots.ts)
+ * until settleJob gives it back; `acceptedAt` (clock time) times the job for the queue's probes.
+ */
+interface AcceptedCreate {
+	answer: ApiAnswer;
+	acceptedAt: number;
+}
+
+/** Where settleJob's answer comes from: this item's own create, or a fetch of a job made elsewhere (Fetch Result). */
+type JobOrigin = { created: AcceptedCreate } | { fetched: { requestId: string; state: FetchState } };
 
 /**
  * A refusal that says when to come back (429 queue full, the spam filter) means the job was not
@@ -121,11 +129,17 @@ function asAnswer(this: IExecuteFunctions, body: unknown, context: JobContext): 
 	});
 }
 
+/** Create a job and settle it: the place an accepted create holds always reaches settleJob, which gives it back. */
+export async function runJob(this: IExecuteFunctions, body: IDataObject, context: JobContext): Promise<INodeExecutionData[]> {
+	const created = await createJob.call(this, body, context);
+	return await settleJob.call(this, created.answer, context, { created });
+}
+
 export async function createJob(
 	this: IExecuteFunctions,
 	body: IDataObject,
 	context: JobContext,
-): Promise<ApiAnswer> {
+): Promise<AcceptedCreate> {
 	const queue = accountQueue(context);
 	const signal = this.getExecutionCancelSignal();
 	for (let attempt = 0; ; attempt++) {
@@ -151,9 +165,7 @@ export async function createJob(
 			const later = comeBackLater(answer);
 			if (!later) {
 				queue.accepted();
-				context.holdsPlace = true;
-				context.acceptedAt = context.clock.now();
-				return answer;
+				return { answer, acceptedAt: context.clock.now() };
 			}
 			queue.release(context.clock);
 			refusal = () => jobFailure.call(this, answer, undefined, context);
@@ -335,9 +347,11 @@ export async function settleJob(
 	this: IExecuteFunctions,
 	answer: ApiAnswer,
 	context: JobContext,
-	knownRequestId?: string,
-	fetchState: FetchState = {},
+	origin: JobOrigin,
 ): Promise<INodeExecutionData[]> {
+	const created = 'created' in origin ? origin.created : undefined;
+	const knownRequestId = 'fetched' in origin ? origin.fetched.requestId : undefined;
+	const fetchState = 'fetched' in origin ? origin.fetched.state : {};
 	const status = readStatus(answer);
 	// the id that matters is the one the node already has; a processing answer with an empty id may name it in fetch_result
 	const requestId =
@@ -345,11 +359,10 @@ export async function settleJob(
 	const queue = accountQueue(context);
 	const waiting = status === 'processing' && context.settings.waitForCompletion && requestId !== undefined;
 	// a job this item created is timed from its accepted create; one Fetch Result waits for is not
-	const acceptedAt = context.holdsPlace ? context.acceptedAt : undefined;
+	const acceptedAt = created?.acceptedAt;
 	// a place this item's create holds is given back unless the node now waits for the job in it
-	if (context.holdsPlace && !waiting) queue.release(context.clock);
-	else if (!context.holdsPlace && waiting) queue.occupy(context.clock);
-	context.holdsPlace = false;
+	if (created && !waiting) queue.release(context.clock);
+	else if (!created && waiting) queue.occupy(context.clock);
 	if (status === 'success') return await successItems.call(this, answer, requestId, context.settings, context);
 	if (status !== 'processing') throw jobFailure.call(this, answer, requestId, context);
 	if (!context.settings.waitForCompletion) return [pendingItem(answer, requestId, context)];

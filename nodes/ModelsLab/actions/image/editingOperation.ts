@@ -5,7 +5,7 @@ import { imageInputFields } from '../../descriptions/generationFields';
 import { waitAndOutputFields } from '../../descriptions/outputFields';
 import type { InputImage, Sending } from '../../helpers/imageInput';
 import { checkMaskSize, imageFieldValue, readInputImage } from '../../helpers/imageInput';
-import { createJob, settleJob, startJobContext } from '../../helpers/jobs';
+import { runJob, startJobContext } from '../../helpers/jobs';
 import { parseParameters } from '../../helpers/validateParameters';
 import { CUSTOM_FORMAT, withFormatSize } from '../../schemas/formats';
 import type { ImageInputName } from '../../schemas/imageEditing';
@@ -95,8 +95,7 @@ export function editingOperation<Value extends string, Schema extends AnyZodObje
 				body[image.name === 'mask' ? imageFields.mask! : imageFields.image] = await imageFieldValue.call(this, image, sending, context);
 			}
 			if (sending === 'inline' && images.some((image) => image.source === 'binary')) Object.assign(body, definition.inlineFlags);
-			const answer = await createJob.call(this, body, context);
-			return await settleJob.call(this, answer, context);
+			return await runJob.call(this, body, context);
 		},
 	};
 }

@@ -70,5 +70,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	// the job may have been created seconds ago: "Request not found" gets the grace time here too
 	const state: FetchState = {};
 	const answer = await fetchKnownJobRetried.call(this, requestId, context, state);
-	return await settleJob.call(this, answer, context, requestId, state);
+	return await settleJob.call(this, answer, context, { fetched: { requestId, state } });
 }

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { DEFAULT_DIMENSION, generationFields } from '../../descriptions/generationFields';
 import { waitAndOutputFields } from '../../descriptions/outputFields';
-import { createJob, settleJob, startJobContext } from '../../helpers/jobs';
+import { runJob, startJobContext } from '../../helpers/jobs';
 import { parseParameters } from '../../helpers/validateParameters';
 import { CUSTOM_FORMAT, withFormatSize } from '../../schemas/formats';
 import { toRequestBody } from '../../schemas/requestBody';
@@ -46,8 +46,7 @@ export function generationOperation<Value extends string>(
 		async execute(this: IExecuteFunctions, itemIndex: number) {
 			const params = parseParameters(this.getNode(), schema, readInput.call(this, itemIndex), properties, itemIndex);
 			const context = await startJobContext.call(this, APIS[kind], itemIndex, params.format);
-			const answer = await createJob.call(this, toRequestBody(params), context);
-			return await settleJob.call(this, answer, context);
+			return await runJob.call(this, toRequestBody(params), context);
 		},
 	};
 }
