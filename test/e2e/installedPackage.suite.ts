@@ -199,7 +199,7 @@ export function installedPackageSuite(version: N8nVersion): void {
 
 		it('every workflow file uses the installed node type, typeVersion 1', () => {
 			const files = filesUnder(WORKFLOWS_DIR).filter((file) => file.endsWith('.json'));
-			expect(files.length).toBe(8);
+			expect(files.length).toBe(10);
 			for (const file of files) {
 				const workflow = JSON.parse(readFileSync(file, 'utf8')) as { nodes: Array<{ type: string; typeVersion: number }> };
 				const ours = workflow.nodes.filter((node) => node.type.startsWith(`${PACKAGE_NAME}.`));
@@ -382,6 +382,57 @@ export function installedPackageSuite(version: N8nVersion): void {
 			]);
 			expect(first.meta).toMatchObject({ width: 512, prompt: 'first row' });
 			expect(third.meta).toMatchObject({ width: 256, prompt: 'third row' });
+		});
+
+		it('Retry On Fail, three rows, the second job failing once: creates per row 1, 2, 1, and each row the image of its job', async () => {
+			sandbox.injectFault({ route: 'create', kind: 'failed', prompt: 'second row' });
+			const execution = await executeSucceeded('e2eRetryOnFail01');
+
+			const creates = requests().filter((request) => request.route === 'create');
+			const prompts = ['first row', 'second row', 'third row'];
+			expect(prompts.map((prompt) => creates.filter((request) => (request.body as { prompt: string }).prompt === prompt).length)).toEqual([1, 2, 1]);
+			const jobs = (prompt: string) => sandbox.counters().jobs.filter((job) => job.prompt === prompt);
+			const ids = [jobs('first row')[0].id, jobs('second row')[1].id, jobs('third row')[0].id];
+			expect(jobs('second row')[0].state).toBe('failed');
+			// n8n's second try fetched the finished jobs by their IDs (free) instead of creating them again
+			const fetched = requests().filter((request) => request.route === 'fetch').map((request) => request.path).sort();
+			expect(fetched).toEqual([`/api/v6/images/fetch/${ids[0]}`, `/api/v6/images/fetch/${ids[2]}`]);
+			const items = nodeOutput(execution, 'ModelsLab');
+			expect(items).toEqual(
+				ids.map((id, row) => ({
+					json: successJson(successAnswer(id), 0),
+					binary: { data: binaryRef('e2eRetryOnFail01', successAnswer(id), 0) },
+					pairedItem: { item: row },
+				})),
+			);
+			expectStoredImages(items, ids.map((id) => ({ id, index: 0, width: 256, height: 256 })));
+		});
+
+		it('Continue (using error output): the failed row leaves on the error output with its request ID, the images on the success output', async () => {
+			sandbox.injectFault({ route: 'create', kind: 'failed', prompt: 'second row' });
+			const execution = await executeSucceeded('e2eErrorOutput01');
+
+			const [first, second, third] = ['first row', 'second row', 'third row'].map((prompt) => jobIdForPrompt(prompt));
+			const [success, failed] = execution.data.resultData.runData.ModelsLab[0].data!.main;
+			expect(success).toEqual([
+				{ json: successJson(successAnswer(first), 0), pairedItem: { item: 0 } },
+				{ json: successJson(successAnswer(third), 0), pairedItem: { item: 2 } },
+			]);
+			// n8n merges the row's own fields into an item on the error output
+			expect(failed).toEqual([
+				{
+					json: {
+						sku: 'TOTE-2',
+						prompt: 'second row',
+						error: `ModelsLab failed request ${second}: Image generation failed`,
+						message: `Status "failed" for request ID ${second} (Fetch Result, API: Standard).`,
+					},
+					pairedItem: { item: 1 },
+				},
+			]);
+			expect(nodeOutput(execution, 'Failed Rows').map((item) => item.json)).toEqual([failed[0].json]);
+			expect(nodeOutput(execution, 'Images').map((item) => item.json.id)).toEqual([String(first), String(third)]);
+			expect(sandbox.counters().creates).toBe(3);
 		});
 
 		it('5 rows from a Code node: 5 images, each paired to its row, in row order', async () => {

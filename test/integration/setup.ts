@@ -43,6 +43,8 @@ export interface NodeRun {
 	parameters: INodeParameters;
 	inputItems?: INodeExecutionData[];
 	continueOnFail?: boolean;
+	/** The node's Settings: On Error, Retry On Fail, Max Tries, Wait Between Tries. */
+	settings?: Pick<NodeUnderTest, 'onError' | 'retryOnFail' | 'maxTries' | 'waitBetweenTries'>;
 	credentials?: { standardKey?: string; enterpriseKey?: string };
 	cancelAfterMs?: number;
 	/** The node's version; default the latest. */
@@ -72,6 +74,7 @@ export async function runNode(sandbox: Sandbox, run: NodeRun): Promise<RunResult
 		parameters: run.parameters,
 		continueOnFail: run.continueOnFail,
 		typeVersion: run.typeVersion,
+		...run.settings,
 	};
 	return await runWorkflow({
 		...runOptions(sandbox, run),

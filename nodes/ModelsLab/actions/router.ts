@@ -10,12 +10,24 @@ import type { ImageOperation } from './image';
 import { operations } from './image';
 import { findOperation } from './operation';
 
-function errorItem(error: NodeError, itemIndex: number): INodeExecutionData {
+/**
+ * A failed item under "continue on fail": `{ error, description, id }`. For *Continue (using error
+ * output)* n8n moves an item to the error output only when its json holds nothing but `error` and
+ * `message` (setting the item's `error` would make n8n replace the json with the message alone), so
+ * there the description goes in `message`, with the request ID where neither text names it.
+ */
+function errorItem(this: IExecuteFunctions, error: NodeError, itemIndex: number): INodeExecutionData {
 	const requestId = error.context.requestId as string | undefined;
+	const description = error.description ?? '';
+	if (this.getNode().onError === 'continueErrorOutput') {
+		const named = !requestId || error.message.includes(requestId) || description.includes(requestId);
+		const message = `${description}${named ? '' : ` Request ID: ${requestId}.`}`.trim();
+		return { json: { error: error.message, ...(message ? { message } : {}) }, pairedItem: { item: itemIndex } };
+	}
 	return {
 		json: {
 			error: error.message,
-			...(error.description ? { description: error.description } : {}),
+			...(description ? { description } : {}),
 			...(requestId ? { id: requestId } : {}),
 		},
 		pairedItem: { item: itemIndex },
@@ -53,7 +65,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			} catch (caught) {
 				const error = ensureNodeError(this.getNode(), caught, itemIndex);
 				if (this.continueOnFail()) {
-					results[itemIndex] = [errorItem(error, itemIndex)];
+					results[itemIndex] = [errorItem.call(this, error, itemIndex)];
 				} else {
 					failures.push({ itemIndex, error });
 				}

@@ -29,6 +29,7 @@ import { resolveApiUrl } from '../transport/origin';
 import { redactSecret } from '../transport/redact';
 import { modelsLabApiRequest } from '../transport/request';
 import { accountQueue } from './queueSlots';
+import type { ItemMemory } from './retryMemory';
 import type { OutputSettings } from './toOutputItems';
 import { pendingItem, successItems } from './toOutputItems';
 import { isToolMode, parseParameters, readFields } from './validateParameters';
@@ -50,13 +51,15 @@ export interface JobContext extends ItemContext {
 	/** The credential's base URL: `fetch_result` links are followed only on its origin. */
 	baseUrl: string;
 	settings: JobSettings;
+	/** With Retry On Fail: where the item's job is remembered for n8n's next try (helpers/retryMemory.ts). */
+	memory?: ItemMemory;
 }
 
 /**
  * A create the account accepted. Its job holds a place in the account's queue (helpers/queueSlots.ts)
  * until settleJob gives it back; `acceptedAt` (clock time) times the job for the queue's probes.
  */
-interface AcceptedCreate {
+export interface AcceptedCreate {
 	answer: ApiAnswer;
 	acceptedAt: number;
 }
@@ -127,12 +130,6 @@ function asAnswer(this: IExecuteFunctions, body: unknown, context: JobContext): 
 	throw new NodeOperationError(this.getNode(), 'ModelsLab answered with something other than a JSON object', {
 		itemIndex: context.itemIndex,
 	});
-}
-
-/** Create a job and settle it: the place an accepted create holds always reaches settleJob, which gives it back. */
-export async function runJob(this: IExecuteFunctions, body: IDataObject, context: JobContext): Promise<INodeExecutionData[]> {
-	const created = await createJob.call(this, body, context);
-	return await settleJob.call(this, created.answer, context, { created });
 }
 
 export async function createJob(
@@ -342,6 +339,30 @@ function jobFailure(
 	return withRequestId(error, requestId);
 }
 
+/** What a fetch of a finished job may lack (image_editing fetches carry no meta): kept from its first answer. */
+function firstAnswerOnly({ meta, generationTime }: ApiAnswer): ApiAnswer {
+	return { ...(meta === undefined ? {} : { meta }), ...(generationTime === undefined ? {} : { generationTime }) };
+}
+
+/**
+ * What Retry On Fail's next try does with the item (helpers/runJob.ts): a failed or refused job is
+ * forgotten, so it is created again; any other job with an ID is fetched or waited for again, never
+ * created again; a job ModelsLab may hold without giving its ID is never sent again.
+ */
+function rememberJob(context: JobContext, answer: ApiAnswer, requestId: string | undefined): void {
+	const { memory } = context;
+	if (!memory) return;
+	const status = readStatus(answer);
+	if (status === 'error' || status === 'failed') return memory.forget();
+	if (requestId !== undefined) {
+		// a finished job is fetched again by its ID (keeping what only its first answer had); a pending one
+		// without waiting gives its pending item again
+		return memory.remember({ kind: 'accepted', requestId, finished: status === 'success', answer: status === 'success' ? firstAnswerOnly(answer) : answer });
+	}
+	if (status === 'success') return memory.remember({ kind: 'accepted', finished: true, answer });
+	memory.remember({ kind: 'ambiguous', at: new Date().toISOString(), reason: 'ModelsLab took the job but gave no request ID' });
+}
+
 /** Success, queued or failed: turn any answer about a job into items, waiting if asked to. */
 export async function settleJob(
 	this: IExecuteFunctions,
@@ -356,6 +377,7 @@ export async function settleJob(
 	// the id that matters is the one the node already has; a processing answer with an empty id may name it in fetch_result
 	const requestId =
 		knownRequestId ?? readRequestId(answer) ?? (status === 'processing' ? readFetchLinkId(answer) : undefined);
+	rememberJob(context, answer, requestId);
 	const queue = accountQueue(context);
 	const waiting = status === 'processing' && context.settings.waitForCompletion && requestId !== undefined;
 	// a job this item created is timed from its accepted create; one Fetch Result waits for is not
@@ -387,6 +409,7 @@ export async function settleJob(
 	});
 	// a job that finished here (or failed) times the probes of a full queue; one given up on does not
 	const finished = outcome.kind === 'success' || outcome.kind === 'failed';
+	if ('answer' in outcome) rememberJob(context, outcome.answer, requestId);
 	queue.left(context.clock, finished && acceptedAt !== undefined ? context.clock.now() - acceptedAt : undefined);
 	switch (outcome.kind) {
 		case 'success':

@@ -5,7 +5,9 @@ import { imageInputFields } from '../../descriptions/generationFields';
 import { waitAndOutputFields } from '../../descriptions/outputFields';
 import type { InputImage, Sending } from '../../helpers/imageInput';
 import { checkMaskSize, imageFieldValue, readInputImage } from '../../helpers/imageInput';
-import { runJob, startJobContext } from '../../helpers/jobs';
+import type { JobContext } from '../../helpers/jobs';
+import { startJobContext } from '../../helpers/jobs';
+import { runJob } from '../../helpers/runJob';
 import { parseParameters } from '../../helpers/validateParameters';
 import { CUSTOM_FORMAT, withFormatSize } from '../../schemas/formats';
 import type { ImageInputName } from '../../schemas/imageEditing';
@@ -55,6 +57,24 @@ function readImageInput(
 	return { [fields.source]: source, ...Object.fromEntries([source === 'url' ? fields.url : fields.binaryField].map((fieldName) => [fieldName, readField.call(this, byName(fieldName), itemIndex)])) };
 }
 
+/** The create body: the route's fields, then each file the way the route takes it (uploads are free). */
+async function requestBody<Schema extends AnyZodObject>(
+	this: IExecuteFunctions,
+	definition: EditingDefinition<string, Schema>,
+	params: z.output<Schema>,
+	images: InputImage[],
+	context: JobContext,
+): Promise<IDataObject> {
+	const { imageFields } = definition;
+	const sending = definition.sending(params);
+	const body = definition.toBody(params);
+	for (const image of images) {
+		body[image.name === 'mask' ? imageFields.mask! : imageFields.image] = await imageFieldValue.call(this, image, sending, context);
+	}
+	if (sending === 'inline' && images.some((image) => image.source === 'binary')) Object.assign(body, definition.inlineFlags);
+	return body;
+}
+
 /**
  * The six operations that take an image in are this one definition with their own route, fields,
  * schema and body: read and check the inputs (nothing is sent before they pass), start the job
@@ -89,13 +109,8 @@ export function editingOperation<Value extends string, Schema extends AnyZodObje
 			// an operation without a Format field outputs what its input or its own fields make: custom
 			const format = typeof params.format === 'string' ? params.format : CUSTOM_FORMAT;
 			const context = await startJobContext.call(this, api, itemIndex, format);
-			const sending = definition.sending(params);
-			const body = definition.toBody(params);
-			for (const image of images) {
-				body[image.name === 'mask' ? imageFields.mask! : imageFields.image] = await imageFieldValue.call(this, image, sending, context);
-			}
-			if (sending === 'inline' && images.some((image) => image.source === 'binary')) Object.assign(body, definition.inlineFlags);
-			return await runJob.call(this, body, context);
+			const identity = [facts.value, params, images.map((image) => (image.source === 'binary' ? image.bytes : image.url))];
+			return await runJob.call(this, { identity, body: async (jobContext) => await requestBody.call(this, definition, params, images, jobContext) }, context);
 		},
 	};
 }

@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { DEFAULT_DIMENSION, generationFields } from '../../descriptions/generationFields';
 import { waitAndOutputFields } from '../../descriptions/outputFields';
-import { runJob, startJobContext } from '../../helpers/jobs';
+import { startJobContext } from '../../helpers/jobs';
+import { runJob } from '../../helpers/runJob';
 import { parseParameters } from '../../helpers/validateParameters';
 import { CUSTOM_FORMAT, withFormatSize } from '../../schemas/formats';
 import { toRequestBody } from '../../schemas/requestBody';
@@ -46,7 +47,7 @@ export function generationOperation<Value extends string>(
 		async execute(this: IExecuteFunctions, itemIndex: number) {
 			const params = parseParameters(this.getNode(), schema, readInput.call(this, itemIndex), properties, itemIndex);
 			const context = await startJobContext.call(this, APIS[kind], itemIndex, params.format);
-			return await runJob.call(this, toRequestBody(params), context);
+			return await runJob.call(this, { identity: [facts.value, params], body: async () => toRequestBody(params) }, context);
 		},
 	};
 }

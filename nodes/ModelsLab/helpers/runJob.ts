@@ -1,0 +1,61 @@
+/**
+ * One item's job from start to items, billed once even when n8n's Retry On Fail runs the node again:
+ * an item whose job the retry memory knows is fetched or waited for again (free), and only an item
+ * whose job failed, or whose create was refused, is created again.
+ */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { failureOf } from '../transport/errors';
+import type { FetchState, JobContext } from './jobs';
+import { createJob, fetchKnownJobRetried, settleJob } from './jobs';
+import type { RememberedJob } from './retryMemory';
+import { itemMemory } from './retryMemory';
+import { pendingItem, successItems } from './toOutputItems';
+
+export interface JobRequest {
+	/** What the item asks for: its validated parameters and input files (Buffers count by digest). */
+	identity: unknown;
+	/** The create body; uploads happen here, so an item that resumes its job uploads nothing. */
+	body(context: JobContext): Promise<IDataObject>;
+}
+
+/** Create a job and settle it: the place an accepted create holds always reaches settleJob, which gives it back. */
+export async function runJob(this: IExecuteFunctions, request: JobRequest, jobContext: JobContext): Promise<INodeExecutionData[]> {
+	const memory = itemMemory.call(this, jobContext.itemIndex, jobContext, jobContext.settings.maxWaitTime, request.identity);
+	const context: JobContext = memory ? { ...jobContext, memory } : jobContext;
+	const earlier = memory?.recall();
+	if (earlier) return await resumeJob.call(this, earlier, context);
+
+	const body = await request.body(context);
+	const created = await createJob.call(this, body, context).catch((error: unknown) => {
+		if (failureOf(error).ambiguousCreate) {
+			memory?.remember({ kind: 'ambiguous', at: new Date().toISOString(), reason: (error as Error).message });
+		}
+		throw error;
+	});
+	return await settleJob.call(this, created.answer, context, { created });
+}
+
+/** Retry On Fail's try for an item whose job exists: what costs nothing and loses nothing. */
+async function resumeJob(this: IExecuteFunctions, earlier: RememberedJob, context: JobContext): Promise<INodeExecutionData[]> {
+	if (earlier.kind === 'ambiguous') {
+		throw new NodeOperationError(
+			this.getNode(),
+			`Not sent again: this item's create got no clear answer at ${earlier.at} (${earlier.reason})`,
+			{
+				itemIndex: context.itemIndex,
+				description:
+					'Retry On Fail ran the node again. ModelsLab may have accepted and billed it, so sending it again could bill it twice. Check your ModelsLab dashboard, or collect the job with Fetch Result if you know its request ID.',
+			},
+		);
+	}
+	const { requestId } = earlier;
+	if (requestId === undefined) return await successItems.call(this, earlier.answer ?? {}, undefined, context.settings, context);
+	if (!earlier.finished && !context.settings.waitForCompletion) return [pendingItem(earlier.answer ?? {}, requestId, context)];
+	const state: FetchState = {};
+	const fetched = await fetchKnownJobRetried.call(this, requestId, context, state);
+	// the items the first try gave: what this fetch lacks of the first answer comes from it
+	const answer = earlier.finished ? { ...earlier.answer, ...fetched } : fetched;
+	return await settleJob.call(this, answer, context, { fetched: { requestId, state } });
+}
