@@ -430,7 +430,7 @@ export function installedPackageSuite(version: N8nVersion): void {
 					pairedItem: { item: 1 },
 				},
 			]);
-			expect(nodeOutput(execution, 'Failed Rows').map((item) => item.json)).toEqual([failed[0].json]);
+			expect(nodeOutput(execution, 'Failed Rows').map((item) => item.json)).toEqual([failed?.[0].json]);
 			expect(nodeOutput(execution, 'Images').map((item) => item.json.id)).toEqual([String(first), String(third)]);
 			expect(sandbox.counters().creates).toBe(3);
 		});
