@@ -4,7 +4,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import * as image from './actions/image';
 import { operationCredentials, operationSubtitle, resourceProperty } from './actions/operation';
 import { router } from './actions/router';
-import { concurrencyField, requestOptionsField } from './descriptions/outputFields';
+import { concurrencyField, requestOptionsField } from './parameters/outputFields';
 import { searchModels } from './methods/listSearch';
 
 /**

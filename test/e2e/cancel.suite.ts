@@ -1,7 +1,7 @@
 /**
  * Stopping an execution while the node waits for a job ends it at once, on every n8n line. On 1.x
  * n8n-workflow's `sleep(ms)` ignores the cancel signal, so the node's clock races it against the signal
- * (transport/clock.ts); this runs a real stop through n8n's REST API while the node sleeps between polls.
+ * (time/clock.ts); this runs a real stop through n8n's REST API while the node sleeps between polls.
  */
 import type { Sandbox } from '../../sandbox/server';
 import { startSandbox } from '../../sandbox/server';

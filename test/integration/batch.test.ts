@@ -165,7 +165,7 @@ describe('a batch of 50 with random faults (fixed seed)', () => {
 		expect(counters.rejected429).toBeGreaterThanOrEqual(scenarios.filter((scenario) => scenario.name.startsWith('1.')).length);
 		// concurrency: never more requests at once than the setting, and the queue never over its limit.
 		// Reaching the setting exactly is not promised: a loaded machine spreads the requests out, and after a
-		// 429 the account's window holds creates back (helpers/queueSlots.ts)
+		// 429 the account's window holds creates back (job/accountQueue.ts)
 		expect(counters.peakInFlight).toBeLessThanOrEqual(CONCURRENCY);
 		expect(counters.peakInFlight).toBeGreaterThan(1);
 		expect(counters.peakProcessing).toBeLessThanOrEqual(5);

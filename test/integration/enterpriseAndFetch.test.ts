@@ -385,7 +385,7 @@ describe('Fetch Result', () => {
 		expect(result.status).toBe('success');
 		const notFoundCall = { path: '/api/v6/images/fetch/999999999', body: { key: STANDARD_KEY } };
 		expect(calls()).toEqual([notFoundCall, notFoundCall]);
-		// router.ts errorItem() adds `id` from error.context.requestId; jobFailure() (helpers/jobs.ts) never sets it
+		// router.ts errorItem() adds `id` from error.context.requestId; jobFailure() (job/jobs.ts) never sets it
 		expect(result.outputs).toEqual([{ json: notFoundError('999999999'), pairedItem: { item: 0 } }]);
 	});
 

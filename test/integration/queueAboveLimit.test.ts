@@ -2,7 +2,7 @@ import { expectEveryItemSucceeded, runPromptedItems, useQueueLimitedSandbox } fr
 
 /**
  * Concurrency above the account's queue limit: the creates over the limit get 429 with retry_after 30 s,
- * and each waits only until a job of the same run leaves the queue (helpers/queueSlots.ts), not 30 s.
+ * and each waits only until a job of the same run leaves the queue (job/accountQueue.ts), not 30 s.
  */
 const LIMIT = 2;
 const ITEMS = 8;

@@ -13,7 +13,7 @@ import { NODE_TYPE, runNode, text2imgParams, useSandbox } from './setup';
 /**
  * n8n's own error settings, run by n8n-core's WorkflowExecute: Retry On Fail calls the node again with
  * the same items, execution and run index, and each item must then do what costs nothing and loses
- * nothing (helpers/runJob.ts). Continue (using error output) must put failed rows on the error output.
+ * nothing (job/runJob.ts). Continue (using error output) must put failed rows on the error output.
  */
 
 const sandbox = useSandbox();

@@ -1,7 +1,7 @@
 import { expectEveryItemSucceeded, runPromptedItems, useQueueLimitedSandbox } from './setup';
 
 /**
- * Several executions, one account (helpers/queueSlots.ts): two executions of 50 items at Concurrency 5
+ * Several executions, one account (job/accountQueue.ts): two executions of 50 items at Concurrency 5
  * share one account whose queue holds 5 jobs. In one process they share what the answers taught about
  * the account's queue, so a place one frees wakes the other, and 429s stay few.
  */

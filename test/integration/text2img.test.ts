@@ -71,7 +71,7 @@ describe('Text2Img, in-process through n8n-core, against the sandbox', () => {
 	});
 
 	it('waits for a processing job: first fetch just before the eta, through fetch_result, then the image', async () => {
-		// eta 1 s; the first fetch goes at 0.875 × eta (helpers/waitForResult.ts), when this job is ready
+		// eta 1 s; the first fetch goes at 0.875 × eta (job/waitForResult.ts), when this job is ready
 		sandbox().configure({ processingMs: 800 });
 		const started = Date.now();
 		const result = await runNode(sandbox(), { parameters: text2imgParams() });

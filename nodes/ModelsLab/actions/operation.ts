@@ -11,8 +11,8 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import type { ApiKind } from '../transport/apis';
-import { API_KINDS, APIS } from '../transport/apis';
+import type { ApiKind } from '../api/apis';
+import { API_KINDS, APIS } from '../api/apis';
 
 /** The parameter by which an operation that calls several APIs (Fetch Result) picks one. */
 export const API_PARAMETER = 'api';

@@ -1,11 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { concurrencyField } from '../descriptions/outputFields';
-import { parseParameters, readFields } from '../helpers/validateParameters';
+import { concurrencyField } from '../parameters/outputFields';
+import { parseParameters, readFields } from '../parameters/validate';
 import { concurrencySchema } from '../schemas/settings';
-import type { NodeError } from '../transport/errors';
-import { ensureNodeError } from '../transport/errors';
+import type { NodeError } from '../api/errors';
+import { ensureNodeError } from '../api/errors';
 import type { ImageOperation } from './image';
 import { operations } from './image';
 import { findOperation } from './operation';

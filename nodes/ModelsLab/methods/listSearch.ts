@@ -3,8 +3,8 @@ import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from '
 import { operations } from '../actions/image';
 import { findOperation } from '../actions/operation';
 import { requestOptionsSchema } from '../schemas/settings';
-import { API_KINDS, APIS, MODEL_LIST_PATH } from '../transport/apis';
-import { modelsLabApiRequest } from '../transport/request';
+import { API_KINDS, APIS, MODEL_LIST_PATH } from '../api/apis';
+import { modelsLabApiRequest } from '../api/request';
 
 /** The model picker: the account's models from model_list, filtered by what the user types. */
 export async function searchModels(

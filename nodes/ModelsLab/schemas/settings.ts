@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { API_KINDS } from '../transport/apis';
+import { API_KINDS } from '../api/apis';
 import { LIMITS } from './limits';
 import { flag, integerIn, numberIn, oneOf } from './rules';
 

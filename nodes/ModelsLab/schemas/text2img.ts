@@ -1,7 +1,7 @@
 /**
  * Request schemas for both text2img endpoints. They validate what n8n hands the node (UI values or
  * expression results, so numbers may arrive as strings and flags as "yes"/"no") before any request
- * is sent, and their types drive the parameter factory in `descriptions/generationFields.ts`.
+ * is sent, and their types drive the parameter factory in `parameters/generationFields.ts`.
  */
 import { z } from 'zod';
 

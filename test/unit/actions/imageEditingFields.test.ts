@@ -4,7 +4,7 @@ import { NodeHelpers } from 'n8n-workflow';
 import { operations } from '../../../nodes/ModelsLab/actions/image';
 import { findOperation } from '../../../nodes/ModelsLab/actions/operation';
 import * as text2img from '../../../nodes/ModelsLab/actions/image/text2img.operation';
-import { waitAndOutputFields } from '../../../nodes/ModelsLab/descriptions/outputFields';
+import { waitAndOutputFields } from '../../../nodes/ModelsLab/parameters/outputFields';
 import { ModelsLab } from '../../../nodes/ModelsLab/ModelsLab.node';
 
 const EDITING = ['img2img', 'inpaint', 'upscale', 'removeBackground', 'outpaint', 'objectRemoval'] as const;

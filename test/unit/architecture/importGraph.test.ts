@@ -22,15 +22,15 @@ describe('import graph of nodes/ModelsLab', () => {
 describe('the import-graph check itself', () => {
 	it('finds an upward import, a circle and a file in no layer', () => {
 		const synthetic: ImportGraph = new Map([
-			['transport/request.ts', ['helpers/jobs.ts']],
-			['helpers/jobs.ts', ['helpers/waitForResult.ts']],
-			['helpers/waitForResult.ts', ['helpers/jobs.ts']],
+			['api/request.ts', ['job/jobs.ts']],
+			['job/jobs.ts', ['job/waitForResult.ts']],
+			['job/waitForResult.ts', ['job/jobs.ts']],
 			['stray.ts', []],
 		]);
 		expect(checkImportGraph(synthetic)).toEqual([
-			'upward import: transport/request.ts (layer 3) imports helpers/jobs.ts (layer 2)',
+			'upward import: api/request.ts (layer 4) imports job/jobs.ts (layer 2)',
 			'stray.ts is in no layer',
-			'circle: helpers/jobs.ts → helpers/waitForResult.ts → helpers/jobs.ts',
+			'circle: job/jobs.ts → job/waitForResult.ts → job/jobs.ts',
 		]);
 	});
 

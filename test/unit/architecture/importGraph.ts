@@ -4,8 +4,8 @@ import ts from 'typescript';
 
 /**
  * The import-graph check: which file of `nodes/ModelsLab` imports which, and the findings of the
- * rule that dependencies point one way (node → actions → helpers → transport / schemas) without
- * circles. Type-only imports count: a type that runs upward is a design that runs upward.
+ * rule that dependencies point one way (node → actions → job → media / parameters → api / schemas /
+ * time) without circles. Type-only imports count: a type that runs upward is a design that runs upward.
  */
 
 /** File (relative to the root, with "/") → the files it imports. */
@@ -14,14 +14,16 @@ export type ImportGraph = Map<string, string[]>;
 /**
  * The layers, top first; a file may import its own layer or a lower one. `methods/` sits with
  * `actions/`: both are entries the node hands to n8n (the model picker, the operations) and read the
- * registry. `descriptions/` sits with `helpers/`: the fields are data that actions show and helpers
- * name errors by, and they read only schemas and transport's API kinds.
+ * registry. `job/` is a job's life; `media/` the files in and out and `parameters/` the fields and
+ * their reading, which a job uses; `api/` talks HTTP, `schemas/` are the rules, `time/` the clock and
+ * the one retry helper.
  */
 export const LAYERS: ReadonlyArray<{ layer: number; paths: readonly string[] }> = [
 	{ layer: 0, paths: ['ModelsLab.node.ts'] },
 	{ layer: 1, paths: ['actions/', 'methods/'] },
-	{ layer: 2, paths: ['helpers/', 'descriptions/'] },
-	{ layer: 3, paths: ['transport/', 'schemas/'] },
+	{ layer: 2, paths: ['job/'] },
+	{ layer: 3, paths: ['media/', 'parameters/'] },
+	{ layer: 4, paths: ['api/', 'schemas/', 'time/'] },
 ];
 
 export function layerOf(file: string): number | undefined {

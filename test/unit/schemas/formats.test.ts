@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import * as enterpriseText2img from '../../../nodes/ModelsLab/actions/image/enterpriseText2img.operation';
 import * as outpaint from '../../../nodes/ModelsLab/actions/image/outpaint.operation';
 import * as text2img from '../../../nodes/ModelsLab/actions/image/text2img.operation';
-import { validateParameters } from '../../../nodes/ModelsLab/helpers/validateParameters';
+import { validateParameters } from '../../../nodes/ModelsLab/parameters/validate';
 import { FORMAT_NAMES, FORMAT_PRESETS, withFormatSize } from '../../../nodes/ModelsLab/schemas/formats';
 import { outpaintSchema, withImageInputs } from '../../../nodes/ModelsLab/schemas/imageEditing';
 import { enterpriseText2imgSchema, text2imgSchema } from '../../../nodes/ModelsLab/schemas/text2img';

@@ -16,9 +16,9 @@ import {
 	withImageInputs,
 } from '../../../nodes/ModelsLab/schemas/imageEditing';
 import * as text2img from '../../../nodes/ModelsLab/actions/image/text2img.operation';
-import { concurrencyField, waitAndOutputFields } from '../../../nodes/ModelsLab/descriptions/outputFields';
-import { chosenFileName } from '../../../nodes/ModelsLab/helpers/images';
-import { validateParameters } from '../../../nodes/ModelsLab/helpers/validateParameters';
+import { concurrencyField, waitAndOutputFields } from '../../../nodes/ModelsLab/parameters/outputFields';
+import { chosenFileName } from '../../../nodes/ModelsLab/media/fileTypes';
+import { validateParameters } from '../../../nodes/ModelsLab/parameters/validate';
 import { toRequestBody } from '../../../nodes/ModelsLab/schemas/requestBody';
 import { concurrencySchema, fetchApiSchema, jobSettingsSchema } from '../../../nodes/ModelsLab/schemas/settings';
 import { enterpriseText2imgSchema, text2imgSchema } from '../../../nodes/ModelsLab/schemas/text2img';

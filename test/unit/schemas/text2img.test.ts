@@ -1,6 +1,6 @@
 import * as enterpriseText2img from '../../../nodes/ModelsLab/actions/image/enterpriseText2img.operation';
 import * as text2img from '../../../nodes/ModelsLab/actions/image/text2img.operation';
-import { validateParameters } from '../../../nodes/ModelsLab/helpers/validateParameters';
+import { validateParameters } from '../../../nodes/ModelsLab/parameters/validate';
 import { toRequestBody } from '../../../nodes/ModelsLab/schemas/requestBody';
 import { enterpriseText2imgSchema, text2imgSchema } from '../../../nodes/ModelsLab/schemas/text2img';
 

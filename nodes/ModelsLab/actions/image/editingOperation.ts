@@ -1,19 +1,19 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import type { AnyZodObject, z } from 'zod';
 
-import { imageInputFields } from '../../descriptions/generationFields';
-import { waitAndOutputFields } from '../../descriptions/outputFields';
-import type { InputImage, Sending } from '../../helpers/imageInput';
-import { checkMaskSize, imageFieldValue, readInputImage } from '../../helpers/imageInput';
-import type { JobContext } from '../../helpers/jobs';
-import { startJobContext } from '../../helpers/jobs';
-import { runJob } from '../../helpers/runJob';
-import { parseParameters } from '../../helpers/validateParameters';
+import { imageInputFields } from '../../parameters/generationFields';
+import { waitAndOutputFields } from '../../parameters/outputFields';
+import type { InputImage, Sending } from '../../media/inputImages';
+import { checkMaskSize, imageFieldValue, readInputImage } from '../../media/inputImages';
+import type { JobContext } from '../../job/context';
+import { startJobContext } from '../../job/context';
+import { runJob } from '../../job/runJob';
+import { parseParameters } from '../../parameters/validate';
 import { CUSTOM_FORMAT, withFormatSize } from '../../schemas/formats';
 import type { ImageInputName } from '../../schemas/imageEditing';
 import { IMAGE_INPUTS, imageInputOf, withImageInputs } from '../../schemas/imageEditing';
-import type { ApiKind } from '../../transport/apis';
-import { APIS } from '../../transport/apis';
+import type { ApiKind } from '../../api/apis';
+import { APIS } from '../../api/apis';
 import type { Operation, OperationFacts } from '../operation';
 
 /** Where a route takes its input files: the body field of the image (and of the mask, if any). */

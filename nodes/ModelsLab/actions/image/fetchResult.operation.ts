@@ -2,13 +2,13 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { waitAndOutputFields } from '../../descriptions/outputFields';
-import type { FetchState } from '../../helpers/jobs';
-import { fetchKnownJobRetried, settleJob, startJobContext } from '../../helpers/jobs';
-import { describeValue, parseParameters } from '../../helpers/validateParameters';
+import { waitAndOutputFields } from '../../parameters/outputFields';
+import { startJobContext } from '../../job/context';
+import { collectJob } from '../../job/runJob';
+import { describeValue, parseParameters } from '../../parameters/validate';
 import { LIMITS } from '../../schemas/limits';
 import { fetchApiSchema } from '../../schemas/settings';
-import { API_KINDS, APIS } from '../../transport/apis';
+import { API_KINDS, APIS } from '../../api/apis';
 import type { OperationFacts } from '../operation';
 import { API_PARAMETER } from '../operation';
 
@@ -67,8 +67,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	);
 	// the job's format is not in its answer
 	const context = await startJobContext.call(this, APIS[api], itemIndex, null);
-	// the job may have been created seconds ago: "Request not found" gets the grace time here too
-	const state: FetchState = {};
-	const answer = await fetchKnownJobRetried.call(this, requestId, context, state);
-	return await settleJob.call(this, answer, context, { fetched: { requestId, state } });
+	return await collectJob.call(this, requestId, context);
 }

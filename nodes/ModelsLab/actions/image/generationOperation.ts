@@ -1,15 +1,15 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { DEFAULT_DIMENSION, generationFields } from '../../descriptions/generationFields';
-import { waitAndOutputFields } from '../../descriptions/outputFields';
-import { startJobContext } from '../../helpers/jobs';
-import { runJob } from '../../helpers/runJob';
-import { parseParameters } from '../../helpers/validateParameters';
+import { DEFAULT_DIMENSION, generationFields } from '../../parameters/generationFields';
+import { waitAndOutputFields } from '../../parameters/outputFields';
+import { startJobContext } from '../../job/context';
+import { runJob } from '../../job/runJob';
+import { parseParameters } from '../../parameters/validate';
 import { CUSTOM_FORMAT, withFormatSize } from '../../schemas/formats';
 import { toRequestBody } from '../../schemas/requestBody';
 import type { GenerationSchema } from '../../schemas/text2img';
-import type { ApiKind } from '../../transport/apis';
-import { APIS } from '../../transport/apis';
+import type { ApiKind } from '../../api/apis';
+import { APIS } from '../../api/apis';
 import type { Operation, OperationFacts } from '../operation';
 
 /** A generation operation's facts: those of any operation, on one API whose models it offers. */

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { generationFields } from '../../descriptions/generationFields';
-import type { Sending } from '../../helpers/imageInput';
+import { generationFields } from '../../parameters/generationFields';
+import type { Sending } from '../../media/inputImages';
 import type { Img2imgParams } from '../../schemas/imageEditing';
 import { img2imgSchema } from '../../schemas/imageEditing';
 import { optionsToBody } from '../../schemas/requestBody';

@@ -1,4 +1,4 @@
-import { EDIT_ROUTES } from '../../transport/apis';
+import { EDIT_ROUTES } from '../../api/apis';
 import { imagesOperation } from './imagesOperation';
 
 /** Image to Image: POST /api/v6/images/img2img with the standard key. */

@@ -1,4 +1,4 @@
-import { EDIT_ROUTES } from '../../transport/apis';
+import { EDIT_ROUTES } from '../../api/apis';
 import { imagesOperation } from './imagesOperation';
 
 /** Inpaint: POST /api/v6/images/inpaint with the standard key; redraws the mask's white area. */

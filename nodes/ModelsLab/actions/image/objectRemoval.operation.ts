@@ -1,5 +1,5 @@
 import { objectRemovalSchema } from '../../schemas/imageEditing';
-import { EDIT_ROUTES } from '../../transport/apis';
+import { EDIT_ROUTES } from '../../api/apis';
 import { editingOperation } from './editingOperation';
 
 /**

@@ -1,7 +1,7 @@
-import { forCustomFormat, formatField } from '../../descriptions/generationFields';
+import { forCustomFormat, formatField } from '../../parameters/generationFields';
 import { LIMITS, rangeText } from '../../schemas/limits';
 import { outpaintSchema } from '../../schemas/imageEditing';
-import { EDIT_ROUTES } from '../../transport/apis';
+import { EDIT_ROUTES } from '../../api/apis';
 import { editingOperation } from './editingOperation';
 
 const dimension = (displayName: 'Width' | 'Height', name: 'width' | 'height', fallback: number) => ({

@@ -2,7 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { LIMITS, rangeText } from '../../schemas/limits';
 import { removeBackgroundSchema } from '../../schemas/imageEditing';
-import { EDIT_ROUTES } from '../../transport/apis';
+import { EDIT_ROUTES } from '../../api/apis';
 import { editingOperation } from './editingOperation';
 
 const API_NAMES = {

@@ -1,6 +1,6 @@
 import { LIMITS, UPSCALE_MODELS, rangeText } from '../../schemas/limits';
 import { upscaleSchema } from '../../schemas/imageEditing';
-import { EDIT_ROUTES } from '../../transport/apis';
+import { EDIT_ROUTES } from '../../api/apis';
 import { editingOperation } from './editingOperation';
 
 /**

@@ -1,8 +1,8 @@
 import { NodeApiError } from 'n8n-workflow';
 
-import type { ApiAnswer } from '../../../nodes/ModelsLab/transport/answer';
-import type { Clock } from '../../../nodes/ModelsLab/transport/clock';
-import { POLL, pollTimes, waitForResult } from '../../../nodes/ModelsLab/helpers/waitForResult';
+import type { ApiAnswer } from '../../../nodes/ModelsLab/api/answer';
+import type { Clock } from '../../../nodes/ModelsLab/time/clock';
+import { POLL, pollTimes, waitForResult } from '../../../nodes/ModelsLab/job/waitForResult';
 
 /** A clock that jumps instead of waiting, recording every sleep. */
 function fakeClock(onSleep?: (ms: number) => void): Clock & { sleeps: number[]; time: number } {

@@ -11,10 +11,11 @@
  * or more still to go plans the rest anew from it, so a long job is fetched close to when it is ready
  * rather than on the first eta's backoff.
  */
-import type { ApiAnswer } from '../transport/answer';
-import { readEtaSeconds, readStatus } from '../transport/answer';
-import type { Clock } from '../transport/clock';
-import { systemClock } from '../transport/clock';
+import type { ApiAnswer } from '../api/answer';
+import { readEtaSeconds, readStatus } from '../api/answer';
+import type { Clock } from '../time/clock';
+import { systemClock } from '../time/clock';
+import { RETRY_POLICIES } from '../time/retry';
 
 export const POLL = {
 	/** Assumed when the API gives no eta. */
@@ -38,13 +39,12 @@ export const POLL = {
 	backoffAfter: 1.5,
 	backoffFactor: 1.5,
 	backoffMaxMs: 5000,
-	/** After a failed fetch (5xx, network) the next waits at least this, growing by backoffFactor. */
-	errorDelayMs: 1000,
 } as const;
 
-/** The wait before sending a failed fetch again: errorDelayMs first, then growing by backoffFactor up to backoffMaxMs. */
+/** The wait before sending a failed fetch again: the fetch-error retry policy's schedule (time/retry.ts). */
 export function nextErrorDelay(previousMs: number): number {
-	return previousMs ? Math.min(Math.round(previousMs * POLL.backoffFactor), POLL.backoffMaxMs) : POLL.errorDelayMs;
+	const policy = RETRY_POLICIES.fetchErrors;
+	return previousMs ? Math.min(Math.round(previousMs * policy.factor), policy.maxDelayMs) : policy.firstDelayMs;
 }
 
 export type WaitOutcome =

@@ -1,8 +1,9 @@
 import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
-import type { JobContext } from '../../../nodes/ModelsLab/helpers/jobs';
-import { createJob, fetchKnownJob, NOT_FOUND_GRACE } from '../../../nodes/ModelsLab/helpers/jobs';
-import { APIS } from '../../../nodes/ModelsLab/transport/apis';
+import type { JobContext } from '../../../nodes/ModelsLab/job/context';
+import { createJob } from '../../../nodes/ModelsLab/job/create';
+import { fetchKnownJob, NOT_FOUND_GRACE } from '../../../nodes/ModelsLab/job/fetch';
+import { APIS } from '../../../nodes/ModelsLab/api/apis';
 
 let accounts = 0;
 

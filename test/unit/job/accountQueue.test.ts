@@ -1,5 +1,5 @@
-import { FIRST_PROBE_MS, QueueSlots, accountQueue } from '../../../nodes/ModelsLab/helpers/queueSlots';
-import type { Clock } from '../../../nodes/ModelsLab/transport/clock';
+import { FIRST_PROBE_MS, QueueSlots, accountQueue } from '../../../nodes/ModelsLab/job/accountQueue';
+import type { Clock } from '../../../nodes/ModelsLab/time/clock';
 
 /** A clock whose sleeps end only when the test says so (or when their signal aborts). */
 function manualClock() {

@@ -1,12 +1,12 @@
 import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { APIS } from '../../../nodes/ModelsLab/transport/apis';
-import { failureOf } from '../../../nodes/ModelsLab/transport/errors';
-import { resolveApiUrl } from '../../../nodes/ModelsLab/transport/origin';
-import { redactSecret } from '../../../nodes/ModelsLab/transport/redact';
-import type { ApiRequest } from '../../../nodes/ModelsLab/transport/request';
-import { modelsLabApiRequest } from '../../../nodes/ModelsLab/transport/request';
+import { APIS } from '../../../nodes/ModelsLab/api/apis';
+import { failureOf } from '../../../nodes/ModelsLab/api/errors';
+import { resolveApiUrl } from '../../../nodes/ModelsLab/api/origin';
+import { redactSecret } from '../../../nodes/ModelsLab/api/redact';
+import type { ApiRequest } from '../../../nodes/ModelsLab/api/request';
+import { modelsLabApiRequest } from '../../../nodes/ModelsLab/api/request';
 
 const KEY = 'unit-secret-key-0123456789';
 const node = { id: '1', name: 'ModelsLab', type: 'n8n-nodes-modelslab.modelsLab', typeVersion: 1, position: [0, 0] as [number, number], parameters: {} };

@@ -8,7 +8,7 @@ import {
 	imageSize,
 	isCompleteImage,
 	linkFileName,
-} from '../../../nodes/ModelsLab/helpers/images';
+} from '../../../nodes/ModelsLab/media/fileTypes';
 import { HOSTILE, expectSafeFileName } from '../../hostileValues';
 import { renderPng } from '../../../sandbox/png';
 

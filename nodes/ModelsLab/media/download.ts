@@ -5,29 +5,10 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { Clock } from './clock';
-import { cancelledError, networkReason, withRequestId } from './errors';
-import type { RequestSettings } from './requestSettings';
-import { withRequestSettings } from './requestSettings';
-
-/** One item's run: what every wait and download for it needs. */
-export interface ItemContext {
-	itemIndex: number;
-	/** The credential's key, only to keep it out of what the node outputs. */
-	secret: string;
-	/** Clock time after which the node stops waiting, for the job and for its images. */
-	deadline: number;
-	clock: Clock;
-	/** The node's Request Options, for API calls and downloads alike. */
-	requestSettings?: RequestSettings;
-}
-
-const DOWNLOAD = {
-	/** Tries before giving up, even past Max Wait Time: a job that just finished gets its retries. */
-	minAttempts: 3,
-	firstRetryDelayMs: 250,
-	maxRetryDelayMs: 4000,
-};
+import type { ItemContext } from '../api/context';
+import { cancelledError, networkReason, withRequestId } from '../api/errors';
+import { withRequestSettings } from '../api/requestSettings';
+import { RETRY_POLICIES, retryWithin } from '../time/retry';
 
 /** Not there yet (404 until the CDN has it), throttled, or the host failing: worth another try. */
 function retryableStatus(status: number): boolean {
@@ -137,30 +118,28 @@ export async function download(
 ): Promise<Image> {
 	const { clock, deadline } = ref.context;
 	const signal = this.getExecutionCancelSignal();
-	let delay = DOWNLOAD.firstRetryDelayMs;
-	let attempts = 0;
-	for (;;) {
-		attempts++;
+	const cancelled = () => cancelledError(this.getNode(), ref.context.itemIndex, ref.requestId);
+	return await retryWithin<Image>({ clock, signal, cancelled, deadline, policy: RETRY_POLICIES.downloads }, async (attempts) => {
 		const attempt = await getOnce.call(this, url, ref);
 		const image = 'bytes' in attempt ? read(attempt.bytes, attempt.contentType) : undefined;
-		if (image && typeof image !== 'string') return image;
+		if (image && typeof image !== 'string') return { done: image };
 		const problem = 'problem' in attempt ? attempt.problem : (image as string);
 		const retry = 'problem' in attempt ? attempt.retry : true;
-		const inTime = clock.now() + delay < deadline;
-		if (!retry || (attempts >= DOWNLOAD.minAttempts && !inTime)) {
-			const resume = ref.requestId
-				? ` The job itself finished: collect it again with Fetch Result and request ID ${ref.requestId}, or set Output to Image URLs.`
-				: '';
-			throw imageError.call(
-				this,
-				ref,
-				`Could not download ${ref.what}: ${problem}`,
-				`${attempts === 1 ? 'Tried once' : `Tried ${attempts} times`}: ${url}.${retry ? resume : ''}`,
-			);
-		}
-		await clock.sleep(delay, signal).catch(() => undefined);
-		if (signal?.aborted) throw cancelledError(this.getNode(), ref.context.itemIndex, ref.requestId);
-		delay = Math.min(delay * 2, DOWNLOAD.maxRetryDelayMs);
-	}
+		const resume = ref.requestId
+			? ` The job itself finished: collect it again with Fetch Result and request ID ${ref.requestId}, or set Output to Image URLs.`
+			: '';
+		const failure = imageError.call(
+			this,
+			ref,
+			`Could not download ${ref.what}: ${problem}`,
+			`${attempts === 1 ? 'Tried once' : `Tried ${attempts} times`}: ${url}.${retry ? resume : ''}`,
+		);
+		if (!retry) throw failure;
+		return {
+			giveUp: () => {
+				throw failure;
+			},
+		};
+	});
 }
 

@@ -6,12 +6,16 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { failureOf } from '../transport/errors';
-import type { FetchState, JobContext } from './jobs';
-import { createJob, fetchKnownJobRetried, settleJob } from './jobs';
+import type { ApiAnswer } from '../api/answer';
+import { failureOf } from '../api/errors';
+import { pendingItem, successItems } from '../media/outputItems';
+import type { JobContext } from './context';
+import { createJob } from './create';
+import type { FetchState } from './fetch';
+import { fetchKnownJobRetried } from './fetch';
 import type { RememberedJob } from './retryMemory';
 import { itemMemory } from './retryMemory';
-import { pendingItem, successItems } from './toOutputItems';
+import { settleJob } from './settle';
 
 export interface JobRequest {
 	/** What the item asks for: its validated parameters and input files (Buffers count by digest). */
@@ -53,9 +57,22 @@ async function resumeJob(this: IExecuteFunctions, earlier: RememberedJob, contex
 	const { requestId } = earlier;
 	if (requestId === undefined) return await successItems.call(this, earlier.answer ?? {}, undefined, context.settings, context);
 	if (!earlier.finished && !context.settings.waitForCompletion) return [pendingItem(earlier.answer ?? {}, requestId, context)];
+	// the items the first try gave: what this fetch lacks of the first answer comes from it
+	return await collectJob.call(this, requestId, context, earlier.finished ? earlier.answer : undefined);
+}
+
+/**
+ * A job that exists, by its ID (Fetch Result, or a job Retry On Fail finds): fetched (free) and settled,
+ * waiting if asked to. `firstAnswer` fills in what a fetch of a finished job lacks.
+ */
+export async function collectJob(
+	this: IExecuteFunctions,
+	requestId: string,
+	context: JobContext,
+	firstAnswer?: ApiAnswer,
+): Promise<INodeExecutionData[]> {
+	// the job may have been created seconds ago: "Request not found" gets the grace time here too
 	const state: FetchState = {};
 	const fetched = await fetchKnownJobRetried.call(this, requestId, context, state);
-	// the items the first try gave: what this fetch lacks of the first answer comes from it
-	const answer = earlier.finished ? { ...earlier.answer, ...fetched } : fetched;
-	return await settleJob.call(this, answer, context, { fetched: { requestId, state } });
+	return await settleJob.call(this, { ...firstAnswer, ...fetched }, context, { fetched: { requestId, state } });
 }

@@ -10,7 +10,7 @@ import {
 	readRequestId,
 	readStatus,
 	secondsInText,
-} from '../../../nodes/ModelsLab/transport/answer';
+} from '../../../nodes/ModelsLab/api/answer';
 
 describe('API answers', () => {
 	it('reads message and messege, strings and field objects', () => {

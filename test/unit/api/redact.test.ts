@@ -1,4 +1,4 @@
-import { sanitizeMeta } from '../../../nodes/ModelsLab/transport/redact';
+import { sanitizeMeta } from '../../../nodes/ModelsLab/api/redact';
 
 describe('redaction', () => {
 	it('strips secrets from meta: key-like fields and any value holding the key', () => {

@@ -1,4 +1,4 @@
-import { imageProblem, readImageInfo } from '../../../nodes/ModelsLab/helpers/imageInput';
+import { imageProblem, readImageInfo } from '../../../nodes/ModelsLab/media/inputImages';
 import { readHeader } from '../../../sandbox/imageFormat';
 import { encodePng } from '../../../sandbox/png';
 

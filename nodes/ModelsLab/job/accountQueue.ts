@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import type { Clock } from '../transport/clock';
+import type { Clock } from '../time/clock';
 
 /** After this long with no job of the account in flight here, what was learned about its limit is forgotten. */
 const FORGET_AFTER_MS = 60_000;
@@ -165,6 +165,68 @@ export class QueueSlots {
 		if (index >= 0) this.waiters.splice(index, 1);
 		return signal?.aborted ? 'cancelled' : outcome;
 	}
+}
+
+/**
+ * One job's place in its account's queue, from the create that takes it to the job leaving the queue.
+ * The job's code says what happened; the place keeps the queue's counts right, so no caller pairs
+ * the queue's methods by hand, and a place is given back once.
+ */
+export interface QueuePlace {
+	/** ModelsLab accepted the create: the job now holds the place. */
+	accepted(): void;
+	/** A 429: the place goes back, and the refused create may wait for another (its `Refusal`). */
+	refused(): Refusal;
+	/** The node waits for the job in the queue. */
+	waiting(): void;
+	/** The job left the queue (finished, failed, given up), or no job came of the create: the place goes back. */
+	done(jobMs?: number): void;
+}
+
+/** A create the account refused with 429, waiting to be sent again. */
+export interface Refusal {
+	/** How long it waits before probing a queue full of others' jobs; undefined when a freed place will wake it. */
+	probeDelay(retryAfterMs: number): number | undefined;
+	waitForPlace(ms: number, signal?: AbortSignal): Promise<'freed' | 'timer' | 'cancelled'>;
+	/** It is not sent again: a held-back create may go in its place. */
+	giveUp(): void;
+}
+
+function placeIn(queue: QueueSlots, clock: Clock): QueuePlace {
+	let state: 'held' | 'waiting' | 'returned' = 'held';
+	return {
+		accepted: () => queue.accepted(),
+		refused: () => {
+			state = 'returned';
+			queue.refused(clock);
+			return {
+				probeDelay: (retryAfterMs) => queue.probeDelay(retryAfterMs),
+				waitForPlace: async (ms, signal) => await queue.waitForPlace(ms, clock, signal),
+				giveUp: () => queue.handOn(),
+			};
+		},
+		waiting: () => {
+			if (state !== 'held') return;
+			state = 'waiting';
+			queue.entered();
+		},
+		done: (jobMs) => {
+			if (state === 'waiting') queue.left(clock, jobMs);
+			else if (state === 'held') queue.release(clock);
+			state = 'returned';
+		},
+	};
+}
+
+/** Waits until a create may be sent, then holds a place for it; undefined when the execution was cancelled. */
+export async function acquirePlace(queue: QueueSlots, clock: Clock, signal?: AbortSignal): Promise<QueuePlace | undefined> {
+	return (await queue.acquire(clock, signal)) === 'sent' ? placeIn(queue, clock) : undefined;
+}
+
+/** The place of a job this process did not create here (Fetch Result) while the node waits for it. */
+export function occupyPlace(queue: QueueSlots, clock: Clock): QueuePlace {
+	queue.occupy(clock);
+	return placeIn(queue, clock);
 }
 
 const accounts = new Map<string, QueueSlots>();

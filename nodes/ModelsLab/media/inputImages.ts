@@ -10,13 +10,14 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { ImageInputName, ImageInputParams } from '../schemas/imageEditing';
 import { IMAGE_INPUTS } from '../schemas/imageEditing';
 import { INPUT_IMAGE_TYPES, LIMITS } from '../schemas/limits';
-import { isApiAnswer, readLinks, readMessage, readStatus } from '../transport/answer';
-import { UPLOAD_PATH } from '../transport/apis';
-import { ensureNodeError, failureOf } from '../transport/errors';
-import { redactSecret } from '../transport/redact';
-import { modelsLabApiRequest } from '../transport/request';
-import type { JobContext } from './jobs';
-import { detectImageMimeType, imageSize } from './images';
+import { isApiAnswer, readLinks, readMessage, readStatus } from '../api/answer';
+import { UPLOAD_PATH } from '../api/apis';
+import { cancelledError, ensureNodeError, failureOf } from '../api/errors';
+import { redactSecret } from '../api/redact';
+import { modelsLabApiRequest } from '../api/request';
+import { RETRY_POLICIES, retryWithin } from '../time/retry';
+import type { ApiContext } from '../api/context';
+import { detectImageMimeType, imageSize } from './fileTypes';
 
 export interface ImageInfo {
 	mimeType: string;
@@ -100,17 +101,15 @@ export function dataUri(image: { bytes: Buffer; info: ImageInfo }): string {
 	return `data:${image.info.mimeType};base64,${image.bytes.toString('base64')}`;
 }
 
-/** Uploads make no job and bill nothing, so a failed one (5xx, network) may be sent again. */
-const UPLOAD = { attempts: 3, retryDelayMs: 1000 };
-
-/** Puts the image on ModelsLab's image host and gives its link. */
+/** Puts the image on ModelsLab's image host and gives its link. Uploads make no job and bill nothing, so a failed one (5xx, network) may be sent again. */
 export async function uploadImage(
 	this: IExecuteFunctions,
 	image: { name: ImageInputName; bytes: Buffer; info: ImageInfo },
-	context: JobContext,
+	context: ApiContext,
 ): Promise<string> {
 	const signal = this.getExecutionCancelSignal();
-	for (let attempt = 1; ; attempt++) {
+	const waiting = { clock: context.clock, signal, cancelled: () => cancelledError(this.getNode(), context.itemIndex) };
+	return await retryWithin<string>({ ...waiting, policy: RETRY_POLICIES.uploads }, async () => {
 		try {
 			const answer = await modelsLabApiRequest.call(this, {
 				api: context.api,
@@ -120,7 +119,7 @@ export async function uploadImage(
 				itemIndex: context.itemIndex,
 			});
 			const [link] = isApiAnswer(answer) && readStatus(answer) === 'success' ? readLinks(answer.output) : [];
-			if (link && /^https?:\/\//i.test(link)) return link;
+			if (link && /^https?:\/\//i.test(link)) return { done: link };
 			const message = isApiAnswer(answer) ? redactSecret(readMessage(answer), context.secret) : '';
 			throw new NodeOperationError(
 				this.getNode(),
@@ -128,12 +127,15 @@ export async function uploadImage(
 				{ itemIndex: context.itemIndex, description: 'No job was created, so nothing was billed.' },
 			);
 		} catch (error) {
-			if (!failureOf(error).retryable || attempt >= UPLOAD.attempts || signal?.aborted) {
-				throw ensureNodeError(this.getNode(), error, context.itemIndex);
-			}
-			await context.clock.sleep(UPLOAD.retryDelayMs * attempt, signal).catch(() => undefined);
+			const failure = ensureNodeError(this.getNode(), error, context.itemIndex);
+			if (!failureOf(error).retryable || signal?.aborted) throw failure;
+			return {
+				giveUp: () => {
+					throw failure;
+				},
+			};
 		}
-	}
+	});
 }
 
 /** How a route takes an input file: inline as a data URI, or uploaded first and sent as a link. */
@@ -144,7 +146,7 @@ export async function imageFieldValue(
 	this: IExecuteFunctions,
 	image: InputImage,
 	sending: Sending,
-	context: JobContext,
+	context: ApiContext,
 ): Promise<string> {
 	if (image.source === 'url') return image.url;
 	return sending === 'inline' ? dataUri(image) : await uploadImage.call(this, image, context);

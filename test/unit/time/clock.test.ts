@@ -1,13 +1,13 @@
 /**
- * transport/clock.ts: the system clock's sleep ends at once when the execution is stopped, also with
+ * time/clock.ts: the system clock's sleep ends at once when the execution is stopped, also with
  * n8n-workflow 1.x's `sleep(ms)`, which ignores the abort signal (simulated here).
  */
 const ignoringSignal = jest.fn(async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms)));
 jest.mock('n8n-workflow', () => ({ ...jest.requireActual('n8n-workflow'), sleep: ignoringSignal }));
 
-import { systemClock, untilAborted } from '../../../nodes/ModelsLab/transport/clock';
+import { systemClock, untilAborted } from '../../../nodes/ModelsLab/time/clock';
 
-describe('systemClock.sleep (transport/clock.ts)', () => {
+describe('systemClock.sleep (time/clock.ts)', () => {
 	beforeEach(() => {
 		jest.useFakeTimers();
 		ignoringSignal.mockClear();

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INode } from 'n8n-workflow';
 
-import type { RememberedJob } from '../../../nodes/ModelsLab/helpers/retryMemory';
-import { RetryMemory, itemMemory, retentionMs } from '../../../nodes/ModelsLab/helpers/retryMemory';
+import type { RememberedJob } from '../../../nodes/ModelsLab/job/retryMemory';
+import { RetryMemory, itemMemory, retentionMs } from '../../../nodes/ModelsLab/job/retryMemory';
 
 const JOB: RememberedJob = { kind: 'accepted', requestId: '13441520', finished: true };
 const ACCOUNT = { secret: 'the-secret-key', baseUrl: 'https://modelslab.com' };

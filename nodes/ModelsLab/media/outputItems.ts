@@ -2,12 +2,13 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { ApiAnswer } from '../transport/answer';
-import { readEtaSeconds, readLinks, readNumber } from '../transport/answer';
-import type { Image, ImageRef, ItemContext } from '../transport/download';
-import { download, imageError, tooLarge } from '../transport/download';
-import { sanitizeMeta } from '../transport/redact';
-import type { ImageSource } from './images';
+import type { ApiAnswer } from '../api/answer';
+import { readEtaSeconds, readLinks, readNumber } from '../api/answer';
+import type { ItemContext } from '../api/context';
+import type { Image, ImageRef } from './download';
+import { download, imageError, tooLarge } from './download';
+import { sanitizeMeta } from '../api/redact';
+import type { ImageSource } from './fileTypes';
 import {
 	chosenFileName,
 	classifyImageEntry,
@@ -17,7 +18,7 @@ import {
 	imageSize,
 	isCompleteImage,
 	linkFileName,
-} from './images';
+} from './fileTypes';
 
 export type OutputMode = 'binary' | 'urls';
 

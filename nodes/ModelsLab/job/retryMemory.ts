@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { ApiAnswer } from '../transport/answer';
+import type { ApiAnswer } from '../api/answer';
 
 export type RememberedJob =
 	/** ModelsLab accepted the create. `answer` is kept only where no fetch can stand for it. */

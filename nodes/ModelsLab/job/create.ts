@@ -1,0 +1,109 @@
+/** A job's create: sent once, and again only after a refusal that says when to come back. */
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import type { ApiAnswer } from '../api/answer';
+import { comeBackLater } from '../api/answer';
+import type { NodeError } from '../api/errors';
+import { cancelledError, ensureNodeError, failureOf } from '../api/errors';
+import { modelsLabApiRequest } from '../api/request';
+import { CREATE_RESENDS, pause } from '../time/retry';
+import type { QueuePlace, Refusal } from './accountQueue';
+import { accountQueue, acquirePlace } from './accountQueue';
+import type { JobContext } from './context';
+import { asAnswer, jobFailure } from './failures';
+
+/**
+ * A create the account accepted. Its job holds `place` in the account's queue (job/accountQueue.ts)
+ * until settleJob gives it back; `acceptedAt` (clock time) times the job for the queue's probes.
+ */
+export interface AcceptedCreate {
+	answer: ApiAnswer;
+	acceptedAt: number;
+	place: QueuePlace;
+}
+
+/** Why a create was not accepted, and how long it asks to wait before it is sent again. */
+interface Refused {
+	error: () => NodeError;
+	waitMs: number;
+	/** A 429: the refusal waits in the account's queue for a freed place or its time. */
+	queued?: { refusal: Refusal; probeable: boolean };
+}
+
+/** One create. An accepted one holds its place; a refused one (429, the spam filter) says when to come back; any other failure is thrown. */
+async function sendCreate(
+	this: IExecuteFunctions,
+	body: IDataObject,
+	context: JobContext,
+	place: QueuePlace,
+): Promise<{ accepted: AcceptedCreate } | Refused> {
+	try {
+		const answer = asAnswer.call(
+			this,
+			await modelsLabApiRequest.call(this, {
+				api: context.api,
+				url: context.api.createPath,
+				body,
+				purpose: 'create',
+				itemIndex: context.itemIndex,
+				settings: context.requestSettings,
+			}),
+			context,
+		);
+		// HTTP 200 with "Rate limit exceeded" (the spam filter): refused, nothing queued, it says when to come back
+		const later = comeBackLater(answer);
+		if (!later) {
+			place.accepted();
+			return { accepted: { answer, acceptedAt: context.clock.now(), place } };
+		}
+		place.done();
+		return {
+			error: () => jobFailure.call(this, answer, undefined, context),
+			waitMs: (later.seconds ?? CREATE_RESENDS.spamFilterWaitSeconds) * 1000,
+		};
+	} catch (error) {
+		const failure = failureOf(error);
+		if (!failure.rateLimited) {
+			place.done();
+			throw ensureNodeError(this.getNode(), error, context.itemIndex);
+		}
+		return {
+			error: () => ensureNodeError(this.getNode(), error, context.itemIndex),
+			waitMs: (failure.retryAfterSeconds ?? CREATE_RESENDS.defaultWaitSeconds) * 1000,
+			queued: { refusal: place.refused(), probeable: failure.queueFull === true },
+		};
+	}
+}
+
+export async function createJob(this: IExecuteFunctions, body: IDataObject, context: JobContext): Promise<AcceptedCreate> {
+	const queue = accountQueue(context);
+	const signal = this.getExecutionCancelSignal();
+	const cancelled = () => cancelledError(this.getNode(), context.itemIndex);
+	for (let resends = 0; ; resends++) {
+		const place = await acquirePlace(queue, context.clock, signal);
+		if (!place) throw cancelled();
+		const sent = await sendCreate.call(this, body, context, place);
+		if ('accepted' in sent) return sent.accepted;
+		const { waitMs, queued } = sent;
+		// the account's queue is full and nothing of this process is in it: probe it sooner than
+		// retry_after (job/accountQueue.ts); any other 429 waits what it asks
+		const probeMs = queued?.probeable ? queued.refusal.probeDelay(waitMs) : undefined;
+		const inTime = context.clock.now() + (probeMs ?? waitMs) < context.deadline;
+		if (resends >= CREATE_RESENDS.maxRetries || !inTime) {
+			queued?.refusal.giveUp();
+			throw sent.error();
+		}
+		if (!queued) {
+			await pause({ clock: context.clock, signal, cancelled }, waitMs);
+			continue;
+		}
+		const woken = await queued.refusal.waitForPlace(probeMs ?? waitMs, signal);
+		if (woken === 'cancelled') {
+			queued.refusal.giveUp();
+			throw cancelled();
+		}
+		// a place freed by a job of this same account, or a probe sent before retry_after, is no resend:
+		// only retry_after passing counts
+		if (woken === 'freed' || (probeMs !== undefined && probeMs < waitMs)) resends--;
+	}
+}
