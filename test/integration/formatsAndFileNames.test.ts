@@ -1,7 +1,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { FORMAT_PRESETS } from '../../nodes/ModelsLab/schemas/formats';
-import { encodePng } from '../../sandbox/png';
+import { encodePng } from '../../sandbox/images/png';
 import { apiCalls, createAnswer, fetchResultParams, pngSize, runNode, text2imgParams, useSandbox } from './setup';
 
 /**

@@ -1,6 +1,6 @@
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { encodePng } from '../../sandbox/png';
+import { encodePng } from '../../sandbox/images/png';
 import { apiCalls, delay, fetchResultParams, pngSize, runNode, useSandbox } from './setup';
 
 /**

@@ -1,7 +1,7 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import * as text2img from '../../nodes/ModelsLab/actions/image/text2img.operation';
-import { encodePng } from '../../sandbox/png';
+import { encodePng } from '../../sandbox/images/png';
 import { HOSTILE, expectSafeFileName } from '../hostileValues';
 import { FLUX, fetchResultParams, runNode, text2imgParams, useSandbox } from './setup';
 

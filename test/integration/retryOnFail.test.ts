@@ -3,7 +3,7 @@ import type { IDataObject, INode, INodeExecutionData, INodeParameters } from 'n8
 import { ModelsLabApi } from '../../credentials/ModelsLabApi.credentials';
 import { ModelsLab } from '../../nodes/ModelsLab/ModelsLab.node';
 import type { Fault, RequestRecord } from '../../sandbox/server';
-import { encodePng } from '../../sandbox/png';
+import { encodePng } from '../../sandbox/images/png';
 import type { SuccessAnswer } from '../expectedOutput';
 import { successJson } from '../expectedOutput';
 import type { RunResult } from '../harness';

@@ -26,6 +26,8 @@ export interface OperationFacts<Value extends string = string> {
 	description: string;
 	/** The APIs it calls: one, or those its `api` parameter offers. They pick the credentials. */
 	apis: readonly ApiKind[];
+	/** Its create route, on its API; none for an operation that creates no job (Fetch Result). */
+	route?: string;
 	/** The API whose model_list the model picker searches; absent when it has no model field. */
 	modelList?: ApiKind;
 }

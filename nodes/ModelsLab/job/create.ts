@@ -33,6 +33,7 @@ interface Refused {
 /** One create. An accepted one holds its place; a refused one (429, the spam filter) says when to come back; any other failure is thrown. */
 async function sendCreate(
 	this: IExecuteFunctions,
+	route: string,
 	body: IDataObject,
 	context: JobContext,
 	place: QueuePlace,
@@ -42,7 +43,7 @@ async function sendCreate(
 			this,
 			await modelsLabApiRequest.call(this, {
 				api: context.api,
-				url: context.api.createPath,
+				url: route,
 				body,
 				purpose: 'create',
 				itemIndex: context.itemIndex,
@@ -75,14 +76,14 @@ async function sendCreate(
 	}
 }
 
-export async function createJob(this: IExecuteFunctions, body: IDataObject, context: JobContext): Promise<AcceptedCreate> {
+export async function createJob(this: IExecuteFunctions, route: string, body: IDataObject, context: JobContext): Promise<AcceptedCreate> {
 	const queue = accountQueue(context);
 	const signal = this.getExecutionCancelSignal();
 	const cancelled = () => cancelledError(this.getNode(), context.itemIndex);
 	for (let resends = 0; ; resends++) {
 		const place = await acquirePlace(queue, context.clock, signal);
 		if (!place) throw cancelled();
-		const sent = await sendCreate.call(this, body, context, place);
+		const sent = await sendCreate.call(this, route, body, context, place);
 		if ('accepted' in sent) return sent.accepted;
 		const { waitMs, queued } = sent;
 		// the account's queue is full and nothing of this process is in it: probe it sooner than

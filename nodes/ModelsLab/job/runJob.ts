@@ -18,6 +18,8 @@ import { itemMemory } from './retryMemory';
 import { settleJob } from './settle';
 
 export interface JobRequest {
+	/** The operation's create route, on the context's API. */
+	route: string;
 	/** What the item asks for: its validated parameters and input files (Buffers count by digest). */
 	identity: unknown;
 	/** The create body; uploads happen here, so an item that resumes its job uploads nothing. */
@@ -32,7 +34,7 @@ export async function runJob(this: IExecuteFunctions, request: JobRequest, jobCo
 	if (earlier) return await resumeJob.call(this, earlier, context);
 
 	const body = await request.body(context);
-	const created = await createJob.call(this, body, context).catch((error: unknown) => {
+	const created = await createJob.call(this, request.route, body, context).catch((error: unknown) => {
 		if (failureOf(error).ambiguousCreate) {
 			memory?.remember({ kind: 'ambiguous', at: new Date().toISOString(), reason: (error as Error).message });
 		}

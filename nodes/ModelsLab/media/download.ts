@@ -6,6 +6,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ItemContext } from '../api/context';
+import type { MediaKind } from './fileTypes';
 import { cancelledError, networkReason, withRequestId } from '../api/errors';
 import { withRequestSettings } from '../api/requestSettings';
 import { RETRY_POLICIES, retryWithin } from '../time/retry';
@@ -28,6 +29,8 @@ export interface ImageRef {
 	limitMb: number;
 	/** The most bytes to read: the limit, or 4/3 of it for base64 text. */
 	maxBytes: number;
+	/** What the operation makes: a file of another kind is refused. */
+	media: MediaKind;
 	context: ItemContext;
 }
 

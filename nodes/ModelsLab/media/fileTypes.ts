@@ -1,40 +1,22 @@
 /**
- * Pure image helpers: what an `output` entry is (a link, base64, or a link to a `.base64` text
- * file), the real type of some bytes, and file names.
+ * What a file ModelsLab made (or a user gave) is, read from its bytes: its type (PNG, JPEG, WebP,
+ * GIF; MP4 and WebM), whether it is whole, its extension, and an image's pixel size.
  */
 
-export type ImageSource =
-	| { kind: 'url'; url: string }
-	| { kind: 'base64Link'; url: string }
-	| { kind: 'inline'; base64: string; mimeType?: string }
-	/** A link with another scheme (file:, ftp:, a data: URI that is not base64 …): never fetched. */
-	| { kind: 'unsupported'; scheme: string };
+export type MediaKind = 'image' | 'video';
 
-const DATA_URI = /^data:([\w/+.-]+)?(?:;[\w=-]+)*;base64,(.*)$/s;
-const SCHEME = /^([a-z][a-z0-9+.-]*):/i;
+/** MP4's `ftyp` brands that mean QuickTime rather than MPEG-4. */
+const QUICKTIME_BRANDS = new Set(['qt  ']);
 
-export function classifyImageEntry(entry: string): ImageSource {
-	const value = entry.trim();
-	const dataUri = DATA_URI.exec(value);
-	if (dataUri) return { kind: 'inline', base64: dataUri[2], mimeType: dataUri[1] };
-	if (/^https?:\/\//i.test(value)) {
-		const path = value.split(/[?#]/)[0];
-		return path.toLowerCase().endsWith('.base64')
-			? { kind: 'base64Link', url: value }
-			: { kind: 'url', url: value };
-	}
-	// base64 has no ":", so anything with a scheme is a link the node must not follow
-	const scheme = SCHEME.exec(value);
-	if (scheme) return { kind: 'unsupported', scheme: `${scheme[1].toLowerCase()}:` };
-	return { kind: 'inline', base64: value };
-}
-
-/** Decodes base64 text, which may itself be a data URI, and refuses what is not base64. */
-export function decodeBase64(text: string): Buffer | undefined {
-	const dataUri = DATA_URI.exec(text.trim());
-	const payload = (dataUri ? dataUri[2] : text).replace(/\s+/g, '');
-	if (payload === '' || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(payload)) return undefined;
-	return Buffer.from(payload, 'base64');
+/** A WebM or Matroska file: an EBML header whose DocType names it (in the first bytes). */
+function ebmlDocType(b: Buffer): string | undefined {
+	if (b.length < 8 || b.readUInt32BE(0) !== 0x1a45dfa3) return undefined;
+	const head = b.subarray(0, 64).toString('latin1');
+	// DocType is element 0x4282, then a one-byte size (0x80 | length), then the text
+	const at = head.indexOf('\x42\x82');
+	if (at < 0) return undefined;
+	const length = head.charCodeAt(at + 2) & 0x7f;
+	return head.slice(at + 3, at + 3 + length);
 }
 
 const SIGNATURES: Array<{ mimeType: string; test: (bytes: Buffer) => boolean }> = [
@@ -48,11 +30,31 @@ const SIGNATURES: Array<{ mimeType: string; test: (bytes: Buffer) => boolean }> 
 		test: (b) => b.length > 12 && b.toString('ascii', 0, 4) === 'RIFF' && b.toString('ascii', 8, 12) === 'WEBP',
 	},
 	{ mimeType: 'image/gif', test: (b) => b.length > 6 && b.toString('ascii', 0, 4) === 'GIF8' },
+	{
+		mimeType: 'video/quicktime',
+		test: (b) => b.length >= 12 && b.toString('ascii', 4, 8) === 'ftyp' && QUICKTIME_BRANDS.has(b.toString('ascii', 8, 12)),
+	},
+	{ mimeType: 'video/mp4', test: (b) => b.length >= 12 && b.toString('ascii', 4, 8) === 'ftyp' },
+	{ mimeType: 'video/webm', test: (b) => ebmlDocType(b) === 'webm' },
+	{ mimeType: 'video/x-matroska', test: (b) => ebmlDocType(b) === 'matroska' },
 ];
 
-/** The image type read from the bytes themselves: servers send wrong or missing content types. */
-export function detectImageMimeType(bytes: Buffer): string | undefined {
+/** The type read from the bytes themselves, image or video: servers send wrong or missing content types. */
+export function detectMimeType(bytes: Buffer): string | undefined {
 	return SIGNATURES.find((signature) => signature.test(bytes))?.mimeType;
+}
+
+export function kindOf(mimeType: string): MediaKind | undefined {
+	if (mimeType.startsWith('image/')) return 'image';
+	if (mimeType.startsWith('video/')) return 'video';
+	return undefined;
+}
+
+
+/** The image type read from the bytes themselves: undefined for anything else, a video included. */
+export function detectImageMimeType(bytes: Buffer): string | undefined {
+	const type = detectMimeType(bytes);
+	return type && kindOf(type) === 'image' ? type : undefined;
 }
 
 /**
@@ -70,10 +72,27 @@ export function imageMimeType(bytes: Buffer, declared?: string): string | undefi
 	return type;
 }
 
+/** Whether MP4 boxes run exactly to the end of the bytes: a download cut short ends inside its last box. */
+function mp4BoxesComplete(bytes: Buffer): boolean {
+	let offset = 0;
+	while (offset + 8 <= bytes.length) {
+		let size = bytes.readUInt32BE(offset);
+		if (size === 1) {
+			if (offset + 16 > bytes.length) return false;
+			size = Number(bytes.readBigUInt64BE(offset + 8));
+		} else if (size === 0) {
+			return true; // the last box runs to the end of the file
+		}
+		if (size < 8) return false;
+		offset += size;
+	}
+	return offset === bytes.length;
+}
+
 const PNG_END = Buffer.from('0000000049454e44ae426082', 'hex');
 
 /** Whether the bytes end where their format says: a download cut short does not. */
-export function isCompleteImage(bytes: Buffer, mimeType: string): boolean {
+export function isCompleteFile(bytes: Buffer, mimeType: string): boolean {
 	switch (mimeType) {
 		case 'image/png':
 			return bytes.subarray(-PNG_END.length).equals(PNG_END);
@@ -86,6 +105,9 @@ export function isCompleteImage(bytes: Buffer, mimeType: string): boolean {
 			return bytes.length >= 8 + bytes.readUInt32LE(4);
 		case 'image/gif':
 			return bytes[bytes.length - 1] === 0x3b;
+		case 'video/mp4':
+		case 'video/quicktime':
+			return mp4BoxesComplete(bytes);
 		default:
 			return true;
 	}
@@ -100,64 +122,29 @@ const EXTENSIONS: Record<string, string> = {
 	'image/bmp': 'bmp',
 	'image/tiff': 'tif',
 	'image/heic': 'heic',
+	'video/mp4': 'mp4',
+	'video/quicktime': 'mov',
+	'video/webm': 'webm',
+	'video/x-matroska': 'mkv',
 };
 
 export function extensionFor(mimeType: string): string {
 	return EXTENSIONS[mimeType] ?? 'bin';
 }
 
-export function imageFileName(requestId: string, imageIndex: number, mimeType: string): string {
-	return `modelslab-${requestId}-${imageIndex}.${extensionFor(mimeType)}`;
-}
-
 /**
- * The file name of an image whose answer had no usable request id: the link's own name and the
- * image index (`<name>-<imageIndex>.<ext>`); `modelslab-<imageIndex>` for base64 data without a link.
+ * A file ModelsLab made, checked against what the operation makes: its type from the bytes (else a
+ * declared type of that kind the node cannot recognise), and whole. A reason when it is not usable:
+ * an error page, a cut-short download, or a file of the other kind (a video where an image is due).
  */
-export function linkFileName(url: string | null, imageIndex: number, mimeType: string): string {
-	let name = '';
-	try {
-		const last = url ? (new URL(url).pathname.split('/').pop() ?? '') : '';
-		name = decodeURIComponent(last).replace(/\.[^.]*$/, '');
-	} catch {
-		name = '';
-	}
-	const safe = name.replace(/[^\w.-]+/g, '_').replace(/^[._]+/, '').slice(0, 100);
-	return `${safe || 'modelslab'}-${imageIndex}.${extensionFor(mimeType)}`;
-}
-
-/** Image extensions a name may already end with (one or more); the node's own one replaces them. */
-const TYPED_EXTENSIONS = /(\.(png|jpe?g|jpe|jfif|webp|gif|avif|bmp|tiff?|heic|heif|svg|bin))+$/i;
-/**
- * Path separators, control characters (C0 and C1), text-direction overrides that disguise an
- * extension, and half an emoji (a lone surrogate).
- */
-const UNSAFE_IN_NAME = /[/\\\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]|\p{Cs}/gu;
-export const MAX_FILE_NAME_LENGTH = 200;
-
-/**
- * The File Name option made safe: path separators and control characters become "_", an image
- * extension typed by the user is replaced by the bytes' own, "-<imageIndex>" is added when the
- * item has several images, and the whole is at most 200 characters. Undefined when nothing
- * usable is left, so the node's own name is used.
- */
-export function chosenFileName(name: string, imageIndex: number | undefined, mimeType: string): string | undefined {
-	// a longer name is cut anyway, and the trims below stay cheap on a megabyte from an expression;
-	// leading dots would hide the file on Unix, dots and spaces before the extension are noise
-	const base = name
-		.slice(0, 2 * MAX_FILE_NAME_LENGTH)
-		.replace(UNSAFE_IN_NAME, '_')
-		.trim()
-		.replace(TYPED_EXTENSIONS, '')
-		.replace(/^[.\s]+|[.\s]+$/g, '');
-	if (base.replace(/[_.\s]/g, '') === '') return undefined;
-	const ending = `${imageIndex === undefined ? '' : `-${imageIndex}`}.${extensionFor(mimeType)}`;
-	// a cut between the two halves of an emoji would leave half a character
-	const kept = base
-		.slice(0, MAX_FILE_NAME_LENGTH - ending.length)
-		.replace(/[\uD800-\uDBFF]$/, '')
-		.replace(/[.\s]+$/, '');
-	return `${kept}${ending}`;
+export function checkOutputFile(bytes: Buffer, declaredType: string | undefined, expected: MediaKind): { bytes: Buffer; mimeType: string } | string {
+	const wanted = expected === 'image' ? 'an image' : 'a video';
+	const detected = detectMimeType(bytes);
+	if (detected && kindOf(detected) !== expected) return `a ${detected} file, not ${wanted}`;
+	const mimeType = expected === 'image' ? imageMimeType(bytes, declaredType) : detected;
+	if (!mimeType) return `not ${wanted}${declaredType ? ` (${declaredType})` : ''}`;
+	if (!isCompleteFile(bytes, mimeType)) return `incomplete ${mimeType} (${bytes.length} bytes)`;
+	return { bytes, mimeType };
 }
 
 export interface ImageSize {

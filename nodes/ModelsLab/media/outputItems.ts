@@ -8,17 +8,11 @@ import type { ItemContext } from '../api/context';
 import type { Image, ImageRef } from './download';
 import { download, imageError, tooLarge } from './download';
 import { sanitizeMeta } from '../api/redact';
-import type { ImageSource } from './fileTypes';
-import {
-	chosenFileName,
-	classifyImageEntry,
-	decodeBase64,
-	imageFileName,
-	imageMimeType,
-	imageSize,
-	isCompleteImage,
-	linkFileName,
-} from './fileTypes';
+import { chosenFileName, imageFileName, linkFileName } from './fileNames';
+import type { MediaKind } from './fileTypes';
+import { checkOutputFile, imageSize } from './fileTypes';
+import type { ImageSource } from './outputEntries';
+import { classifyImageEntry, decodeBase64 } from './outputEntries';
 
 export type OutputMode = 'binary' | 'urls';
 
@@ -36,6 +30,8 @@ export interface OutputSettings {
 	includeMetadata?: boolean;
 	/** The `id` of an item whose answer had no usable id: null (version 2), "unknown" (version 1). */
 	idWhenMissing?: null | 'unknown';
+	/** What the operation makes; a file of another kind fails its item. Default: images. */
+	media?: MediaKind;
 }
 
 function pairedTo(itemIndex: number) {
@@ -55,25 +51,22 @@ export function pendingItem(answer: ApiAnswer, requestId: string | undefined, co
 	};
 }
 
-/** A whole image, or why not: a cut-short download or an error page is no image. */
-function readImage(bytes: Buffer, declaredType?: string): Image | string {
-	const mimeType = imageMimeType(bytes, declaredType);
-	if (!mimeType) return `not an image${declaredType ? ` (${declaredType})` : ''}`;
-	if (!isCompleteImage(bytes, mimeType)) return `incomplete ${mimeType} (${bytes.length} bytes)`;
-	return { bytes, mimeType };
+/** A whole file of the kind the operation makes, or why not: a cut-short download or an error page is none. */
+function readImage(bytes: Buffer, ref: ImageRef, declaredType?: string): Image | string {
+	return checkOutputFile(bytes, declaredType, ref.media);
 }
 
 function readBase64Image(text: string, ref: ImageRef, declaredType?: string): Image | string {
 	const bytes = decodeBase64(text);
 	if (!bytes || bytes.length === 0) return 'not base64 image data';
 	if (bytes.length > ref.limitMb * 1024 * 1024) return tooLarge(ref);
-	return readImage(bytes, declaredType);
+	return readImage(bytes, ref, declaredType);
 }
 
 async function imageOf(this: IExecuteFunctions, source: ImageSource, ref: ImageRef): Promise<Image> {
 	switch (source.kind) {
 		case 'url':
-			return await download.call(this, source.url, ref, (bytes, contentType) => readImage(bytes, contentType));
+			return await download.call(this, source.url, ref, (bytes, contentType) => readImage(bytes, ref, contentType));
 		case 'base64Link': {
 			// base64 text is 4/3 the size of its image
 			const textRef = { ...ref, maxBytes: Math.ceil((ref.maxBytes * 4) / 3) + 4 };
@@ -119,6 +112,7 @@ export async function successItems(
 			what: `image ${imageIndex} of ${subject}`,
 			requestId,
 			limitMb: settings.maxImageSize,
+			media: settings.media ?? 'image',
 			maxBytes: Math.floor(settings.maxImageSize * 1024 * 1024),
 			context,
 		};

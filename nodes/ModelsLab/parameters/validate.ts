@@ -73,13 +73,19 @@ function inMode(field: INodeProperties, toolMode: boolean): boolean {
 	return (!shown || shown.includes(toolMode)) && !hidden?.includes(toolMode);
 }
 
-/** The fields' values for an item, by name; a hidden field reads as its default (the mode's own). */
+/**
+ * The one parameter reader: the fields' values for an item, by name. A hidden field reads as its
+ * default (the mode's own), as n8n gives it; a model picker (resource locator) gives its ID.
+ */
 export function readFields(this: IExecuteFunctions, fields: INodeProperties[], itemIndex: number): Record<string, unknown> {
 	const toolMode = isToolMode(this.getNode());
 	return Object.fromEntries(
 		fields
 			.filter((field) => inMode(field, toolMode))
-			.map((field) => [field.name, this.getNodeParameter(field.name, itemIndex, field.default)]),
+			.map((field) => [
+				field.name,
+				this.getNodeParameter(field.name, itemIndex, field.default, field.type === 'resourceLocator' ? { extractValue: true } : undefined),
+			]),
 	);
 }
 

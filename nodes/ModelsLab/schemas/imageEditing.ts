@@ -52,6 +52,16 @@ export function withImageInputs<Schema extends AnyZodObject>(schema: Schema, inp
 	});
 }
 
+/** The values with, for each input, only the field its source uses: the other is hidden and not checked. */
+export function chosenImageInputs(values: Record<string, unknown>, inputs: readonly ImageInputName[]): Record<string, unknown> {
+	const chosen = { ...values };
+	for (const name of inputs) {
+		const fields = IMAGE_INPUTS[name];
+		delete chosen[chosen[fields.source] === 'url' ? fields.binaryField : fields.url];
+	}
+	return chosen;
+}
+
 /** What a validated input says: a binary field of the item, or a link passed on as it is. */
 export type ImageInputParams = { source: 'binary'; binaryField: string } | { source: 'url'; url: string };
 

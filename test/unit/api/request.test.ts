@@ -29,7 +29,7 @@ function contextAnswering(answer: { statusCode: number; body: unknown } | Error)
 	return { context, sent };
 }
 
-const create: ApiRequest = { api: APIS.standard, url: APIS.standard.createPath, body: { prompt: 'p' }, purpose: 'create', itemIndex: 2 };
+const create: ApiRequest = { api: APIS.standard, url: '/api/v6/images/text2img', body: { prompt: 'p' }, purpose: 'create', itemIndex: 2 };
 const fetch: ApiRequest = { api: APIS.standard, url: '/api/v6/images/fetch/9', purpose: 'fetch', itemIndex: 0, requestId: '9' };
 
 async function failure(request: ApiRequest, answer: { statusCode: number; body: unknown } | Error) {

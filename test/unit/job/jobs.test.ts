@@ -46,7 +46,7 @@ function fakeRun(answers: Array<{ statusCode: number; body: unknown }>, deadline
 
 function createWith(answers: Array<{ statusCode: number; body: unknown }>, deadline: number) {
 	const run = fakeRun(answers, deadline);
-	return { ...run, promise: createJob.call(run.context, { prompt: 'p' }, run.job).then((created) => created.answer) };
+	return { ...run, promise: createJob.call(run.context, '/api/v6/images/text2img', { prompt: 'p' }, run.job).then((created) => created.answer) };
 }
 
 const RATE_LIMITED = { statusCode: 429, body: { status: 'error', message: 'Rate limit exceeded.' } };

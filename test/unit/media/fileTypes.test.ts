@@ -1,16 +1,8 @@
-import {
-	chosenFileName,
-	classifyImageEntry,
-	decodeBase64,
-	detectImageMimeType,
-	imageFileName,
-	imageMimeType,
-	imageSize,
-	isCompleteImage,
-	linkFileName,
-} from '../../../nodes/ModelsLab/media/fileTypes';
+import { chosenFileName, imageFileName, linkFileName } from '../../../nodes/ModelsLab/media/fileNames';
+import { detectImageMimeType, imageMimeType, imageSize, isCompleteFile } from '../../../nodes/ModelsLab/media/fileTypes';
+import { classifyImageEntry, decodeBase64 } from '../../../nodes/ModelsLab/media/outputEntries';
 import { HOSTILE, expectSafeFileName } from '../../hostileValues';
-import { renderPng } from '../../../sandbox/png';
+import { renderPng } from '../../../sandbox/images/png';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
 const JPEG = Buffer.from('ffd8ffe000104a464946', 'hex');
@@ -65,18 +57,18 @@ describe('image entries', () => {
 
 	it('tells a whole image from one cut short', () => {
 		const png = renderPng({ width: 8, height: 8, seed: 1, prompt: 'x' });
-		expect(isCompleteImage(png, 'image/png')).toBe(true);
-		expect(isCompleteImage(png.subarray(0, png.length - 1), 'image/png')).toBe(false);
+		expect(isCompleteFile(png, 'image/png')).toBe(true);
+		expect(isCompleteFile(png.subarray(0, png.length - 1), 'image/png')).toBe(false);
 		const jpeg = Buffer.concat([JPEG, Buffer.from('ffd9', 'hex')]);
-		expect(isCompleteImage(jpeg, 'image/jpeg')).toBe(true);
-		expect(isCompleteImage(Buffer.concat([jpeg, Buffer.alloc(3)]), 'image/jpeg')).toBe(true);
-		expect(isCompleteImage(JPEG, 'image/jpeg')).toBe(false);
+		expect(isCompleteFile(jpeg, 'image/jpeg')).toBe(true);
+		expect(isCompleteFile(Buffer.concat([jpeg, Buffer.alloc(3)]), 'image/jpeg')).toBe(true);
+		expect(isCompleteFile(JPEG, 'image/jpeg')).toBe(false);
 		const webp = Buffer.from(WEBP);
 		webp.writeUInt32LE(webp.length - 8, 4);
-		expect(isCompleteImage(webp, 'image/webp')).toBe(true);
-		expect(isCompleteImage(webp.subarray(0, -1), 'image/webp')).toBe(false);
-		expect(isCompleteImage(Buffer.from('GIF89a;'), 'image/gif')).toBe(true);
-		expect(isCompleteImage(Buffer.from('GIF89a'), 'image/gif')).toBe(false);
+		expect(isCompleteFile(webp, 'image/webp')).toBe(true);
+		expect(isCompleteFile(webp.subarray(0, -1), 'image/webp')).toBe(false);
+		expect(isCompleteFile(Buffer.from('GIF89a;'), 'image/gif')).toBe(true);
+		expect(isCompleteFile(Buffer.from('GIF89a'), 'image/gif')).toBe(false);
 	});
 
 	it('names files modelslab-<id>-<index>.<ext>', () => {

@@ -1,6 +1,6 @@
 import { imageProblem, readImageInfo } from '../../../nodes/ModelsLab/media/inputImages';
-import { readHeader } from '../../../sandbox/imageFormat';
-import { encodePng } from '../../../sandbox/png';
+import { readHeader } from '../../../sandbox/images/imageFormat';
+import { encodePng } from '../../../sandbox/images/png';
 
 /** A RIFF/WEBP file with one chunk of the given type and payload. */
 function riff(type: string, payload: number[]): Buffer {

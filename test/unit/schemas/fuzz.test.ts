@@ -1,8 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 import type { ZodTypeAny, z } from 'zod';
 
+import { operations } from '../../../nodes/ModelsLab/actions/image';
 import * as enterpriseText2img from '../../../nodes/ModelsLab/actions/image/enterpriseText2img.operation';
-import * as fetchResult from '../../../nodes/ModelsLab/actions/image/fetchResult.operation';
 import * as img2img from '../../../nodes/ModelsLab/actions/image/img2img.operation';
 import * as inpaint from '../../../nodes/ModelsLab/actions/image/inpaint.operation';
 import * as outpaint from '../../../nodes/ModelsLab/actions/image/outpaint.operation';
@@ -16,8 +16,9 @@ import {
 	withImageInputs,
 } from '../../../nodes/ModelsLab/schemas/imageEditing';
 import * as text2img from '../../../nodes/ModelsLab/actions/image/text2img.operation';
+import { findOperation } from '../../../nodes/ModelsLab/actions/operation';
 import { concurrencyField, waitAndOutputFields } from '../../../nodes/ModelsLab/parameters/outputFields';
-import { chosenFileName } from '../../../nodes/ModelsLab/media/fileTypes';
+import { chosenFileName } from '../../../nodes/ModelsLab/media/fileNames';
 import { validateParameters } from '../../../nodes/ModelsLab/parameters/validate';
 import { toRequestBody } from '../../../nodes/ModelsLab/schemas/requestBody';
 import { concurrencySchema, fetchApiSchema, jobSettingsSchema } from '../../../nodes/ModelsLab/schemas/settings';
@@ -116,7 +117,7 @@ describe('wait, output and node settings under hostile input', () => {
 	it('every hostile value in Concurrency and in Fetch Result\'s API', () => {
 		for (const value of HOSTILE) {
 			expectNamedProblems(concurrencySchema, { concurrency: value }, [concurrencyField]);
-			expectNamedProblems(fetchApiSchema, { api: value }, fetchResult.description);
+			expectNamedProblems(fetchApiSchema, { api: value }, findOperation(operations, 'fetchResult')!.description);
 		}
 	});
 });

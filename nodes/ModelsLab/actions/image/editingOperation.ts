@@ -8,10 +8,10 @@ import { checkMaskSize, imageFieldValue, readInputImage } from '../../media/inpu
 import type { JobContext } from '../../job/context';
 import { startJobContext } from '../../job/context';
 import { runJob } from '../../job/runJob';
-import { parseParameters } from '../../parameters/validate';
+import { parseParameters, readFields } from '../../parameters/validate';
 import { CUSTOM_FORMAT, withFormatSize } from '../../schemas/formats';
 import type { ImageInputName } from '../../schemas/imageEditing';
-import { IMAGE_INPUTS, imageInputOf, withImageInputs } from '../../schemas/imageEditing';
+import { chosenImageInputs, imageInputOf, withImageInputs } from '../../schemas/imageEditing';
 import type { ApiKind } from '../../api/apis';
 import { APIS } from '../../api/apis';
 import type { Operation, OperationFacts } from '../operation';
@@ -23,9 +23,8 @@ export interface ImageFields {
 }
 
 export interface EditingDefinition<Value extends string, Schema extends AnyZodObject> {
-	facts: Omit<OperationFacts<Value>, 'apis'> & { api: Extract<ApiKind, 'standard' | 'imageEditing'> };
-	/** The create route; the job is fetched on its API's fetch route. */
-	route: string;
+	/** Its facts, with its create route; the job is fetched on its API's fetch route. */
+	facts: Omit<OperationFacts<Value>, 'apis' | 'route'> & { api: Extract<ApiKind, 'standard' | 'imageEditing'>; route: string };
 	/** Its own fields, between the image inputs and the wait/output fields. */
 	fields: INodeProperties[];
 	schema: Schema;
@@ -36,25 +35,6 @@ export interface EditingDefinition<Value extends string, Schema extends AnyZodOb
 	inlineFlags?: IDataObject;
 	/** The create body from the validated fields, without the images. */
 	toBody(params: z.output<Schema>): IDataObject;
-}
-
-/** A field's value for an item; a model picker gives its ID. */
-function readField(this: IExecuteFunctions, field: INodeProperties, itemIndex: number): unknown {
-	const extract = field.type === 'resourceLocator' ? { extractValue: true } : undefined;
-	return this.getNodeParameter(field.name, itemIndex, field.default, extract);
-}
-
-/** An image input's source, and only the field that source shows (a hidden field reads as its default). */
-function readImageInput(
-	this: IExecuteFunctions,
-	name: ImageInputName,
-	inputFields: INodeProperties[],
-	itemIndex: number,
-): Record<string, unknown> {
-	const fields = IMAGE_INPUTS[name];
-	const byName = (fieldName: string) => inputFields.find((field) => field.name === fieldName)!;
-	const source = readField.call(this, byName(fields.source), itemIndex);
-	return { [fields.source]: source, ...Object.fromEntries([source === 'url' ? fields.url : fields.binaryField].map((fieldName) => [fieldName, readField.call(this, byName(fieldName), itemIndex)])) };
 }
 
 /** The create body: the route's fields, then each file the way the route takes it (uploads are free). */
@@ -84,22 +64,17 @@ async function requestBody<Schema extends AnyZodObject>(
 export function editingOperation<Value extends string, Schema extends AnyZodObject>(
 	definition: EditingDefinition<Value, Schema>,
 ): Operation<Value> {
-	const { facts, route, fields, schema, imageFields } = definition;
+	const { facts, fields, schema, imageFields } = definition;
 	const inputs: ImageInputName[] = imageFields.mask ? ['image', 'mask'] : ['image'];
 	const inputFields = inputs.flatMap((name) => imageInputFields(name));
 	const properties = [...inputFields, ...fields, ...waitAndOutputFields];
 	const fullSchema = withImageInputs(schema, inputs);
 	const { api: kind, ...rest } = facts;
-	const api = { ...APIS[kind], createPath: route };
 	return {
 		facts: { ...rest, apis: [kind] },
 		description: properties,
 		async execute(this: IExecuteFunctions, itemIndex: number) {
-			const input = withFormatSize(Object.assign(
-				{},
-				...inputs.map((name) => readImageInput.call(this, name, inputFields, itemIndex)),
-				Object.fromEntries(fields.map((field) => [field.name, readField.call(this, field, itemIndex)])),
-			) as Record<string, unknown>);
+			const input = withFormatSize(chosenImageInputs(readFields.call(this, [...inputFields, ...fields], itemIndex), inputs));
 			const params = parseParameters(this.getNode(), fullSchema, input, properties, itemIndex) as z.output<Schema> &
 				Record<string, unknown>;
 			const images: InputImage[] = [];
@@ -108,9 +83,9 @@ export function editingOperation<Value extends string, Schema extends AnyZodObje
 
 			// an operation without a Format field outputs what its input or its own fields make: custom
 			const format = typeof params.format === 'string' ? params.format : CUSTOM_FORMAT;
-			const context = await startJobContext.call(this, api, itemIndex, format);
+			const context = await startJobContext.call(this, APIS[kind], itemIndex, format);
 			const identity = [facts.value, params, images.map((image) => (image.source === 'binary' ? image.bytes : image.url))];
-			return await runJob.call(this, { identity, body: async (jobContext) => await requestBody.call(this, definition, params, images, jobContext) }, context);
+			return await runJob.call(this, { route: facts.route, identity, body: async (jobContext) => await requestBody.call(this, definition, params, images, jobContext) }, context);
 		},
 	};
 }

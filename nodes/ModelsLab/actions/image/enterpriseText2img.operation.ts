@@ -9,6 +9,7 @@ export const { facts, description, execute } = generationOperation(
 		action: 'Generate images on enterprise servers',
 		description: 'Generate on your dedicated servers (POST /api/v1/enterprise/text2img)',
 		api: 'enterprise',
+		route: '/api/v1/enterprise/text2img',
 	},
 	enterpriseText2imgSchema,
 );

@@ -9,22 +9,32 @@ import { describeValue, parseParameters } from '../../parameters/validate';
 import { LIMITS } from '../../schemas/limits';
 import { fetchApiSchema } from '../../schemas/settings';
 import { API_KINDS, APIS } from '../../api/apis';
-import type { OperationFacts } from '../operation';
+import type { ApiKind } from '../../api/apis';
+import type { Operation, OperationFacts } from '../operation';
 import { API_PARAMETER } from '../operation';
 
-/** One option per API of the table: its label, the jobs it holds; the credential follows from it. */
-const apiChoices = API_KINDS.map((kind) => ({ name: APIS[kind].label, value: kind, description: APIS[kind].jobs }));
-const defaultApi = apiChoices[0].value;
+const defaultApi = API_KINDS[0];
+const REQUEST_ID = new RegExp(`^[\\w.-]{1,${LIMITS.requestId.max}}$`);
 
-export const facts: OperationFacts<'fetchResult'> = {
+/** Which jobs an API holds: those of the operations that create jobs on it, in the registry's order. */
+function jobsOf(kind: ApiKind, makers: readonly Operation[]): string {
+	const names = makers.filter(({ facts }) => facts.apis.includes(kind)).map(({ facts }) => facts.name);
+	const listed = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names.join('');
+	return `Jobs from ${listed} (${APIS[kind].jobsNote})`;
+}
+
+const facts: OperationFacts<'fetchResult'> = {
 	value: 'fetchResult',
 	name: 'Fetch Result',
 	action: 'Fetch the result of a generation',
 	description: 'Collect the images of an earlier request by its ID',
-	apis: apiChoices.map((choice) => choice.value),
+	apis: API_KINDS,
 };
 
-export const description: INodeProperties[] = [
+function fields(makers: readonly Operation[]): INodeProperties[] {
+	// one option per API of the table: its label, the jobs it holds; the credential follows from it
+	const apiChoices = API_KINDS.map((kind) => ({ name: APIS[kind].label, value: kind, description: jobsOf(kind, makers) }));
+	return [
 	{
 		displayName: 'Request ID',
 		name: 'requestId',
@@ -44,11 +54,22 @@ export const description: INodeProperties[] = [
 		description: 'Which API created the job (an operation\'s errors name it); it picks the credential and the fetch route',
 	},
 	...waitAndOutputFields,
-];
+	];
+}
 
-const REQUEST_ID = new RegExp(`^[\\w.-]{1,${LIMITS.requestId.max}}$`);
+/** Fetch Result for the jobs of `makers`, the operations of the registry that create jobs. */
+export function fetchResultOperation(makers: readonly Operation[]): Operation<'fetchResult'> {
+	const description = fields(makers);
+	return {
+		facts,
+		description,
+		async execute(this: IExecuteFunctions, itemIndex: number) {
+			return await collect.call(this, itemIndex, description);
+		},
+	};
+}
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+async function collect(this: IExecuteFunctions, itemIndex: number, description: INodeProperties[]): Promise<INodeExecutionData[]> {
 	const rawId = this.getNodeParameter('requestId', itemIndex, '') as unknown;
 	const requestId = typeof rawId === 'number' || typeof rawId === 'string' ? String(rawId).trim() : '';
 	if (!REQUEST_ID.test(requestId)) {

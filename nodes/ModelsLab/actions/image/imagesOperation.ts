@@ -4,20 +4,13 @@ import { generationFields } from '../../parameters/generationFields';
 import type { Sending } from '../../media/inputImages';
 import type { Img2imgParams } from '../../schemas/imageEditing';
 import { img2imgSchema } from '../../schemas/imageEditing';
-import { optionsToBody } from '../../schemas/requestBody';
+import { optionsToBody, toApiFields } from '../../schemas/requestBody';
 import type { OperationFacts } from '../operation';
 import type { ImageFields } from './editingOperation';
 import { editingOperation } from './editingOperation';
 
-function imagesBody(params: Img2imgParams): IDataObject {
-	return {
-		model_id: params.modelId,
-		prompt: params.prompt,
-		...(params.negativePrompt ? { negative_prompt: params.negativePrompt } : {}),
-		strength: params.strength,
-		samples: params.samples,
-		...optionsToBody(params.options),
-	};
+function imagesBody({ modelId, prompt, negativePrompt, strength, samples, options }: Img2imgParams): IDataObject {
+	return { ...toApiFields({ modelId, prompt, negativePrompt, strength, samples }, 'yesNo'), ...optionsToBody(options) };
 }
 
 /**
@@ -33,13 +26,11 @@ function imagesSending(params: Img2imgParams): Sending {
  * options these routes document (from the same field factory), fetched on the images fetch route.
  */
 export function imagesOperation<Value extends string>(
-	facts: Omit<OperationFacts<Value>, 'apis' | 'modelList'>,
-	route: string,
+	facts: Omit<OperationFacts<Value>, 'apis' | 'modelList' | 'route'> & { route: string },
 	imageFields: ImageFields,
 ) {
 	return editingOperation({
 		facts: { ...facts, api: 'standard', modelList: 'standard' },
-		route,
 		fields: generationFields('img2img'),
 		schema: img2imgSchema,
 		imageFields,

@@ -1,4 +1,3 @@
-import { EDIT_ROUTES } from '../../api/apis';
 import { imagesOperation } from './imagesOperation';
 
 /** Image to Image: POST /api/v6/images/img2img with the standard key. */
@@ -8,7 +7,7 @@ export const { facts, description, execute } = imagesOperation(
 		name: 'Image to Image',
 		action: 'Create a variant of an image',
 		description: 'Create a variant of an image, guided by a prompt (POST /api/v6/images/img2img)',
+		route: '/api/v6/images/img2img',
 	},
-	EDIT_ROUTES.img2img,
 	{ image: 'init_image' },
 );

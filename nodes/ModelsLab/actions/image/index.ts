@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import type { Resource } from '../operation';
 import { operationFields, operationProperty } from '../operation';
 import * as enterpriseText2img from './enterpriseText2img.operation';
-import * as fetchResult from './fetchResult.operation';
+import { fetchResultOperation } from './fetchResult.operation';
 import * as img2img from './img2img.operation';
 import * as inpaint from './inpaint.operation';
 import * as objectRemoval from './objectRemoval.operation';
@@ -14,10 +14,11 @@ import * as upscale from './upscale.operation';
 
 /**
  * The registry of the Image resource: every operation, in the editor's order (the first is the
- * default). The Operation field, the subtitle, the credentials, the router and the model picker
- * all read this list. Adding an operation: its file, its import and its place in this list.
+ * default). The Operation field, the subtitle, the credentials, the router, the model picker and
+ * Fetch Result's list of which API holds which jobs all read this list. Adding an operation: its
+ * file, and its line here.
  */
-export const operations = [
+const makers = [
 	text2img,
 	img2img,
 	inpaint,
@@ -26,8 +27,10 @@ export const operations = [
 	outpaint,
 	objectRemoval,
 	enterpriseText2img,
-	fetchResult,
 ] as const;
+
+/** The operations that create jobs, then Fetch Result, which collects any of them. */
+export const operations = [...makers, fetchResultOperation(makers)] as const;
 
 export type ImageOperation = (typeof operations)[number]['facts']['value'];
 

@@ -1,5 +1,4 @@
 import { objectRemovalSchema } from '../../schemas/imageEditing';
-import { EDIT_ROUTES } from '../../api/apis';
 import { editingOperation } from './editingOperation';
 
 /**
@@ -13,8 +12,8 @@ export const { facts, description, execute } = editingOperation({
 		action: 'Remove an object from an image',
 		description: 'Erase the white area of a mask and fill it in (POST /api/v6/image_editing/object_removal)',
 		api: 'imageEditing',
+		route: '/api/v6/image_editing/object_removal',
 	},
-	route: EDIT_ROUTES.objectRemoval,
 	fields: [],
 	schema: objectRemovalSchema,
 	imageFields: { image: 'init_image', mask: 'mask_image' },

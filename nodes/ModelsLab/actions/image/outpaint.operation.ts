@@ -1,7 +1,7 @@
 import { forCustomFormat, formatField } from '../../parameters/generationFields';
 import { LIMITS, rangeText } from '../../schemas/limits';
 import { outpaintSchema } from '../../schemas/imageEditing';
-import { EDIT_ROUTES } from '../../api/apis';
+import { toApiFields } from '../../schemas/requestBody';
 import { editingOperation } from './editingOperation';
 
 const dimension = (displayName: 'Width' | 'Height', name: 'width' | 'height', fallback: number) => ({
@@ -22,8 +22,8 @@ export const { facts, description, execute } = editingOperation({
 		action: 'Extend an image to a larger canvas',
 		description: 'Extend an image to a wider or taller canvas (POST /api/v6/image_editing/outpaint)',
 		api: 'imageEditing',
+		route: '/api/v6/image_editing/outpaint',
 	},
-	route: EDIT_ROUTES.outpaint,
 	fields: [
 		{
 			displayName: 'Prompt',
@@ -91,14 +91,6 @@ export const { facts, description, execute } = editingOperation({
 	sending: () => 'inline',
 	// on outpaint the flag only says "the image I sent is base64"
 	inlineFlags: { base64: true },
-	toBody: (params) => ({
-		prompt: params.prompt,
-		...(params.negativePrompt ? { negative_prompt: params.negativePrompt } : {}),
-		width: params.width,
-		height: params.height,
-		overlap_width: params.overlapWidth,
-		...(params.options.numInferenceSteps === undefined ? {} : { num_inference_steps: params.options.numInferenceSteps }),
-		...(params.options.guidanceScale === undefined ? {} : { guidance_scale: params.options.guidanceScale }),
-		...(params.options.seed === undefined ? {} : { seed: params.options.seed }),
-	}),
+	toBody: ({ prompt, negativePrompt, width, height, overlapWidth, options }) =>
+		toApiFields({ prompt, negativePrompt, width, height, overlapWidth, ...options }, 'boolean'),
 });

@@ -2,23 +2,13 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { LIMITS, rangeText } from '../../schemas/limits';
 import { removeBackgroundSchema } from '../../schemas/imageEditing';
-import { EDIT_ROUTES } from '../../api/apis';
+import { toApiFields } from '../../schemas/requestBody';
 import { editingOperation } from './editingOperation';
-
-const API_NAMES = {
-	onlyMask: 'only_mask',
-	inverseMask: 'inverse_mask',
-	postProcessMask: 'post_process_mask',
-	alphaMatting: 'alpha_matting',
-	alphaMattingForegroundThreshold: 'alpha_matting_foreground_threshold',
-	alphaMattingBackgroundThreshold: 'alpha_matting_background_threshold',
-	alphaMattingErodeSize: 'alpha_matting_erode_size',
-} as const;
 
 /** An alpha-matting threshold; its default is the top of its range. */
 const threshold = (
 	displayName: string,
-	name: keyof typeof API_NAMES,
+	name: string,
 	limit: { min: number; max: number },
 	what: string,
 ): INodeProperties => {
@@ -50,16 +40,11 @@ export const { facts, description, execute } = editingOperation({
 		action: 'Remove the background of an image',
 		description: 'Cut out the subject as a transparent PNG (POST /api/v6/image_editing/removebg_mask)',
 		api: 'imageEditing',
+		route: '/api/v6/image_editing/removebg_mask',
 	},
-	route: EDIT_ROUTES.removeBackground,
 	fields: [{ displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, options }],
 	schema: removeBackgroundSchema,
 	imageFields: { image: 'image' },
 	sending: () => 'inline',
-	toBody: (params) =>
-		Object.fromEntries(
-			Object.entries(params.options)
-				.filter(([, value]) => value !== undefined)
-				.map(([name, value]) => [API_NAMES[name as keyof typeof API_NAMES], value]),
-		),
+	toBody: (params) => toApiFields(params.options, 'boolean'),
 });

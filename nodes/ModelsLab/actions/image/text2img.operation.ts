@@ -9,6 +9,7 @@ export const { facts, description, execute } = generationOperation(
 		action: 'Generate images from text',
 		description: 'Generate images from a prompt (POST /api/v6/images/text2img)',
 		api: 'standard',
+		route: '/api/v6/images/text2img',
 	},
 	text2imgSchema,
 );

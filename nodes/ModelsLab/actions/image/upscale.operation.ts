@@ -1,6 +1,6 @@
 import { LIMITS, UPSCALE_MODELS, rangeText } from '../../schemas/limits';
 import { upscaleSchema } from '../../schemas/imageEditing';
-import { EDIT_ROUTES } from '../../api/apis';
+import { toApiFields } from '../../schemas/requestBody';
 import { editingOperation } from './editingOperation';
 
 /**
@@ -14,8 +14,8 @@ export const { facts, description, execute } = editingOperation({
 		action: 'Upscale an image',
 		description: 'Enlarge an image with an upscaling model (POST /api/v6/image_editing/super_resolution)',
 		api: 'imageEditing',
+		route: '/api/v6/image_editing/super_resolution',
 	},
-	route: EDIT_ROUTES.upscale,
 	fields: [
 		{
 			displayName: 'Upscale Model',
@@ -44,5 +44,6 @@ export const { facts, description, execute } = editingOperation({
 	schema: upscaleSchema,
 	imageFields: { image: 'init_image' },
 	sending: () => 'upload',
-	toBody: (params) => ({ model_id: params.upscaleModel, scale: params.scale, face_enhance: params.faceEnhance }),
+	// the Upscale Model field is the route's model_id
+	toBody: ({ upscaleModel, scale, faceEnhance }) => toApiFields({ modelId: upscaleModel, scale, faceEnhance }, 'boolean'),
 });
