@@ -396,7 +396,7 @@ export function installedPackageSuite(version: N8nVersion): void {
 			expect(jobs('second row')[0].state).toBe('failed');
 			// n8n's second try fetched the finished jobs by their IDs (free) instead of creating them again
 			const fetched = requests().filter((request) => request.route === 'fetch').map((request) => request.path).sort();
-			expect(fetched).toEqual([`/api/v6/images/fetch/${ids[0]}`, `/api/v6/images/fetch/${ids[2]}`]);
+			expect(fetched).toEqual([`/api/v6/images/fetch/${ids[0]}`, `/api/v6/images/fetch/${ids[2]}`].sort());
 			const items = nodeOutput(execution, 'ModelsLab');
 			expect(items).toEqual(
 				ids.map((id, row) => ({

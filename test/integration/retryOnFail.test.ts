@@ -56,6 +56,8 @@ function fetches() {
 		.map((request) => ({ path: request.path, body: request.body }));
 }
 const fetchOf = (id: number) => ({ path: `/api/v6/images/fetch/${id}`, body: { key: KEY } });
+/** Requests in path order: items run at once, so their jobs' IDs come in any order. */
+const byPath = <T extends { path: string }>(list: T[]) => [...list].sort((a, b) => a.path.localeCompare(b.path));
 
 /** Each output item is the success item of `ids[i]`'s job, paired to row i, with that job's exact bytes. */
 function expectImagesOfJobs(result: RunResult, ids: number[]) {
@@ -83,7 +85,7 @@ describe('Retry On Fail: each row billed once', () => {
 		const [, second] = jobsOf('second row');
 		const [third] = jobsOf('third row');
 		// the second try fetched the two finished jobs by their IDs, once each, for free
-		expect(fetches().sort((a, b) => a.path.localeCompare(b.path))).toEqual([fetchOf(first.id), fetchOf(third.id)]);
+		expect(byPath(fetches())).toEqual(byPath([fetchOf(first.id), fetchOf(third.id)]));
 		expectImagesOfJobs(result, [first.id, second.id, third.id]);
 		expect(sandbox().counters().creates).toBe(4);
 	});
@@ -135,7 +137,7 @@ describe('Retry On Fail: each row billed once', () => {
 		expect(promptOf(refused)).toBe('second row');
 		expect(jobsOf('second row')).toHaveLength(1);
 		const [first, second, third] = PROMPTS.map((prompt) => jobsOf(prompt)[0].id);
-		expect(fetches().sort((a, b) => a.path.localeCompare(b.path))).toEqual([fetchOf(first), fetchOf(third)]);
+		expect(byPath(fetches())).toEqual(byPath([fetchOf(first), fetchOf(third)]));
 		expectImagesOfJobs(result, [first, second, third]);
 	});
 
@@ -150,7 +152,7 @@ describe('Retry On Fail: each row billed once', () => {
 
 		expect(createsPerRow()).toEqual([1, 1, 1]);
 		const [first, , third] = PROMPTS.map((prompt) => jobsOf(prompt)[0].id);
-		expect(fetches().sort((a, b) => a.path.localeCompare(b.path))).toEqual([fetchOf(first), fetchOf(third)]);
+		expect(byPath(fetches())).toEqual(byPath([fetchOf(first), fetchOf(third)]));
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toMatch(
 			/^Not sent again: this item's create got no clear answer at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z \((ModelsLab answered HTTP|ModelsLab did not answer)/,
@@ -318,7 +320,7 @@ describe('Continue (using error output)', () => {
 		expect(createsPerRow()).toEqual([2, 1, 1]);
 		const [, first] = jobsOf('first row');
 		const [second, third] = ['second row', 'third row'].map((prompt) => jobsOf(prompt)[0].id);
-		expect(fetches().sort((a, b) => a.path.localeCompare(b.path))).toEqual([fetchOf(second), fetchOf(third)]);
+		expect(byPath(fetches())).toEqual(byPath([fetchOf(second), fetchOf(third)]));
 		expect(result.allOutputs[0].map((item) => [item.json.id, item.pairedItem])).toEqual([
 			[String(first.id), { item: 0 }],
 			[String(second), { item: 1 }],

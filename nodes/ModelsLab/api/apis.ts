@@ -25,15 +25,20 @@ export interface ApiDefinition {
 /** The image_editing upload helper: `{init_image: <data URI>}` in, `{output: [link]}` out; no job, no bill. */
 export const UPLOAD_PATH = '/api/v6/image_editing/base64_to_url';
 
-export const APIS: Record<ApiKind, ApiDefinition> = {
-	standard: {
-		kind: 'standard',
+/** A v6 family of the standard key: its jobs are fetched at `/api/v6/<family>/fetch/{id}`. */
+function v6Family(kind: ApiKind, label: string, family: string): ApiDefinition {
+	return {
+		kind,
 		credentialType: 'modelsLabApi',
-		label: 'Standard',
-		jobsNote: 'v6 images',
-		fetchPath: (requestId) => `/api/v6/images/fetch/${encodeURIComponent(requestId)}`,
+		label,
+		jobsNote: `v6 ${family}`,
+		fetchPath: (requestId) => `/api/v6/${family}/fetch/${encodeURIComponent(requestId)}`,
 		fetchBody: () => ({}),
-	},
+	};
+}
+
+export const APIS: Record<ApiKind, ApiDefinition> = {
+	standard: v6Family('standard', 'Standard', 'images'),
 	enterprise: {
 		kind: 'enterprise',
 		credentialType: 'modelsLabEnterpriseApi',
@@ -42,14 +47,7 @@ export const APIS: Record<ApiKind, ApiDefinition> = {
 		fetchPath: () => '/api/v1/enterprise/fetch',
 		fetchBody: (requestId) => ({ request_id: requestId }),
 	},
-	imageEditing: {
-		kind: 'imageEditing',
-		credentialType: 'modelsLabApi',
-		label: 'Image Editing',
-		jobsNote: 'v6 image_editing',
-		fetchPath: (requestId) => `/api/v6/image_editing/fetch/${encodeURIComponent(requestId)}`,
-		fetchBody: () => ({}),
-	},
+	imageEditing: v6Family('imageEditing', 'Image Editing', 'image_editing'),
 };
 
 /** Every API, in `APIS` order. */

@@ -20,7 +20,6 @@ export type ImageInputName = keyof typeof IMAGE_INPUTS;
 export type ImageInputFieldName = (typeof IMAGE_INPUTS)[ImageInputName][keyof (typeof IMAGE_INPUTS)['image']];
 
 export const IMAGE_SOURCES = ['binary', 'url'] as const;
-export type ImageSourceKind = (typeof IMAGE_SOURCES)[number];
 
 const binaryFieldName = z
 	.string({ invalid_type_error: 'must be text' })
@@ -96,7 +95,6 @@ export const img2imgOptionsSchema = baseOptionsSchema
 	.partial()
 	.strict();
 
-export type Img2imgOptionName = keyof z.input<typeof img2imgOptionsSchema>;
 
 /** Image to Image and Inpaint: the generation fields minus the size (the output has the input's). */
 export const img2imgSchema = z.object({
@@ -115,7 +113,6 @@ export const upscaleSchema = z.object({
 	scale: integerIn(LIMITS.upscaleScale),
 	faceEnhance: flag,
 });
-export type UpscaleParams = z.output<typeof upscaleSchema>;
 
 export const removeBackgroundSchema = z.object({
 	options: z
@@ -131,7 +128,6 @@ export const removeBackgroundSchema = z.object({
 		.partial()
 		.strict(),
 });
-export type RemoveBackgroundParams = z.output<typeof removeBackgroundSchema>;
 
 const outpaintDimension = integerIn(LIMITS.outpaintDimension);
 export const outpaintSchema = z.object({
@@ -150,7 +146,6 @@ export const outpaintSchema = z.object({
 		.partial()
 		.strict(),
 });
-export type OutpaintParams = z.output<typeof outpaintSchema>;
 
 /** Remove Object takes the image and the mask only. */
 export const objectRemovalSchema = z.object({});
