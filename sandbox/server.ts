@@ -1,31 +1,29 @@
 // ModelsLab-compatible sandbox: an API origin plus a separate image host ("CDN"), both on 127.0.0.1.
 // Behaviour follows the vendor reference (key in the JSON body, HTTP 200 for most errors, the
 // `messege` spelling, the processing -> fetch flow, a per-account queue limit).
-// Each API family is one module exporting its routes; ROUTES below lists them.
-import { accountRoutes } from './account';
-import { buildAccounts, checkConfig, DEFAULT_ACCOUNTS, DEFAULT_CONFIG } from './config';
-import type { SandboxContext } from './context';
-import { newStats, resetStats } from './counters';
-import { checkFault } from './faults';
-import { fetchRoutes } from './fetch';
-import { closeServer, createServer, HOST, listen } from './http';
-import { handleCdn, hostFile, imageBytes } from './images';
-import { imageEditingRoutes } from './imageEditing';
-import { img2imgRoutes } from './img2img';
-import { clearJobs } from './jobs';
-import { mulberry32 } from './random';
-import { apiHandler, faultRules } from './router';
-import { text2imgRoutes } from './text2img';
-import type { Sandbox, SandboxConfig, SandboxOptions } from './types';
-import { uploadRoutes } from './uploads';
+// Each API family is one module exporting its routes (routes/, jobs/fetch.ts); ROUTES below lists them.
+import { buildAccounts, checkConfig, DEFAULT_ACCOUNTS, DEFAULT_CONFIG } from './core/config';
+import type { SandboxContext } from './core/context';
+import { newStats, resetStats } from './core/counters';
+import { checkFault } from './core/faults';
+import { closeServer, createServer, HOST, listen } from './core/http';
+import { mulberry32 } from './core/random';
+import { apiHandler, faultRules, routeRegistry } from './core/router';
+import type { Sandbox, SandboxConfig, SandboxOptions } from './core/types';
+import { handleCdn, hostFile, imageBytes } from './images/imageHost';
+import { fetchRoutes } from './jobs/fetch';
+import { clearJobs } from './jobs/store';
+import { accountRoutes } from './routes/account';
+import { imageEditingRoutes } from './routes/imageEditing';
+import { img2imgRoutes } from './routes/img2img';
+import { text2imgRoutes } from './routes/text2img';
+import { uploadRoutes } from './routes/uploads';
 
-export { DEFAULT_ENTERPRISE_KEY, DEFAULT_MODELS, DEFAULT_STANDARD_KEY } from './config';
-export type * from './types';
+export { DEFAULT_ENTERPRISE_KEY, DEFAULT_MODELS, DEFAULT_STANDARD_KEY } from './core/config';
+export type { ApiRouteName } from './core/routeNames';
+export type * from './core/types';
 
-const ROUTES = [...text2imgRoutes, ...fetchRoutes, ...accountRoutes, ...img2imgRoutes, ...imageEditingRoutes, ...uploadRoutes];
-
-/** Every API route name, for faults and request records. */
-export type ApiRouteName = (typeof ROUTES)[number]['name'];
+const ROUTES = routeRegistry([...text2imgRoutes, ...fetchRoutes, ...accountRoutes, ...img2imgRoutes, ...imageEditingRoutes, ...uploadRoutes]);
 
 const FAULT_RULES = faultRules(ROUTES);
 

@@ -6,7 +6,8 @@ import { recordApiRequest } from './counters';
 import { applyApiFault, type FaultRules, LATE_KINDS, takeFault } from './faults';
 import { type Exchange, readBody, sendJson } from './http';
 import { reshaper } from './observed';
-import type { ApiFaultRoute, RequestRecord, SandboxAccount, Tier } from './types';
+import type { ApiRouteName } from './routeNames';
+import type { RequestRecord, SandboxAccount, Tier } from './types';
 import { isAbsent, type Body } from './validation';
 
 export type ApiExchange = Exchange<RequestRecord>;
@@ -17,7 +18,7 @@ export interface RouteMatch {
 	id?: string;
 }
 
-export interface ApiRoute<Name extends string = string> {
+export interface ApiRoute<Name extends ApiRouteName = ApiRouteName> {
 	/** the name faults and request records use; several paths may share one */
 	name: Name;
 	/** a RegExp's first group is the id in the path */
@@ -35,9 +36,16 @@ export interface ApiRoute<Name extends string = string> {
 	handle: (ctx: SandboxContext, ex: ApiExchange, body: Body, match: RouteMatch) => void;
 }
 
-/** Keeps the route's name a literal type, so the registry can derive the route-name union. */
-export function defineRoute<Name extends string>(route: ApiRoute<Name>): ApiRoute<Name> {
+/** Keeps the route's name a literal type, so the registry can check that every name has a route. */
+export function defineRoute<Name extends ApiRouteName>(route: ApiRoute<Name>): ApiRoute<Name> {
 	return route;
+}
+
+/** The registry: every family's routes, in matching order. It does not compile while a name has no route. */
+export function routeRegistry<Name extends ApiRouteName>(
+	routes: ReadonlyArray<ApiRoute<Name>> & ([Exclude<ApiRouteName, Name>] extends [never] ? unknown : { unrouted: Exclude<ApiRouteName, Name> }),
+): readonly ApiRoute[] {
+	return routes;
 }
 
 export function faultRules(routes: readonly ApiRoute[]): FaultRules {
@@ -98,7 +106,7 @@ export function apiHandler(ctx: SandboxContext, routes: readonly ApiRoute[]) {
 
 		const match = matchRoute(routes, entry.path);
 		if (match) {
-			entry.route = match.route.name as ApiFaultRoute;
+			entry.route = match.route.name;
 			if (match.route.counter) ctx.stats[match.route.counter]++;
 		}
 

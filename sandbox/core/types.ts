@@ -1,5 +1,5 @@
 // The sandbox's public types; server.ts re-exports them.
-import type { ApiRouteName } from './server';
+import type { ApiRouteName } from './routeNames';
 
 /** Which kind of key an account has, and which API a job was created on. */
 export type Tier = 'standard' | 'enterprise';
@@ -77,7 +77,7 @@ export interface SandboxOptions extends Partial<SandboxConfig> {
 	accounts?: SandboxAccountInput[];
 }
 
-/** The names of the API routes in server.ts's registry. */
+/** The names of the API routes (routeNames.ts). */
 export type ApiFaultRoute = ApiRouteName;
 /** 'any' matches every API route (never the CDN). */
 export type FaultRoute = ApiFaultRoute | 'cdn' | 'any';

@@ -1,8 +1,9 @@
 // Reading the images clients send: which format the bytes are (PNG, JPEG, WebP), their size from the
-// header, and the pixels of a PNG. JPEG and WebP are not decoded: their pixels are a stand-in drawn from
-// the bytes' hash (see imageOps.ts), so the answer still has the right size and depends on the input.
+// header (imageSize.ts), and the pixels of a PNG. JPEG and WebP are not decoded: their pixels are a
+// stand-in drawn from the bytes' hash (see imageOps.ts), so the answer still has the right size and
+// depends on the input.
 import * as zlib from 'node:zlib';
-import { imageSize } from '../nodes/ModelsLab/helpers/images';
+import { imageSize } from './imageSize';
 import { PNG_SIGNATURE } from './png';
 
 export type ImageFormat = 'png' | 'jpeg' | 'webp';
@@ -69,8 +70,7 @@ function pngParts(b: Buffer): PngParts | null {
 /** Format and size from the header; null when the bytes are none of the three formats or too short. */
 export function readHeader(b: Buffer): ImageHeader | null {
 	const format = sniffFormat(b);
-	// the node's own header reader: the size it reports of an output is what the sandbox read of an input
-	const size = format && imageSize(b, CONTENT_TYPES[format]);
+	const size = format && imageSize(b, format);
 	return format && size ? { format, ...size } : null;
 }
 

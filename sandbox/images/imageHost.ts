@@ -2,11 +2,11 @@
 // a key. The sandbox reads links to it (and only to it) when they come back as input images.
 import { createHash } from 'node:crypto';
 import * as http from 'node:http';
-import { type HostedFile, type SandboxContext, sleep } from './context';
-import { recordCdnRequest } from './counters';
-import { sendCommonFault, takeFault } from './faults';
-import { type Exchange, readBody, sendRaw, TEXT_PLAIN } from './http';
-import { isReady, type Job } from './job';
+import { type HostedFile, type SandboxContext, sleep } from '../core/context';
+import { recordCdnRequest } from '../core/counters';
+import { sendCommonFault, takeFault } from '../core/faults';
+import { type Exchange, readBody, sendRaw, TEXT_PLAIN } from '../core/http';
+import { isReady, type Job } from '../core/job';
 
 const IMAGE_PATH = /^\/generations\/([0-9a-f-]{36})-(\d+)\.(png|base64)$/;
 const UPLOAD_PATH = /^\/uploads\/([0-9a-f]{32}\.[a-z0-9]+)$/;

@@ -1,7 +1,7 @@
 // Deterministic PNG encoder for the sandbox: pixels depend only on (width, height, seed, prompt),
 // so tests can recompute the exact bytes a job should serve.
 import * as zlib from 'node:zlib';
-import { mulberry32 } from './random';
+import { mulberry32 } from '../core/random';
 
 export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 

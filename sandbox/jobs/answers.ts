@@ -1,7 +1,7 @@
 // The JSON a job is described by in create, fetch and webhook answers, in the vendor's shapes.
-import type { SandboxContext } from './context';
-import { cdnLink, imageBytes } from './images';
-import type { Job } from './job';
+import type { SandboxContext } from '../core/context';
+import type { Job } from '../core/job';
+import { cdnLink, imageBytes } from '../images/imageHost';
 
 function linkExt(job: Job): string {
 	return job.base64 && job.base64Form === 'link' ? 'base64' : 'png';

@@ -1,14 +1,15 @@
 // The create flow every job-making route shares: auth, credits, validation, the queue limit, late faults,
 // the job, billing, and the answer. A family supplies its checks, its fetch route and its answer shapes.
+import type { SandboxContext, StoredFault } from '../core/context';
+import { applyApiFault, sendRateLimited, takeFault } from '../core/faults';
+import { sendJson } from '../core/http';
+import { isReady, type Job } from '../core/job';
+import type { ApiRouteName } from '../core/routeNames';
+import { type ApiExchange, type ApiRoute, authenticate, defineRoute } from '../core/router';
+import type { SandboxAccount, Tier } from '../core/types';
+import type { Body } from '../core/validation';
 import { failedBody, processingBody, successBody } from './answers';
-import type { SandboxContext, StoredFault } from './context';
-import { applyApiFault, sendRateLimited, takeFault } from './faults';
-import { sendJson } from './http';
-import { isReady, type Job } from './job';
-import { createJob, type JobSpec, processingCount } from './jobs';
-import { type ApiExchange, type ApiRoute, authenticate, defineRoute } from './router';
-import type { ApiFaultRoute, SandboxAccount, Tier } from './types';
-import type { Body } from './validation';
+import { createJob, type JobSpec, processingCount } from './store';
 
 /** What a family's checks decide about a create body. */
 export type Checked =
@@ -18,7 +19,7 @@ export type Checked =
 	| { refusal: { status: number; message: string } }
 	| { job: Pick<JobSpec, 'params' | 'render'> & { body?: Body } };
 
-export interface CreateFlow<Name extends string> {
+export interface CreateFlow<Name extends ApiRouteName> {
 	name: Name;
 	path: string;
 	tier: Tier;
@@ -44,7 +45,7 @@ function bill(ctx: SandboxContext, acct: SandboxAccount, images: number): void {
 	acct.balance = Math.round((acct.balance - ctx.config.costPerImage * images) * 1e6) / 1e6;
 }
 
-function handleCreate<Name extends string>(flow: CreateFlow<Name>, ctx: SandboxContext, ex: ApiExchange, body: Body): void {
+function handleCreate<Name extends ApiRouteName>(flow: CreateFlow<Name>, ctx: SandboxContext, ex: ApiExchange, body: Body): void {
 	const acct = authenticate(ctx, ex, body, flow.tier);
 	if (!acct) return;
 	if (acct.balance <= 0) return sendJson(ex, 402, { status: 'error', message: 'Insufficient credits' });
@@ -56,7 +57,7 @@ function handleCreate<Name extends string>(flow: CreateFlow<Name>, ctx: SandboxC
 	const job = createJob(ctx, acct, {
 		tier: flow.tier,
 		family: flow.family,
-		route: flow.name as ApiFaultRoute, // Name is one of the registry's names
+		route: flow.name,
 		params: checked.job.params,
 		render: checked.job.render,
 		body: checked.job.body ?? body,
@@ -77,7 +78,7 @@ function handleCreate<Name extends string>(flow: CreateFlow<Name>, ctx: SandboxC
 }
 
 /** A billed route that makes a job: `createAttempts` counts every request, `creates` the accepted ones. */
-export function createRoute<Name extends string>(flow: CreateFlow<Name>): ApiRoute<Name> {
+export function createRoute<Name extends ApiRouteName>(flow: CreateFlow<Name>): ApiRoute<Name> {
 	return defineRoute({
 		name: flow.name,
 		path: flow.path,

@@ -1,14 +1,15 @@
 // Fetch: the routes that report a job's state, by id in the path or `request_id` in the body. Each serves
 // one family's jobs (a job is only found on the fetch routes of the family that created it).
+import type { SandboxContext } from '../core/context';
+import { takeFault } from '../core/faults';
+import { sendJson } from '../core/http';
+import { isReady, type Job, remainingEta } from '../core/job';
+import type { ApiRouteName } from '../core/routeNames';
+import { type ApiExchange, authenticate, defineRoute, type RouteMatch } from '../core/router';
+import type { Tier } from '../core/types';
+import { type Body, isAbsent, toNumber } from '../core/validation';
 import { failedBody, processingBody, successBody } from './answers';
-import type { SandboxContext } from './context';
-import { takeFault } from './faults';
-import { sendJson } from './http';
-import { isReady, type Job, remainingEta } from './job';
-import { finalize } from './jobs';
-import { type ApiExchange, authenticate, defineRoute, type RouteMatch } from './router';
-import type { Tier } from './types';
-import { type Body, isAbsent, toNumber } from './validation';
+import { finalize } from './store';
 
 function requestedId(body: Body, match: RouteMatch): unknown {
 	return match.id ?? body.request_id;
@@ -53,7 +54,7 @@ function handleFetch(ctx: SandboxContext, ex: ApiExchange, body: Body, match: Ro
 	return sendJson(ex, 200, shapes.success(ctx, job));
 }
 
-export const fetchRoute = <Name extends string>(name: Name, path: string | RegExp, tier: Tier, family: string, shapes = IMAGES_SHAPES) =>
+export const fetchRoute = <Name extends ApiRouteName>(name: Name, path: string | RegExp, tier: Tier, family: string, shapes = IMAGES_SHAPES) =>
 	defineRoute({
 		name,
 		path,

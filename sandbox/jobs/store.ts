@@ -1,9 +1,9 @@
 // The job store: creating jobs with seeded ids and timings, the per-account queue, and finishing them.
-import { later, type SandboxContext } from './context';
-import { isReady, type Job } from './job';
-import { renderPngShared } from './png';
-import { mulberry32, prngUuid } from './random';
-import type { ApiFaultRoute, SandboxAccount, Tier } from './types';
+import { later, type SandboxContext } from '../core/context';
+import { isReady, type Job } from '../core/job';
+import { mulberry32, prngUuid } from '../core/random';
+import type { ApiFaultRoute, SandboxAccount, Tier } from '../core/types';
+import { renderPngShared } from '../images/png';
 import { deliverWebhook } from './webhooks';
 
 /** What a family's validation hands over to make a job. */

@@ -3,10 +3,10 @@ import * as dns from 'node:dns';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
+import type { SandboxContext } from '../core/context';
+import type { Job } from '../core/job';
+import type { WebhookRecord } from '../core/types';
 import { failedBody, outputEntries } from './answers';
-import type { SandboxContext } from './context';
-import type { Job } from './job';
-import type { WebhookRecord } from './types';
 
 function isLoopbackAddress(addr: string): boolean {
 	if (net.isIPv4(addr)) return addr === '127.0.0.1';

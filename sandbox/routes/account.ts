@@ -1,13 +1,14 @@
 // Account routes: wallet balance, the model list and the processing count; any key, no job.
-import type { SandboxContext } from './context';
-import { sendJson } from './http';
-import { processingCount } from './jobs';
-import { type ApiExchange, authenticate, defineRoute } from './router';
-import type { SandboxAccount } from './types';
-import type { Body } from './validation';
+import type { SandboxContext } from '../core/context';
+import { sendJson } from '../core/http';
+import type { ApiRouteName } from '../core/routeNames';
+import { type ApiExchange, authenticate, defineRoute } from '../core/router';
+import type { SandboxAccount } from '../core/types';
+import type { Body } from '../core/validation';
+import { processingCount } from '../jobs/store';
 
 /** A route that authenticates any key and answers from its account. */
-const accountRoute = <Name extends string>(name: Name, path: string, answer: (ctx: SandboxContext, acct: SandboxAccount) => unknown) =>
+const accountRoute = <Name extends ApiRouteName>(name: Name, path: string, answer: (ctx: SandboxContext, acct: SandboxAccount) => unknown) =>
 	defineRoute({
 		name,
 		path,

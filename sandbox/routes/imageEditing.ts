@@ -1,15 +1,16 @@
 // Family: image_editing (v6): Upscale (super_resolution), Remove Background (removebg_mask), Outpaint,
 // Remove Object (object_removal) and their fetch route. Booleans come as true/false, "true"/"false" or
 // "yes"/"no" and go into `meta` as JSON booleans; numbers may be strings.
-import { futureLinks, outputEntries, processingBody } from './answers';
-import type { SandboxContext } from './context';
-import { type Checked, createRoute } from './create';
-import { fetchRoute, type FetchShapes } from './fetch';
+import type { SandboxContext } from '../core/context';
+import type { Job } from '../core/job';
+import type { ApiRouteName } from '../core/routeNames';
+import type { Body, FieldChecker } from '../core/validation';
+import { toNumber } from '../core/validation';
+import { outpaint, removeBackground, removeObject, resize } from '../images/imageOps';
+import { futureLinks, outputEntries, processingBody } from '../jobs/answers';
+import { type Checked, createRoute } from '../jobs/create';
+import { fetchRoute, type FetchShapes } from '../jobs/fetch';
 import { checkOutputSize, editChecked, editFields, type InputImage } from './imageInput';
-import { outpaint, removeBackground, removeObject, resize } from './imageOps';
-import type { Job } from './job';
-import type { Body, FieldChecker } from './validation';
-import { toNumber } from './validation';
 
 export const UPSCALE_MODELS = ['realesr-general-x4v3', 'RealESRGAN_x4plus', 'RealESRGAN_x4plus_anime_6B', 'RealESRGAN_x2plus', 'ultra_resolution'];
 
@@ -124,7 +125,7 @@ const EDITING_FETCH: FetchShapes = {
 	failedExtra: { output: '' },
 };
 
-const editingRoute = <Name extends string>(name: Name, path: string, check: (ctx: SandboxContext, body: Body) => Checked) =>
+const editingRoute = <Name extends ApiRouteName>(name: Name, path: string, check: (ctx: SandboxContext, body: Body) => Checked) =>
 	createRoute({
 		name,
 		path: `/api/v6/image_editing/${path}`,

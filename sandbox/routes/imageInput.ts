@@ -1,14 +1,14 @@
 // Input images of the editing routes: a data URI, raw base64 text, or a link to this sandbox's own image
 // host (never fetched: read from memory). Any other link is "Unable to fetch image from provided URL",
 // as the vendor answers for a URL it cannot reach. Also turns a checked editing request into a job.
-import type { SandboxContext } from './context';
-import type { Checked } from './create';
-import { hostFile, ownLinkBytes } from './images';
-import { CONTENT_TYPES, type ImageHeader, type Raster, readHeader } from './imageFormat';
-import { encodeRaster, sourceRaster } from './imageOps';
-import type { Job } from './job';
-import type { JobParams } from './jobs';
-import { type Body, FieldChecker, isAbsent, label } from './validation';
+import type { SandboxContext } from '../core/context';
+import type { Job } from '../core/job';
+import { type Body, FieldChecker, isAbsent, label } from '../core/validation';
+import { CONTENT_TYPES, type ImageHeader, type Raster, readHeader } from '../images/imageFormat';
+import { hostFile, ownLinkBytes } from '../images/imageHost';
+import { encodeRaster, sourceRaster } from '../images/imageOps';
+import type { Checked } from '../jobs/create';
+import type { JobParams } from '../jobs/store';
 
 /** The documented limit of the upload helpers, counted on the decoded file. */
 export const UPLOAD_LIMIT_BYTES = 5 * 1024 * 1024;

@@ -2,15 +2,15 @@
 // fetched on the images fetch routes. The output has the input's size (width/height are checked, then
 // ignored, as the docs say). `model_id` must be one of the account's models (img2img also takes
 // flux-kontext-dev, with its own field names and defaults). `steps` is an alias of num_inference_steps.
-import { processingBody } from './answers';
-import type { SandboxContext } from './context';
-import { type Checked, createRoute } from './create';
-import type { Job } from './job';
+import type { SandboxContext } from '../core/context';
+import type { Job } from '../core/job';
+import type { SandboxAccount } from '../core/types';
+import { type Body, isAbsent } from '../core/validation';
+import { img2img, inpaint } from '../images/imageOps';
+import { processingBody } from '../jobs/answers';
+import { type Checked, createRoute } from '../jobs/create';
 import { editChecked, editFields, type InputImage } from './imageInput';
-import { img2img, inpaint } from './imageOps';
 import { checkGenerationFields } from './text2img';
-import type { SandboxAccount } from './types';
-import { type Body, isAbsent } from './validation';
 
 export const KONTEXT_MODEL = 'flux-kontext-dev';
 const IP_ADAPTERS = ['ip-adapter_sdxl', 'ip-adapter_sd15', 'ip-adapter-plus-face_sd15', 'ip-adapter-plus_sdxl_vit-h', 'ip-adapter-plus-face_sdxl_vit-h'];

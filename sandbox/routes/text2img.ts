@@ -1,8 +1,8 @@
 // Text to image: the standard (v6) and enterprise (v1) create routes and their validation, plus the
 // generation fields the images/* editing routes (img2img, inpaint) share with them.
-import { type Checked, createRoute } from './create';
-import type { Tier } from './types';
-import { type Body, FieldChecker, isAbsent, splitList, toNumber } from './validation';
+import type { Tier } from '../core/types';
+import { type Body, FieldChecker, isAbsent, splitList, toNumber } from '../core/validation';
+import { type Checked, createRoute } from '../jobs/create';
 
 export const SCHEDULERS = [
 	'DDPMScheduler', 'DDIMScheduler', 'PNDMScheduler', 'LMSDiscreteScheduler', 'EulerDiscreteScheduler',

@@ -1,12 +1,13 @@
 // Family: the upload helpers (base64 -> link on the image host). They make no job and bill nothing, so a
 // client may retry them; the link is named by the content, so a retry gets the same link.
-import type { SandboxContext } from './context';
-import { sendJson } from './http';
-import { hostFile } from './images';
-import { CONTENT_TYPES, sniffFormat } from './imageFormat';
+import type { SandboxContext } from '../core/context';
+import { sendJson } from '../core/http';
+import type { ApiRouteName } from '../core/routeNames';
+import { type ApiExchange, authenticate, defineRoute } from '../core/router';
+import { type Body, FieldChecker, isAbsent, label } from '../core/validation';
+import { CONTENT_TYPES, sniffFormat } from '../images/imageFormat';
+import { hostFile } from '../images/imageHost';
 import { decodeBase64Text, UPLOAD_LIMIT_BYTES } from './imageInput';
-import { type ApiExchange, authenticate, defineRoute } from './router';
-import { type Body, FieldChecker, isAbsent, label } from './validation';
 
 interface UploadRule {
 	/** the body field that carries the base64 */
@@ -35,7 +36,7 @@ function handleUpload(rule: UploadRule, ctx: SandboxContext, ex: ApiExchange, bo
 	sendJson(ex, 200, rule.answer(link, ctx.nextUploadId++));
 }
 
-const uploadRoute = <Name extends string>(name: Name, path: string, rule: UploadRule) =>
+const uploadRoute = <Name extends ApiRouteName>(name: Name, path: string, rule: UploadRule) =>
 	defineRoute({ name, path, tier: 'standard', counter: 'uploads', handle: (ctx, ex, body) => handleUpload(rule, ctx, ex, body) });
 
 const linkAnswer = (link: string, id: number) => ({ status: 'success', id, output: [link] });

@@ -5,7 +5,7 @@
  */
 import type { Sandbox } from '../../sandbox/server';
 import { startSandbox } from '../../sandbox/server';
-import { encodePng } from '../../sandbox/png';
+import { encodePng } from '../../sandbox/images/png';
 import type { Execution, ModelsLabCredentials, N8nServer, WorkflowJson } from '../../scripts/real-n8n';
 import { loadExample, pngSize, startN8n, triggerOf } from '../../scripts/real-n8n';
 import { packedTarball } from './helpers';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as zlib from 'node:zlib';
-import { decodePng, readHeader } from '../../sandbox/imageFormat';
-import { encodePng } from '../../sandbox/png';
+import { decodePng, readHeader } from '../../sandbox/images/imageFormat';
+import { encodePng } from '../../sandbox/images/png';
 import { DEFAULT_ENTERPRISE_KEY as ENT, DEFAULT_STANDARD_KEY as STD } from '../../sandbox/server';
 import { useSandbox } from './useSandbox';
 

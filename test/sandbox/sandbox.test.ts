@@ -11,7 +11,7 @@ import {
 	DEFAULT_STANDARD_KEY as STD,
 	type Sandbox,
 } from '../../sandbox/server';
-import { renderPng } from '../../sandbox/png';
+import { renderPng } from '../../sandbox/images/png';
 import { useSandbox } from './useSandbox';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

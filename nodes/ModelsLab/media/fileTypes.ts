@@ -27,14 +27,14 @@ const SIGNATURES: Array<{ mimeType: string; test: (bytes: Buffer) => boolean }> 
 	{ mimeType: 'image/jpeg', test: (b) => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
 	{
 		mimeType: 'image/webp',
-		test: (b) => b.length > 12 && b.toString('ascii', 0, 4) === 'RIFF' && b.toString('ascii', 8, 12) === 'WEBP',
+		test: (b) => b.length > 12 && b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP',
 	},
-	{ mimeType: 'image/gif', test: (b) => b.length > 6 && b.toString('ascii', 0, 4) === 'GIF8' },
+	{ mimeType: 'image/gif', test: (b) => b.length > 6 && b.toString('latin1', 0, 4) === 'GIF8' },
 	{
 		mimeType: 'video/quicktime',
-		test: (b) => b.length >= 12 && b.toString('ascii', 4, 8) === 'ftyp' && QUICKTIME_BRANDS.has(b.toString('ascii', 8, 12)),
+		test: (b) => b.length >= 12 && b.toString('latin1', 4, 8) === 'ftyp' && QUICKTIME_BRANDS.has(b.toString('latin1', 8, 12)),
 	},
-	{ mimeType: 'video/mp4', test: (b) => b.length >= 12 && b.toString('ascii', 4, 8) === 'ftyp' },
+	{ mimeType: 'video/mp4', test: (b) => b.length >= 12 && b.toString('latin1', 4, 8) === 'ftyp' },
 	{ mimeType: 'video/webm', test: (b) => ebmlDocType(b) === 'webm' },
 	{ mimeType: 'video/x-matroska', test: (b) => ebmlDocType(b) === 'matroska' },
 ];
@@ -180,7 +180,7 @@ function jpegSize(bytes: Buffer): ImageSize | undefined {
 
 function webpSize(bytes: Buffer): ImageSize | undefined {
 	if (bytes.length < 30) return undefined;
-	switch (bytes.toString('ascii', 12, 16)) {
+	switch (bytes.toString('latin1', 12, 16)) {
 		case 'VP8 ':
 			// lossy: a key frame's start code, then 14-bit width and height
 			if (bytes[23] !== 0x9d || bytes[24] !== 0x01 || bytes[25] !== 0x2a) return undefined;
@@ -202,7 +202,7 @@ export function imageSize(bytes: Buffer, mimeType: string): ImageSize | undefine
 	let size: ImageSize | undefined;
 	switch (mimeType) {
 		case 'image/png':
-			size = bytes.length >= 24 && bytes.toString('ascii', 12, 16) === 'IHDR'
+			size = bytes.length >= 24 && bytes.toString('latin1', 12, 16) === 'IHDR'
 				? { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) }
 				: undefined;
 			break;

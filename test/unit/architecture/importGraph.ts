@@ -23,7 +23,7 @@ export const LAYERS: ReadonlyArray<{ layer: number; paths: readonly string[] }> 
 	{ layer: 1, paths: ['actions/', 'methods/'] },
 	{ layer: 2, paths: ['job/'] },
 	{ layer: 3, paths: ['media/', 'parameters/'] },
-	{ layer: 4, paths: ['api/', 'schemas/', 'time/'] },
+	{ layer: 4, paths: ['api/', 'schemas/', 'catalogs/', 'time/'] },
 ];
 
 export function layerOf(file: string): number | undefined {
@@ -86,7 +86,7 @@ export function readImportGraph(root: string): ImportGraph {
 }
 
 /** Every circle, once, each as the path that closes it (a → b → a). */
-function findCycles(graph: ImportGraph): string[][] {
+export function findCycles(graph: ImportGraph): string[][] {
 	const cycles: string[][] = [];
 	const seen = new Set<string>();
 	const done = new Set<string>();
