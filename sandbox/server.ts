@@ -18,12 +18,23 @@ import { imageEditingRoutes } from './routes/imageEditing';
 import { img2imgRoutes } from './routes/img2img';
 import { text2imgRoutes } from './routes/text2img';
 import { uploadRoutes } from './routes/uploads';
+import { v7ImageRoutes } from './routes/v7/images';
+import { v7ModelRoutes } from './routes/v7/models';
 
 export { DEFAULT_ENTERPRISE_KEY, DEFAULT_MODELS, DEFAULT_STANDARD_KEY } from './core/config';
 export type { ApiRouteName } from './core/routeNames';
 export type * from './core/types';
 
-const ROUTES = routeRegistry([...text2imgRoutes, ...fetchRoutes, ...accountRoutes, ...img2imgRoutes, ...imageEditingRoutes, ...uploadRoutes]);
+const ROUTES = routeRegistry([
+	...text2imgRoutes,
+	...fetchRoutes,
+	...accountRoutes,
+	...img2imgRoutes,
+	...imageEditingRoutes,
+	...uploadRoutes,
+	...v7ImageRoutes,
+	...v7ModelRoutes,
+]);
 
 const FAULT_RULES = faultRules(ROUTES);
 

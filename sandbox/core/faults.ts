@@ -119,8 +119,8 @@ export function sendCommonFault(ex: Exchange, fault: StoredFault, defaultStatusB
 	return false;
 }
 
-/** Early API faults: answered before auth/validation, like a proxy or overloaded backend would. */
-export function applyApiFault(ctx: SandboxContext, fault: StoredFault, ex: Exchange<RequestRecord>): void {
+/** Early API faults: answered before auth/validation, like a proxy or overloaded backend would. `fields`: the request's (its key names the account). */
+export function applyApiFault(ctx: SandboxContext, fault: StoredFault, ex: Exchange<RequestRecord>, fields: unknown = ex.entry.body): void {
 	ex.entry.fault = fault.kind;
 	const reason = fault.kind === 'status' ? http.STATUS_CODES[fault.status] : undefined;
 	if (sendCommonFault(ex, fault, { status: 'error', message: reason ?? 'Error' })) return;
@@ -131,7 +131,7 @@ export function applyApiFault(ctx: SandboxContext, fault: StoredFault, ex: Excha
 		if (status === 429) ctx.stats.rejected429++;
 		sendJson(ex, status, body);
 	} else if (fault.kind === 'rateLimit') {
-		const body = ex.entry.body as { key?: unknown } | null;
+		const body = fields as { key?: unknown } | null;
 		const acct = body && typeof body === 'object' ? ctx.accounts.get(body.key as string) : undefined;
 		sendRateLimited(ctx, ex, acct ? acct.queueLimit : 5, fault.retryAfter ?? ctx.config.retryAfterSeconds);
 	}

@@ -16,4 +16,8 @@ export type ApiRouteName =
 	| 'imageEditingFetch'
 	| 'upload'
 	| 'base64ToUrl'
-	| 'base64Crop';
+	| 'base64Crop'
+	| 'v7TextToImage'
+	| 'v7ImageToImage'
+	| 'v7ImagesFetch'
+	| 'v7Models';

@@ -25,6 +25,8 @@ export interface ApiRoute<Name extends ApiRouteName = ApiRouteName> {
 	path: string | RegExp;
 	/** which keys it takes; 'any' = every account */
 	tier: Tier | 'any';
+	/** the one method it answers (others get 405); default POST. A GET route's fields (the key too) are its query string */
+	method?: 'GET' | 'POST';
 	/** the counter every request to it bumps, whatever the answer */
 	counter?: 'createAttempts' | 'fetches' | 'uploads';
 	/** its handler matches `failed` faults itself */
@@ -33,6 +35,7 @@ export interface ApiRoute<Name extends ApiRouteName = ApiRouteName> {
 	afterAccept?: boolean;
 	/** the prompt of the job a request is about, for faults aimed at one prompt */
 	promptOf?: (ctx: SandboxContext, body: Body, match: RouteMatch) => unknown;
+	/** `body`: the JSON body's fields, or a GET route's query parameters */
 	handle: (ctx: SandboxContext, ex: ApiExchange, body: Body, match: RouteMatch) => void;
 }
 
@@ -80,6 +83,11 @@ export function authenticate(ctx: SandboxContext, ex: ApiExchange, body: Body, t
 	return acct;
 }
 
+/** A GET route's fields: the query string's parameters (the last of a repeated name). */
+function queryFields(url: string): Body {
+	return Object.fromEntries(new URL(url, 'http://sandbox.invalid').searchParams);
+}
+
 function parseBody(text: string): { body: Body; jsonOk: boolean } {
 	if (text.trim() === '') return { body: {}, jsonOk: true };
 	try {
@@ -112,22 +120,25 @@ export function apiHandler(ctx: SandboxContext, routes: readonly ApiRoute[]) {
 
 		if (ctx.config.latencyMs > 0) await sleep(ctx, ctx.config.latencyMs);
 		if (!match) return sendJson(ex, 404, { status: 'error', message: 'Route not found' });
-		if (req.method !== 'POST') return sendJson(ex, 405, { status: 'error', message: 'Method not allowed' }, { allow: 'POST' });
-
 		const { route } = match;
-		const prompt = jsonOk ? route.promptOf?.(ctx, body, match) : undefined;
+		const method = route.method ?? 'POST';
+		if (req.method !== method) return sendJson(ex, 405, { status: 'error', message: 'Method not allowed' }, { allow: method });
+
+		const fields = method === 'GET' ? queryFields(entry.url) : body;
+		const fieldsOk = method === 'GET' || jsonOk;
+		const prompt = fieldsOk ? route.promptOf?.(ctx, fields, match) : undefined;
 		const early = takeFault(ctx, route.name, (f) => !LATE_KINDS.has(f.kind) && !('afterAccept' in f && f.afterAccept), prompt);
 		if (early && early.kind === 'delay') {
 			entry.fault = 'delay';
 			await sleep(ctx, early.ms);
-		} else if (early) return applyApiFault(ctx, early, ex);
+		} else if (early) return applyApiFault(ctx, early, ex, fields);
 
-		if (!jsonOk) return sendJson(ex, 400, { status: 'error', messege: 'Invalid JSON body' });
+		if (!fieldsOk) return sendJson(ex, 400, { status: 'error', messege: 'Invalid JSON body' });
 		const shape = takeFault(ctx, route.name, (f) => f.kind === 'shape', prompt);
 		if (shape?.kind === 'shape') {
 			entry.fault = 'shape';
 			Object.assign(ex, reshaper(shape));
 		}
-		route.handle(ctx, ex, body, match);
+		route.handle(ctx, ex, fields, match);
 	};
 }

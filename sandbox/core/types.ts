@@ -219,11 +219,11 @@ export interface JobRecord {
 export interface SandboxStats {
 	/** accepted creates (billed) */
 	creates: number;
-	/** every request to a create route (text2img and the editing routes), whatever the answer */
+	/** every request to a create route (text2img, the editing routes and the v7 image routes), whatever the answer */
 	createAttempts: number;
 	/** 429 answers (queue limit and rateLimit faults) */
 	rejected429: number;
-	/** every request to a fetch route (both families) */
+	/** every request to a fetch route (every family) */
 	fetches: number;
 	/** every request to an upload helper (base64 to URL); uploads make no job and bill nothing */
 	uploads: number;

@@ -13,7 +13,7 @@ import { createJob, type JobSpec, processingCount } from './store';
 
 /** What a family's checks decide about a create body. */
 export type Checked =
-	/** field errors: HTTP 200 `{status:"error", messege:{field:[...]}}` */
+	/** field errors: HTTP 200 `{status:"error", messege:{field:[...]}}` (the flow's `errorField`) */
 	| { errors: Record<string, string[]> }
 	/** a refusal with its own status and `message` (e.g. 400 "Unable to fetch image from provided URL") */
 	| { refusal: { status: number; message: string } }
@@ -27,6 +27,8 @@ export interface CreateFlow<Name extends ApiRouteName> {
 	family: string;
 	fetchPath: (id: number) => string;
 	check: (ctx: SandboxContext, body: Body, acct: SandboxAccount) => Checked;
+	/** the key field errors are answered under; default `messege` (v6), `message` (v7) */
+	errorField?: 'message' | 'messege';
 	processing?: (ctx: SandboxContext, job: Job, eta: number) => unknown;
 	success?: (ctx: SandboxContext, job: Job) => unknown;
 }
@@ -50,7 +52,7 @@ function handleCreate<Name extends ApiRouteName>(flow: CreateFlow<Name>, ctx: Sa
 	if (!acct) return;
 	if (acct.balance <= 0) return sendJson(ex, 402, { status: 'error', message: 'Insufficient credits' });
 	const checked = flow.check(ctx, body, acct);
-	if ('errors' in checked) return sendJson(ex, 200, { status: 'error', messege: checked.errors });
+	if ('errors' in checked) return sendJson(ex, 200, { status: 'error', [flow.errorField ?? 'messege']: checked.errors });
 	if ('refusal' in checked) return sendJson(ex, checked.refusal.status, { status: 'error', message: checked.refusal.message });
 	if (processingCount(ctx, acct) >= acct.queueLimit) return sendRateLimited(ctx, ex, acct.queueLimit, ctx.config.retryAfterSeconds);
 	const late = takeFault(ctx, flow.name, (f) => f.kind === 'failed' || ('afterAccept' in f && f.afterAccept === true), body.prompt);
