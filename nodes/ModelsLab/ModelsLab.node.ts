@@ -5,7 +5,7 @@ import * as image from './actions/image';
 import { operationCredentials, operationSubtitle, resourceProperty } from './actions/operation';
 import { router } from './actions/router';
 import { concurrencyField, requestOptionsField } from './parameters/outputFields';
-import { searchModels } from './methods/listSearch';
+import { searchModels, searchV7ImageModels } from './methods/listSearch';
 
 /**
  * A programmatic node with one way in, `execute()` → router: the operations wait, cap concurrency,
@@ -36,7 +36,7 @@ export class ModelsLab implements INodeType {
 		],
 	};
 
-	methods = { listSearch: { searchModels } };
+	methods = { listSearch: { searchModels, searchV7ImageModels } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -233,7 +233,7 @@ export function notFoundError(id: string) {
 	return {
 		error: `ModelsLab does not know request ${id}: Request not found`,
 		description:
-			'ModelsLab answers "Request not found" for an unknown or expired ID, and for a few seconds also for a job it has just accepted. So the node asked again for 30 s from the first fetch (never past Max Wait Time): a wrong or expired ID fails after this grace time, not at once. Check the request ID and the API (Standard, Enterprise, Image Editing).',
+			'ModelsLab answers "Request not found" for an unknown or expired ID, and for a few seconds also for a job it has just accepted. So the node asked again for 30 s from the first fetch (never past Max Wait Time): a wrong or expired ID fails after this grace time, not at once. Check the request ID and the API (Standard, Enterprise, Image Editing, Images v7).',
 		id,
 	};
 }

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 /** The ModelsLab APIs this node calls; each is one entry of `APIS`. */
-export type ApiKind = 'standard' | 'enterprise' | 'imageEditing';
+export type ApiKind = 'standard' | 'enterprise' | 'imageEditing' | 'v7Images';
 
 export type CredentialType = 'modelsLabApi' | 'modelsLabEnterpriseApi';
 
@@ -48,9 +48,20 @@ export const APIS: Record<ApiKind, ApiDefinition> = {
 		fetchBody: (requestId) => ({ request_id: requestId }),
 	},
 	imageEditing: v6Family('imageEditing', 'Image Editing', 'image_editing'),
+	v7Images: {
+		kind: 'v7Images',
+		credentialType: 'modelsLabApi',
+		label: 'Images v7',
+		jobsNote: 'v7 images',
+		fetchPath: (requestId) => `/api/v7/images/fetch/${encodeURIComponent(requestId)}`,
+		fetchBody: () => ({}),
+	},
 };
 
 /** Every API, in `APIS` order. */
 export const API_KINDS = Object.keys(APIS) as [ApiKind, ...ApiKind[]];
 
 export const MODEL_LIST_PATH = '/api/v4/dreambooth/model_list';
+
+/** ModelsLab's v7 model listing: GET, with the key, `feature` and `search` in the query string. */
+export const V7_MODELS_PATH = '/api/v7/models';

@@ -19,6 +19,8 @@ export interface ApiRequest extends FailedRequest {
 	/** A path on the credential's base URL, or a full URL that must share its origin. */
 	url: string;
 	body?: IDataObject;
+	/** A GET with this query (the v7 model listing): the key goes in the query string too, as ModelsLab reads it there. */
+	query?: IDataObject;
 	/** The node's Request Options (Settings): timeout, proxy, ignore SSL issues. */
 	settings?: RequestSettings;
 }
@@ -45,9 +47,10 @@ export async function modelsLabApiRequest(
 		);
 	}
 	const options: IHttpRequestOptions = withRequestSettings({
-		method: 'POST',
+		...(request.query
+			? { method: 'GET' as const, qs: { ...request.query, key: credentials.apiKey } }
+			: { method: 'POST' as const, body: request.body ?? {} }),
 		url,
-		body: request.body ?? {},
 		json: true,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,

@@ -3,7 +3,8 @@ import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from '
 import { operations } from '../actions/image';
 import { findOperation } from '../actions/operation';
 import { requestOptionsSchema } from '../schemas/settings';
-import { API_KINDS, APIS, MODEL_LIST_PATH } from '../api/apis';
+import { modelsFor } from '../catalogs/images';
+import { API_KINDS, APIS, MODEL_LIST_PATH, V7_MODELS_PATH } from '../api/apis';
 import { modelsLabApiRequest } from '../api/request';
 
 /** The model picker: the account's models from model_list, filtered by what the user types. */
@@ -34,5 +35,36 @@ export async function searchModels(
 		})
 		.filter((model) => !needle || model.name.toLowerCase().includes(needle))
 		.sort((a, b) => a.name.localeCompare(b.name));
+	return { results };
+}
+
+/**
+ * Other Model ID's list: ModelsLab's v7 image models (`GET /api/v7/models?feature=imagen`) matching
+ * what the user types; the node's own catalog where the key cannot list them.
+ */
+export async function searchV7ImageModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const needle = (filter ?? '').trim().toLowerCase();
+	let models: Array<{ name: string; value: string }>;
+	try {
+		const answer = (await modelsLabApiRequest.call(this, {
+			api: APIS.v7Images,
+			url: V7_MODELS_PATH,
+			query: { feature: 'imagen', search: needle },
+			purpose: 'lookup',
+		})) as IDataObject;
+		const data = answer.data as IDataObject[] | { items?: IDataObject[] } | undefined;
+		const list = (Array.isArray(data) ? data : (data?.items ?? [])).filter((model) => typeof model.model_id === 'string' && model.model_id !== '');
+		models = list.map((model) => {
+			const id = model.model_id as string;
+			const name = typeof model.model_name === 'string' && model.model_name ? model.model_name : id;
+			return { name: name === id ? id : `${name} (${id})`, value: id };
+		});
+	} catch {
+		const seen = new Set<string>();
+		models = [...modelsFor('generate'), ...modelsFor('edit')]
+			.filter((model) => !seen.has(model.id) && seen.add(model.id))
+			.map((model) => ({ name: `${model.name} (${model.id})`, value: model.id }));
+	}
+	const results = models.filter((model) => !needle || model.name.toLowerCase().includes(needle)).sort((a, b) => a.name.localeCompare(b.name));
 	return { results };
 }

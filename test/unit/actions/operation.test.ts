@@ -32,14 +32,14 @@ describe('what the node derives from the operations registry', () => {
 				name: 'modelsLabApi',
 				required: true,
 				displayOptions: {
-					show: { operation: ['text2img', 'img2img', 'inpaint', 'upscale', 'removeBackground', 'outpaint', 'objectRemoval', 'fetchResult'] },
+					show: { operation: ['text2img', 'img2img', 'inpaint', 'upscale', 'removeBackground', 'outpaint', 'objectRemoval', 'fetchResult', 'generate', 'edit'] },
 					hide: { api: ['enterprise'] },
 				},
 			},
 			{
 				name: 'modelsLabEnterpriseApi',
 				required: true,
-				displayOptions: { show: { operation: ['enterpriseText2img', 'fetchResult'] }, hide: { api: ['standard', 'imageEditing'] } },
+				displayOptions: { show: { operation: ['enterpriseText2img', 'fetchResult'] }, hide: { api: ['standard', 'imageEditing', 'v7Images'] } },
 			},
 		]);
 	});
@@ -61,6 +61,7 @@ describe('what the node derives from the operations registry', () => {
 				value: 'imageEditing',
 				description: 'Jobs from Upscale, Remove Background, Outpaint and Remove Object (v6 image_editing)',
 			},
+			{ name: 'Images v7', value: 'v7Images', description: 'Jobs from Generate Image and Edit Image (v7 images)' },
 		]);
 		// every operation's API is one Fetch Result offers, so any job can be collected
 		for (const { facts } of operations) for (const kind of facts.apis) expect(api?.options?.map((option) => ('value' in option ? option.value : ''))).toContain(kind);

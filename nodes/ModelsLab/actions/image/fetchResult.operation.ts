@@ -18,7 +18,8 @@ const REQUEST_ID = new RegExp(`^[\\w.-]{1,${LIMITS.requestId.max}}$`);
 
 /** Which jobs an API holds: those of the operations that create jobs on it, in the registry's order. */
 function jobsOf(kind: ApiKind, makers: readonly Operation[]): string {
-	const names = makers.filter(({ facts }) => facts.apis.includes(kind)).map(({ facts }) => facts.name);
+	// an operation's name without the models it lists: "Generate Image"
+	const names = makers.filter(({ facts }) => facts.apis.includes(kind)).map(({ facts }) => facts.name.replace(/ \(.*\)$/, ''));
 	const listed = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names.join('');
 	return `Jobs from ${listed} (${APIS[kind].jobsNote})`;
 }

@@ -2,8 +2,10 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import type { Resource } from '../operation';
 import { operationFields, operationProperty } from '../operation';
+import * as edit from './edit.operation';
 import * as enterpriseText2img from './enterpriseText2img.operation';
 import { fetchResultOperation } from './fetchResult.operation';
+import * as generate from './generate.operation';
 import * as img2img from './img2img.operation';
 import * as inpaint from './inpaint.operation';
 import * as objectRemoval from './objectRemoval.operation';
@@ -16,9 +18,9 @@ import * as upscale from './upscale.operation';
  * The registry of the Image resource: every operation, in the editor's order (the first is the
  * default). The Operation field, the subtitle, the credentials, the router, the model picker and
  * Fetch Result's list of which API holds which jobs all read this list. Adding an operation: its
- * file, and its line here.
+ * file, and its line in one of the lists here.
  */
-const makers = [
+const v6Makers = [
 	text2img,
 	img2img,
 	inpaint,
@@ -29,8 +31,11 @@ const makers = [
 	enterpriseText2img,
 ] as const;
 
-/** The operations that create jobs, then Fetch Result, which collects any of them. */
-export const operations = [...makers, fetchResultOperation(makers)] as const;
+/** ModelsLab's v7 routes, listed after the operations saved workflows already use. */
+const v7Makers = [generate, edit] as const;
+
+/** The operations that create jobs, Fetch Result, which collects any of them, then the v7 operations. */
+export const operations = [...v6Makers, fetchResultOperation([...v6Makers, ...v7Makers]), ...v7Makers] as const;
 
 export type ImageOperation = (typeof operations)[number]['facts']['value'];
 

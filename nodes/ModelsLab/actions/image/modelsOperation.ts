@@ -1,0 +1,151 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { ImageModel, ModelDirection } from '../../catalogs/images';
+import { IMAGE_MODELS, modelsFor } from '../../catalogs/images';
+import type { JobContext } from '../../job/context';
+import { startJobContext } from '../../job/context';
+import { runJob } from '../../job/runJob';
+import type { InputImage } from '../../media/inputImages';
+import { readInputImage, uploadImage } from '../../media/inputImages';
+import { OTHER_MODEL, modelFields } from '../../parameters/modelFields';
+import { waitAndOutputFields } from '../../parameters/outputFields';
+import { describeValue, parseParameters, readFields } from '../../parameters/validate';
+import { CUSTOM_FORMAT } from '../../schemas/formats';
+import type { ModelParams } from '../../schemas/modelRules';
+import { modelBody, modelSchema, referenceCountText } from '../../schemas/modelRules';
+import { toApiFields } from '../../schemas/requestBody';
+import { httpUrl } from '../../schemas/rules';
+import { APIS } from '../../api/apis';
+import type { Operation, OperationFacts } from '../operation';
+
+export type ModelsFacts<Value extends string> = Omit<OperationFacts<Value>, 'apis' | 'route'> & {
+	direction: ModelDirection;
+	route: string;
+};
+
+/** Body fields the node sets itself; Extra Body may not replace them. */
+const OWN_FIELDS = ['key', 'model_id', 'prompt', 'init_image', 'init_image_2'];
+
+function refusal(this: IExecuteFunctions, itemIndex: number, message: string): NodeOperationError {
+	return new NodeOperationError(this.getNode(), message, { itemIndex, description: 'Nothing was sent to ModelsLab.' });
+}
+
+/** The reference images of an edit, in the order given: files read and checked, or links checked. */
+async function readReferences(this: IExecuteFunctions, itemIndex: number, values: Record<string, unknown>): Promise<InputImage[]> {
+	const list = (value: unknown) =>
+		String(value ?? '')
+			.split(values.imageSource === 'url' ? /[\n,]/ : ',')
+			.map((entry) => entry.trim())
+			.filter(Boolean);
+	if (values.imageSource === 'url') {
+		return list(values.imageUrls).map((url) => {
+			if (!httpUrl.safeParse(url).success) throw refusal.call(this, itemIndex, `Image URLs: ${describeValue(url)} is not an http(s) URL`);
+			return { name: 'image', source: 'url', url };
+		});
+	}
+	const images: InputImage[] = [];
+	for (const binaryField of list(values.inputBinaryFields)) {
+		images.push(await readInputImage.call(this, itemIndex, 'image', { source: 'binary', binaryField }));
+	}
+	return images;
+}
+
+/** More or fewer references than the model takes is refused before any upload or create. */
+function checkReferenceCount(this: IExecuteFunctions, itemIndex: number, model: ImageModel, count: number): void {
+	const { min, max } = model.references!;
+	if (count >= min && count <= max) return;
+	throw refusal.call(this, itemIndex, `${model.name} takes ${referenceCountText(model)} reference image${max > 1 ? 's' : ''}, got ${count}`);
+}
+
+/** The body's reference images as the model's schema takes them: a list, one value, or init_image and init_image_2. */
+async function referenceBody(this: IExecuteFunctions, images: InputImage[], model: ImageModel | undefined, context: JobContext): Promise<IDataObject> {
+	const links: string[] = [];
+	for (const image of images) links.push(image.source === 'url' ? image.url : await uploadImage.call(this, image, context));
+	switch (model?.references?.sentAs ?? 'list') {
+		case 'single':
+			return { init_image: links[0] };
+		case 'pair':
+			return { init_image: links[0], init_image_2: links[1] };
+		default:
+			return { init_image: links };
+	}
+}
+
+/** Extra Body of the Other model: a JSON object whose fields go into the body as they are. */
+function extraBody(this: IExecuteFunctions, itemIndex: number, value: unknown): IDataObject {
+	let parsed = value;
+	if (typeof value === 'string') {
+		try {
+			parsed = JSON.parse(value.trim() || '{}');
+		} catch {
+			throw refusal.call(this, itemIndex, `Extra Body (JSON) must be a JSON object, got ${describeValue(value)}`);
+		}
+	}
+	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw refusal.call(this, itemIndex, `Extra Body (JSON) must be a JSON object, got ${describeValue(value)}`);
+	const own = Object.keys(parsed).filter((name) => OWN_FIELDS.includes(name));
+	if (own.length) throw refusal.call(this, itemIndex, `Extra Body (JSON) cannot set ${own.join(', ')}: the node sets ${own.length > 1 ? 'them' : 'it'} from its own fields`);
+	return parsed as IDataObject;
+}
+
+/**
+ * The v7 model operations (Generate Image, Edit Image): one route per direction, where `model_id`
+ * picks the model, and the catalog says which fields, rules and body each model has. A model chosen
+ * by an expression is resolved per item, and only its own fields are read.
+ */
+export function modelsOperation<Value extends string>(
+	{ direction, ...facts }: ModelsFacts<Value>,
+	fullCatalog: readonly ImageModel[] = IMAGE_MODELS,
+): Operation<Value> {
+	const catalog = modelsFor(direction, fullCatalog);
+	const fields = modelFields(direction, catalog);
+	const properties: INodeProperties[] = [...fields, ...waitAndOutputFields];
+	const schemas = new Map(catalog.map((model) => [model.id, modelSchema(model)]));
+	const byName = (name: string) => fields.filter((field) => field.name === name).slice(0, 1);
+	return {
+		facts: { ...facts, apis: ['v7Images'] },
+		description: properties,
+		async execute(this: IExecuteFunctions, itemIndex: number) {
+			const chosen = this.getNodeParameter('model', itemIndex, catalog[0].id) as unknown;
+			const model = catalog.find((candidate) => candidate.id === chosen);
+			if (!model && chosen !== OTHER_MODEL) {
+				throw refusal.call(this, itemIndex, `Model must be one of ${[...catalog.map((entry) => entry.id), OTHER_MODEL].join(', ')}, got ${describeValue(chosen)}`);
+			}
+			// only the fields the chosen model takes are read: with a model from an expression, n8n keeps every model's
+			const wanted = ['prompt', 'options', ...(model?.size.by === 'none' || !model ? [] : ['format']), ...(model?.samples ? ['samples'] : [])];
+			const values = readFields.call(this, wanted.flatMap(byName), itemIndex);
+			if (model?.size.by === 'pixels' && values.format === CUSTOM_FORMAT) Object.assign(values, readFields.call(this, [...byName('width'), ...byName('height')], itemIndex));
+			const params: ModelParams = model
+				? parseParameters(this.getNode(), schemas.get(model.id)!, values, properties, itemIndex)
+				: { prompt: String(values.prompt ?? ''), options: (values.options ?? {}) as ModelParams['options'] };
+			if (!params.prompt.trim()) throw refusal.call(this, itemIndex, 'Prompt is required');
+			const other = model
+				? undefined
+				: {
+						id: String(this.getNodeParameter('otherModelId', itemIndex, '', { extractValue: true }) ?? '').trim(),
+						extra: extraBody.call(this, itemIndex, this.getNodeParameter('extraBody', itemIndex, '{}')),
+					};
+			if (other && !other.id) throw refusal.call(this, itemIndex, 'Model ID is required for Other Model ID…');
+			const referenceValues = direction === 'edit' ? readFields.call(this, ['imageSource', 'inputBinaryFields', 'imageUrls'].flatMap(byName), itemIndex) : {};
+			const references = direction === 'edit' ? await readReferences.call(this, itemIndex, referenceValues) : [];
+			if (model?.references) checkReferenceCount.call(this, itemIndex, model, references.length);
+			if (direction === 'edit' && !references.length) throw refusal.call(this, itemIndex, 'Edit Image needs at least one reference image');
+
+			const context = await startJobContext.call(this, APIS.v7Images, itemIndex, params.format ?? CUSTOM_FORMAT);
+			const identity = [facts.value, chosen, other, params, references.map((image) => (image.source === 'binary' ? image.bytes : image.url))];
+			return await runJob.call(
+				this,
+				{
+					route: facts.route,
+					identity,
+					body: async (jobContext) => ({
+						...(model ? modelBody(model, params) : { model_id: other!.id, prompt: params.prompt, ...toApiFields(params.options, 'boolean') }),
+						...other?.extra,
+						...(references.length ? await referenceBody.call(this, references, model, jobContext) : {}),
+					}),
+				},
+				context,
+			);
+		},
+	};
+}

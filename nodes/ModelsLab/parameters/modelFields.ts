@@ -1,0 +1,201 @@
+/**
+ * The fields of the v7 model operations, derived from the catalog (catalogs/images.ts): the Model
+ * list, and each model's own fields shown for it alone. A field several models share (Format, Width,
+ * Height, Samples) is one field per distinct rule, shown for the models that have that rule.
+ */
+import type { INodeProperties } from 'n8n-workflow';
+
+import type { ImageModel, ModelDirection } from '../catalogs/images';
+import { CUSTOM_FORMAT, FORMAT_PRESETS } from '../schemas/formats';
+import { LIMITS, rangeText } from '../schemas/limits';
+import { INPUT_FORMAT, formatsOf, ratioFor, referenceCountText } from '../schemas/modelRules';
+
+/** The Model choice that takes any model ID, with extra body fields: ModelsLab lists 50,000+ models. */
+export const OTHER_MODEL = 'other';
+
+/** Models grouped by what a shared field says of them (its rule), in catalog order. */
+function groupBy(models: ImageModel[], key: (model: ImageModel) => string | undefined): Array<{ key: string; models: ImageModel[] }> {
+	const groups: Array<{ key: string; models: ImageModel[] }> = [];
+	for (const model of models) {
+		const value = key(model);
+		if (value === undefined) continue;
+		const group = groups.find((candidate) => candidate.key === value);
+		if (group) group.models.push(model);
+		else groups.push({ key: value, models: [model] });
+	}
+	return groups;
+}
+
+const ids = (models: ImageModel[]) => models.map((model) => model.id);
+
+function inputsText(model: ImageModel): string {
+	const size =
+		model.size.by === 'ratio'
+			? `aspect ratio ${model.size.ratios === 'any' ? '(any)' : model.size.ratios.join(', ')}${model.size.required ? '' : ', optional'}`
+			: model.size.by === 'pixels'
+				? `width and height ${model.size.min}–${model.size.max}`
+				: 'no size (Format is not shown)';
+	const references = model.references ? `; ${referenceCountText(model)} reference image${model.references.max > 1 ? 's' : ''}` : '';
+	return `model_id ${model.id}; ${size}${references}${model.samples ? `; 1–${model.samples.max} images` : ''}`;
+}
+
+function modelField(models: ImageModel[]): INodeProperties {
+	const firstModel = models[0].id;
+	return {
+		displayName: 'Model',
+		name: 'model',
+		type: 'options',
+		options: [
+			...models.map((model) => ({ name: model.name, value: model.id, description: inputsText(model) })),
+			{ name: 'Other Model ID…', value: OTHER_MODEL, description: 'Any v7 model by its ID, with extra body fields as JSON' },
+		],
+		default: firstModel,
+		description: 'The ModelsLab v7 model (its model_id). Each model shows only the fields it takes.',
+	};
+}
+
+const otherModelFields: INodeProperties[] = [
+	{
+		displayName: 'Model ID',
+		name: 'otherModelId',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		// checked by the node: a required field would block a Model set by an expression (n8n cannot tell it is hidden)
+		displayOptions: { show: { model: [OTHER_MODEL] } },
+		hint: 'The list searches ModelsLab\'s v7 models when your key can list them, else this node\'s catalog',
+		modes: [
+			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchV7ImageModels', searchable: true } },
+			{ displayName: 'ID', name: 'id', type: 'string', placeholder: 'e.g. imagen-4' },
+		],
+	},
+	{
+		displayName: 'Extra Body (JSON)',
+		name: 'extraBody',
+		type: 'json',
+		default: '{}',
+		displayOptions: { show: { model: [OTHER_MODEL] } },
+		description: 'Fields the model takes besides model_id and prompt, sent as they are, e.g. {"aspect_ratio": "9:16"}',
+	},
+];
+
+function formatOption(format: string, model: ImageModel) {
+	if (format === INPUT_FORMAT) return { name: 'Same as Input', value: INPUT_FORMAT, description: 'Sends no aspect ratio: the output follows the input images' };
+	if (format === CUSTOM_FORMAT) return { name: 'Custom', value: CUSTOM_FORMAT, description: 'Set the width and height yourself' };
+	const preset = FORMAT_PRESETS.find((candidate) => candidate.value === format)!;
+	const ratio = model.size.by === 'ratio' ? `aspect ratio ${ratioFor(model, preset.value)}` : `${preset.width} × ${preset.height}`;
+	return { name: preset.displayName, value: preset.value, description: `Sends ${ratio}` };
+}
+
+function formatFields(models: ImageModel[]): INodeProperties[] {
+	// one Format field per distinct set of formats and what they send
+	const sent = (model: ImageModel) => (model.size.by === 'none' ? undefined : JSON.stringify(formatsOf(model).map((format) => formatOption(format, model))));
+	return groupBy(models, sent).map(({ models: group }) => ({
+		displayName: 'Format',
+		name: 'format',
+		type: 'options',
+		options: formatsOf(group[0]).map((format) => formatOption(format, group[0])),
+		default: 'square',
+		displayOptions: { show: { model: ids(group) } },
+		description: 'The output by social format: each model gets the nearest aspect ratio it offers in the same orientation',
+	}));
+}
+
+function pixelFields(models: ImageModel[]): INodeProperties[] {
+	const range = (model: ImageModel) => (model.size.by === 'pixels' ? `${model.size.min}-${model.size.max}` : undefined);
+	return groupBy(models, range).flatMap(({ models: group }) => {
+		const size = group[0].size as { min: number; max: number };
+		return (['width', 'height'] as const).map((side) => ({
+			displayName: side === 'width' ? 'Width' : 'Height',
+			name: side,
+			type: 'number' as const,
+			typeOptions: { minValue: size.min, maxValue: size.max },
+			default: 1024,
+			displayOptions: { show: { model: ids(group), format: [CUSTOM_FORMAT] } },
+			description: `Image ${side} in pixels, ${rangeText(size)}`,
+		}));
+	});
+}
+
+function samplesFields(models: ImageModel[]): INodeProperties[] {
+	return groupBy(models, (model) => (model.samples ? String(model.samples.max) : undefined)).map(({ key, models: group }) => ({
+		displayName: 'Images',
+		name: 'samples',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: Number(key) },
+		default: 1,
+		displayOptions: { show: { model: ids(group) } },
+		description: `How many images to make, 1–${key}`,
+	}));
+}
+
+function referenceFields(models: ImageModel[]): INodeProperties[] {
+	const takers = models.filter((model) => model.references);
+	const limits = takers.map((model) => `${model.name.split(' (')[0]}: ${referenceCountText(model)}`).join('; ');
+	return [
+		{
+			displayName: 'Image Source',
+			name: 'imageSource',
+			type: 'options',
+			options: [
+				{ name: 'Binary Files', value: 'binary', description: 'Files of the input item, uploaded to ModelsLab first (free)' },
+				{ name: 'URLs', value: 'url', description: 'Links ModelsLab can fetch, passed on as they are' },
+			],
+			default: 'binary',
+			description: `The reference images, in order: "image 1" in the prompt is the first. ${limits}.`,
+		},
+		{
+			displayName: 'Input Binary Fields',
+			name: 'inputBinaryFields',
+			type: 'string',
+			default: 'data',
+			placeholder: 'data, logo, scene',
+			displayOptions: { show: { imageSource: ['binary'] } },
+			description: 'The item\'s binary fields holding the images, comma-separated, in order (PNG, JPEG or WebP, up to 5 MB each)',
+		},
+		{
+			displayName: 'Image URLs',
+			name: 'imageUrls',
+			type: 'string',
+			typeOptions: { rows: 3 },
+			default: '',
+			placeholder: 'https://example.com/product.png, https://example.com/scene.jpg',
+			displayOptions: { show: { imageSource: ['url'] } },
+			description: 'The images\' links, separated by commas or new lines, in order',
+		},
+	];
+}
+
+const optionsField: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{ displayName: 'Track ID', name: 'trackId', type: 'string', default: '', description: 'Your own ID, echoed back with the result (track_id)' },
+		{ displayName: 'Webhook URL', name: 'webhook', type: 'string', default: '', description: 'ModelsLab also posts the result there when done (documented for v6; the node keeps polling)' },
+	],
+};
+
+/** Every field of a model operation on the models of one direction, in the editor's order. */
+export function modelFields(direction: ModelDirection, models: ImageModel[]): INodeProperties[] {
+	return [
+		modelField(models),
+		...otherModelFields,
+		...(direction === 'edit' ? referenceFields(models) : []),
+		{
+			displayName: 'Prompt',
+			name: 'prompt',
+			type: 'string',
+			typeOptions: { rows: 3 },
+			default: '',
+			required: true,
+			placeholder: direction === 'edit' ? 'Place the product from image 1 into the scene of image 2' : 'A ceramic mug on a sunlit kitchen table',
+			description: `What the image should show, ${rangeText({ min: 1, max: LIMITS.promptLength.max })} characters`,
+		},
+		...formatFields(models),
+		...pixelFields(models),
+		...samplesFields(models),
+		optionsField,
+	];
+}
