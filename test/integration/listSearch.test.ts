@@ -1,6 +1,7 @@
 import type { IHttpRequestOptions, ILoadOptionsFunctions } from 'n8n-workflow';
 
-import { searchModels } from '../../nodes/ModelsLab/methods/listSearch';
+import { IMAGE_MODELS } from '../../nodes/ModelsLab/catalogs/images';
+import { searchModels, searchV7ImageModels } from '../../nodes/ModelsLab/methods/listSearch';
 import { useSandbox } from './setup';
 
 const sandbox = useSandbox();
@@ -19,10 +20,11 @@ function loadOptionsContext(operation: string) {
 			httpRequestWithAuthentication: async (type: string, options: IHttpRequestOptions) => {
 				credentialsUsed.push(type);
 				const key = type === 'modelsLabEnterpriseApi' ? sandbox().enterpriseKey : sandbox().standardKey;
-				const response = await fetch(options.url, {
+				const query = options.qs ? `?${new URLSearchParams(options.qs as Record<string, string>).toString()}` : '';
+				const response = await fetch(`${options.url}${query}`, {
 					method: options.method,
 					headers: { 'content-type': 'application/json' },
-					body: JSON.stringify({ ...(options.body as object), key }),
+					body: options.method === 'GET' ? undefined : JSON.stringify({ ...(options.body as object), key }),
 				});
 				return { statusCode: response.status, body: await response.json() };
 			},
@@ -58,5 +60,33 @@ describe('model picker (listSearch)', () => {
 		await searchModels.call(context);
 		expect(credentialsUsed).toEqual(['modelsLabEnterpriseApi']);
 		expect(sandbox().counters().requests[0].body).toEqual({ key: sandbox().enterpriseKey });
+	});
+});
+
+describe('Other Model ID picker (v7)', () => {
+	it('searches ModelsLab\'s v7 image models with the key in the query string', async () => {
+		const { context, credentialsUsed } = loadOptionsContext('generate');
+		const { results } = await searchV7ImageModels.call(context, 'banana');
+		expect(credentialsUsed).toEqual(['modelsLabApi']);
+		const [request] = sandbox().counters().requests;
+		expect(request.path).toBe('/api/v7/models');
+		expect(request.method).toBe('GET');
+		expect(request.url).toBe(`/api/v7/models?feature=imagen&search=banana&key=${sandbox().standardKey}`);
+		expect(results.map((model) => model.value)).toEqual(expect.arrayContaining(['nano-banana-pro', 'nano-banana-t2i', 'nano-banana']));
+		expect(results.every((model) => model.name.toLowerCase().includes('banana'))).toBe(true);
+	});
+
+	it('lists models beyond the node\'s catalog (the account\'s list is larger)', async () => {
+		const { context } = loadOptionsContext('generate');
+		const { results } = await searchV7ImageModels.call(context, 'sdxl');
+		expect(results.map((model) => model.value)).toEqual(['sdxl']);
+	});
+
+	it('falls back to the node\'s catalog when the key cannot list models', async () => {
+		const { context } = loadOptionsContext('generate');
+		sandbox().injectFault({ route: 'v7Models', kind: 'status', status: 401 });
+		const { results } = await searchV7ImageModels.call(context, 'seedream');
+		const expected = [...new Set(IMAGE_MODELS.filter((model) => /seedream/i.test(`${model.name} ${model.id}`)).map((model) => model.id))];
+		expect(results.map((model) => model.value).sort()).toEqual(expected.sort());
 	});
 });

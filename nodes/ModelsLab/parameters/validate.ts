@@ -39,7 +39,10 @@ export function describeIssue(issue: ZodIssue, input: unknown, labels: Map<strin
 	const field = labels.get(path.slice(0, 2).join('.')) ?? labels.get(path[0]) ?? path.join('.');
 	const value = valueAt(input, issue.path);
 	if (issue.code === 'unrecognized_keys') {
-		return `${field}: ${issue.keys.join(', ')} ${issue.keys.length > 1 ? 'are' : 'is'} not available for this operation`;
+		const verb = issue.keys.length > 1 ? 'are' : 'is';
+		// a field at the top that this operation (or model) does not take is named by its own label
+		if (path.length === 0) return `${issue.keys.map((key) => labels.get(key) ?? key).join(', ')} ${verb} not available for this operation`;
+		return `${field}: ${issue.keys.join(', ')} ${verb} not available for this operation`;
 	}
 	const loraLike = issue.code === 'custom' && path[1] === 'loras';
 	return loraLike ? `${field}: ${issue.message}` : `${field} ${issue.message}, got ${describeValue(value)}`;

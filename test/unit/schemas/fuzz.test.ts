@@ -17,6 +17,8 @@ import {
 } from '../../../nodes/ModelsLab/schemas/imageEditing';
 import * as text2img from '../../../nodes/ModelsLab/actions/image/text2img.operation';
 import { findOperation } from '../../../nodes/ModelsLab/actions/operation';
+import { IMAGE_MODELS } from '../../../nodes/ModelsLab/catalogs/images';
+import { modelSchema } from '../../../nodes/ModelsLab/schemas/modelRules';
 import { concurrencyField, waitAndOutputFields } from '../../../nodes/ModelsLab/parameters/outputFields';
 import { chosenFileName } from '../../../nodes/ModelsLab/media/fileNames';
 import { validateParameters } from '../../../nodes/ModelsLab/parameters/validate';
@@ -156,6 +158,39 @@ describe.each([
 			for (const name of Object.keys(valid)) if (name !== 'options' && random() < 0.3) input[name] = pick();
 			for (const option of optionsOf) if (random() < 0.2) (input.options as Record<string, unknown>)[option] = pick();
 			expectNamedProblems(schema, input, properties);
+		}
+	});
+});
+
+describe('v7 models (Generate Image, Edit Image) under hostile input', () => {
+	const fieldsOf = (direction: 'generate' | 'edit') => findOperation(operations, direction)!.description;
+	const cases = IMAGE_MODELS.map((model) => [`${model.direction} ${model.id}`, model] as const);
+
+	it.each(cases)('%s: every hostile value in every field it takes, and in random combinations', (_name, model) => {
+		const schema = modelSchema(model);
+		const properties = fieldsOf(model.direction);
+		const valid: Record<string, unknown> = {
+			prompt: 'a mug',
+			options: {},
+			...(model.size.by === 'none' ? {} : { format: model.size.by === 'pixels' ? 'custom' : 'square' }),
+			...(model.size.by === 'pixels' ? { width: 768, height: 768 } : {}),
+			...(model.samples ? { samples: 1 } : {}),
+		};
+		expect(validateParameters(schema, valid, properties).ok).toBe(true);
+		// the fields this operation has, also those the model does not take (a model from an expression)
+		const names = [...new Set([...Object.keys(valid).filter((name) => name !== 'options'), 'width', 'height', 'samples', 'format'])].filter((name) => properties.some((property) => property.name === name));
+		for (const name of names) for (const value of HOSTILE) expectNamedProblems(schema, { ...valid, [name]: value }, properties);
+		for (const option of ['webhook', 'trackId']) for (const value of HOSTILE) expectNamedProblems(schema, { ...valid, options: { [option]: value } }, properties);
+		const random = prng(20261206);
+		const pick = () => HOSTILE[Math.floor(random() * HOSTILE.length)];
+		for (let run = 0; run < 50; run++) {
+			const input: Record<string, unknown> = { ...valid, options: {} };
+			for (const name of names) if (random() < 0.3) input[name] = pick();
+			expectNamedProblems(schema, input, properties, (data) => {
+				// what passes is within the model's own rules
+				if (model.size.by === 'pixels' && data.format === 'custom') expect(data.width).toBeGreaterThanOrEqual(model.size.min);
+				expect(data.prompt.trim()).not.toBe('');
+			});
 		}
 	});
 });

@@ -1,0 +1,64 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+import type { ImageModel } from '../../nodes/ModelsLab/catalogs/images';
+import { IMAGE_MODELS } from '../../nodes/ModelsLab/catalogs/images';
+import { FORMAT_PRESETS } from '../../nodes/ModelsLab/schemas/formats';
+import { formatsOf, ratioFor, referenceCountText } from '../../nodes/ModelsLab/schemas/modelRules';
+
+/**
+ * README's table of v7 models is the node's catalog, written out: this test derives it and fails on any
+ * difference (MODELSLAB_UPDATE_DOCS=1 writes it into README.md between its markers).
+ */
+const README = path.join(__dirname, '../../README.md');
+const START = '<!-- v7 models: generated from nodes/ModelsLab/catalogs/images.ts by test/package/readmeCatalog.test.ts -->';
+const END = '<!-- end of v7 models -->';
+
+function sizeText(model: ImageModel): string {
+	if (model.size.by === 'none') return 'none (no Format)';
+	if (model.size.by === 'pixels') return `width × height ${model.size.min}–${model.size.max} (Custom, or the preset's size)`;
+	const list = model.size.ratios === 'any' ? 'any ratio (none documented: the preset\'s own is sent)' : model.size.ratios.join(', ');
+	return `aspect ratio ${list}${model.size.required ? '' : '; optional'}`;
+}
+
+function presetsText(model: ImageModel): string {
+	if (model.size.by !== 'ratio') return model.size.by === 'pixels' ? 'the preset\'s pixel size' : '—';
+	return FORMAT_PRESETS.map((preset) => `${preset.value} ${ratioFor(model, preset.value)}`).join(', ');
+}
+
+export function catalogTable(): string {
+	const rows = IMAGE_MODELS.map((model) =>
+		[
+			model.name,
+			`\`${model.id}\``,
+			model.direction === 'generate' ? 'Generate Image' : 'Edit Image',
+			sizeText(model),
+			presetsText(model),
+			formatsOf(model).includes('input') ? 'yes' : '—',
+			model.references ? `${referenceCountText(model)} (${model.references.sentAs === 'pair' ? '`init_image`, `init_image_2`' : model.references.sentAs === 'single' ? '`init_image`' : '`init_image` list'})` : '—',
+			model.samples ? `1–${model.samples.max}` : '1',
+		].join(' | '),
+	);
+	return [
+		START,
+		'| Model | `model_id` | Operation | Size it takes | Format presets send | Same as Input | Reference images | Images |',
+		'|---|---|---|---|---|---|---|---|',
+		...rows.map((row) => `| ${row} |`),
+		END,
+	].join('\n');
+}
+
+describe('README: the v7 model table', () => {
+	it('is the catalog, model by model', () => {
+		const readme = readFileSync(README, 'utf8');
+		const start = readme.indexOf(START);
+		const end = readme.indexOf(END);
+		const table = catalogTable();
+		if (process.env.MODELSLAB_UPDATE_DOCS === '1' && start >= 0 && end > start) {
+			writeFileSync(README, readme.slice(0, start) + table + readme.slice(end + END.length));
+			return;
+		}
+		expect(start).toBeGreaterThanOrEqual(0);
+		expect(readme.slice(start, end + END.length)).toBe(table);
+	});
+});
