@@ -13,6 +13,7 @@ export const EXAMPLE_FILES = [
 	'04-ai-agent-tool.json',
 	'05-product-photo-cutout.json',
 	'06-inpaint-with-mask.json',
+	'07-product-in-scene.json',
 ] as const;
 export type ExampleFile = (typeof EXAMPLE_FILES)[number];
 

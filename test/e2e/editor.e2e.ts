@@ -2,8 +2,8 @@
  * The editor in Chromium: sign in to a running n8n through its login form, open a workflow with one ModelsLab
  * node per operation, and check what a user sees. Each operation's parameter panel shows its key fields by
  * their display names, the credential dialog shows its fields and a passing connection test against the
- * sandbox, "Execute step" on Text to Image shows the image as binary output, and a node added from the
- * nodes panel is the newest version.
+ * sandbox, "Execute step" on Text to Image shows the image as binary output, picking a model on Generate
+ * Image shows only that model's fields, and a node added from the nodes panel is the newest version.
  *
  * Screenshots go to .tmp/e2e/screenshots/ on every run; with MODELSLAB_UPDATE_DOCS=1 they also
  * replace the committed ones in docs/.
@@ -11,6 +11,7 @@
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
+import { modelsFor } from '../../nodes/ModelsLab/catalogs/images';
 import type { Sandbox } from '../../sandbox/server';
 import { startSandbox } from '../../sandbox/server';
 import type { Browser, BrowserContext, Page } from './browser';
@@ -122,17 +123,21 @@ describe('the ModelsLab node in the n8n editor (Chromium)', () => {
 
 		await page.goto(`${n8n.baseUrl}/workflow/${workflow.id}`);
 		await page.locator(byTestId('canvas-node')).first().waitFor();
-		expect(await page.locator(byTestId('canvas-node')).count()).toBe(10);
+		expect(await page.locator(byTestId('canvas-node')).count()).toBe(12);
 	});
 
 	/** The fields every editing operation shows after its own: the wait loop and the output. */
 	const WAIT_AND_OUTPUT = ['Wait for Completion', 'Max Wait Time (Seconds)', 'Output', 'Put Output File in Field', 'File Name'];
 
+	/** The Operation field's text for the v7 operations, which their canvas nodes are named short of. */
+	const GENERATE_IMAGE = 'Generate Image (Imagen, Nano Banana, Seedream, FLUX.2 …)';
+	const EDIT_IMAGE = 'Edit Image (Nano Banana Pro, FLUX Kontext, Seedream …)';
+
 	/**
-	 * One row per operation: its canvas node (named after the operation) opens on that operation, the panel shows
-	 * every field in `shown` and none in `hidden`, and the screenshot goes to `screenshot`.
+	 * One row per operation: its canvas node (named after the operation, or `node`) opens on that operation, the
+	 * panel shows every field in `shown` and none in `hidden`, and the screenshot goes to `screenshot`.
 	 */
-	const PANELS: Array<{ operation: string; shows: string; shown: string[]; hidden: string[]; screenshot: string }> = [
+	const PANELS: Array<{ operation: string; node?: string; shows: string; shown: string[]; hidden: string[]; screenshot: string }> = [
 		{
 			operation: 'Text to Image',
 			shows: 'its key fields',
@@ -259,11 +264,51 @@ describe('the ModelsLab node in the n8n editor (Chromium)', () => {
 			hidden: ['Mask Binary Field', 'Prompt', 'Model', 'Options'],
 			screenshot: 'editor-object-removal.png',
 		},
+		{
+			operation: GENERATE_IMAGE,
+			node: 'Generate Image',
+			shows: 'the Model list, Prompt and Format, and only the fields Imagen 4 takes',
+			shown: [
+				'Credential for ModelsLab API',
+				'Operation',
+				'Model',
+				'Prompt',
+				'Format',
+				'Options',
+				...WAIT_AND_OUTPUT,
+				'Max Image Size (MB)',
+				'Concurrency',
+			],
+			// Imagen 4 takes an aspect ratio from Format: no pixels, no Images; no reference images on Generate
+			hidden: ['Width', 'Height', 'Images', 'Negative Prompt', 'Model ID', 'Extra Body (JSON)', 'Image Source', 'Input Binary Fields', 'Image URLs'],
+			screenshot: 'editor-generate.png',
+		},
+		{
+			operation: EDIT_IMAGE,
+			node: 'Edit Image',
+			shows: 'the Model list, the reference images from binary fields, Prompt and Format',
+			shown: [
+				'Credential for ModelsLab API',
+				'Operation',
+				'Model',
+				'Image Source',
+				'Input Binary Fields',
+				'Prompt',
+				'Format',
+				'Options',
+				...WAIT_AND_OUTPUT,
+				'Max Image Size (MB)',
+				'Concurrency',
+			],
+			// binary references hide the links; Nano Banana Pro takes a ratio, not pixels, and no Images
+			hidden: ['Image URLs', 'Width', 'Height', 'Images', 'Strength', 'Model ID', 'Extra Body (JSON)', 'Input Binary Field'],
+			screenshot: 'editor-edit.png',
+		},
 	];
 
 	for (const panel of PANELS) {
-		it(`${panel.operation}: the panel shows ${panel.shows}`, async () => {
-			await openNode(panel.operation);
+		it(`${panel.node ?? panel.operation}: the panel shows ${panel.shows}`, async () => {
+			await openNode(panel.node ?? panel.operation);
 			expect(await selectedOperation()).toBe(panel.operation);
 			const labels = await visibleLabels();
 			expect(labels).toEqual(expect.arrayContaining(panel.shown));
@@ -372,6 +417,98 @@ describe('the ModelsLab node in the n8n editor (Chromium)', () => {
 		await image.waitFor();
 		await page.waitForTimeout(300);
 		expect(await image.evaluate((img) => ({ width: img.naturalWidth, height: img.naturalHeight }))).toEqual({ width: 576, height: 1024 });
+		await closeNode();
+	});
+
+	/** Opens the dropdown of parameter `name` and gives its options' names (the first line of each), in order. */
+	async function openOptions(name: string): Promise<string[]> {
+		await page.locator(`${ndv} ${byTestId(`parameter-input-${name}`)}`).click();
+		const options = page.locator('.el-select-dropdown__item:visible');
+		await options.first().waitFor();
+		return await options.evaluateAll((items) => items.map((item) => (item.innerText ?? '').split('\n')[0].trim()));
+	}
+
+	/** Picks the option named exactly `option` in parameter `name`'s dropdown; gives the names it listed. */
+	async function choose(name: string, option: string): Promise<string[]> {
+		const names = await openOptions(name);
+		expect(names).toContain(option);
+		await page.locator('.el-select-dropdown__item:visible').nth(names.indexOf(option)).click();
+		await page.locator('.el-select-dropdown__item:visible').first().waitFor({ state: 'hidden' });
+		await page.waitForTimeout(300);
+		return names;
+	}
+
+	const PRESETS = [
+		'Square 1:1 (Instagram / Facebook post)',
+		'Portrait 4:5 (Instagram portrait post)',
+		'Story / Reel 9:16',
+		'Landscape 16:9 (YouTube thumbnail, X)',
+		'Link preview 1.91:1 (LinkedIn, Facebook link)',
+		'Pin 2:3 (Pinterest)',
+	];
+	/** The fields a model of Generate Image may or may not have; each step below says which it shows. */
+	const MODEL_FIELDS = ['Format', 'Width', 'Height', 'Images', 'Model ID', 'Extra Body (JSON)'];
+
+	it('Generate Image: picking a model shows only its fields, and "Execute step" sends only them', async () => {
+		sandbox.reset();
+		await openNode('Generate Image');
+		expect(await selectedOperation()).toBe(GENERATE_IMAGE);
+		const expectFields = async (shown: string[]) => {
+			const labels = await visibleLabels();
+			expect(labels).toEqual(expect.arrayContaining(['Model', 'Prompt', 'Options', ...shown]));
+			expect(MODEL_FIELDS.filter((field) => labels.includes(field))).toEqual(shown);
+		};
+
+		// the Model list is the catalog's Generate models, in its order, then Other Model ID…
+		const models = await choose('model', 'Imagen 4 (Google)');
+		expect(models).toEqual([...modelsFor('generate').map((model) => model.name), 'Other Model ID…']);
+		// Imagen 4: Format with the six presets (it takes aspect ratios only: no Custom), no Width, Height or Images
+		await expectFields(['Format']);
+		expect(await choose('format', 'Story / Reel 9:16')).toEqual(PRESETS);
+
+		// FLUX.2 Pro takes pixels: Format has Custom, and Custom shows Width and Height
+		await choose('model', 'FLUX.2 Pro (Black Forest Labs)');
+		await expectFields(['Format']);
+		expect(await choose('format', 'Custom')).toEqual(['Custom', ...PRESETS]);
+		await expectFields(['Format', 'Width', 'Height']);
+
+		// Imagen 4 Ultra makes up to 4 images: Images; ratios again, so no Width or Height
+		await choose('model', 'Imagen 4 Ultra (Google)');
+		await expectFields(['Format', 'Images']);
+		expect(await choose('format', 'Square 1:1 (Instagram / Facebook post)')).toEqual(PRESETS);
+
+		// Other Model ID…: its ID and Extra Body, no Format
+		await choose('model', 'Other Model ID…');
+		await expectFields(['Model ID', 'Extra Body (JSON)']);
+
+		// Nano Banana takes no size: no Format at all
+		await choose('model', 'Nano Banana (Google)');
+		await expectFields([]);
+
+		// what the editor kept of the earlier models' fields is not sent: only the model, the prompt and the key
+		await page.locator(`${ndv} ${byTestId('node-execute-button')}`).click();
+		for (let waited = 0; sandbox.stats.creates === 0 && waited < 60000; waited += 100) await page.waitForTimeout(100);
+		const output = page.locator(`${ndv} ${byTestId('output-panel')}`);
+		await output.getByText(`modelslab-${sandbox.stats.jobs[0].id}-0.png`).first().waitFor({ timeout: 60000 });
+		expect(sandbox.stats.requests.filter((r) => r.route === 'v7TextToImage').map((r) => [r.path, r.body])).toEqual([
+			['/api/v7/images/text-to-image', { key: SANDBOX_KEYS.standard, model_id: 'nano-banana-t2i', prompt: 'A ceramic mug on a sunlit kitchen table, soft morning light' }],
+		]);
+		expect(sandbox.stats.creates).toBe(1);
+		await closeNode();
+	});
+
+	it('Edit Image: Nano Banana Pro\'s Format offers Same as Input, and URLs as the source show Image URLs instead of the binary fields', async () => {
+		await openNode('Edit Image');
+		expect(await selectedOperation()).toBe(EDIT_IMAGE);
+		expect(await choose('model', 'Nano Banana Pro (Google), up to 14 images')).toEqual([...modelsFor('edit').map((model) => model.name), 'Other Model ID…']);
+		expect(await choose('format', 'Story / Reel 9:16')).toEqual(['Same as Input', ...PRESETS]);
+		expect(await choose('imageSource', 'URLs')).toEqual(['Binary Files', 'URLs']);
+		const labels = await visibleLabels();
+		expect(labels).toEqual(expect.arrayContaining(['Image Source', 'Image URLs', 'Prompt', 'Format']));
+		expect(labels).not.toContain('Input Binary Fields');
+		// Nano Banana (two images exactly) takes no size and no Images: none of the model fields
+		await choose('model', 'Nano Banana (Google), two images');
+		expect((await visibleLabels()).filter((label) => MODEL_FIELDS.includes(label))).toEqual([]);
 		await closeNode();
 	});
 

@@ -3,14 +3,25 @@
  * trigger through n8n's REST API against the sandbox, as a user would after importing it:
  *  01 rows in, one image per row; 02 generate now, fetch later; 03 webhook resume (the execution is
  *  parked as "waiting" until the sandbox calls its resume URL); 04 an AI Agent with ModelsLab as a tool
- *  (it imports and the tool node loads; the tool itself is run by n8n's Tool Executor, not by a model).
+ *  (it imports and the tool node loads; the tool itself is run by n8n's Tool Executor, not by a model);
+ *  07 rows of product and scene photos (HTTP Request, from the sandbox's image host on loopback), each
+ *  product placed into its scene by Edit Image with Nano Banana Pro, one story image per row.
  */
 
 import type { Sandbox } from '../../sandbox/server';
 import { startSandbox } from '../../sandbox/server';
 import type { Execution, ModelsLabCredentials, N8nServer, N8nVersion, WorkflowJson } from '../../scripts/real-n8n';
 import { loadExample, startN8n, triggerOf } from '../../scripts/real-n8n';
-import { expectGenerateThenFetch, expectResumedByWebhook, expectRowsToImages, expectSucceeded, outputOf, runInProduction } from './exampleChecks';
+import {
+	expectGenerateThenFetch,
+	expectProductInScene,
+	expectResumedByWebhook,
+	expectRowsToImages,
+	expectSucceeded,
+	outputOf,
+	productInSceneRun,
+	runInProduction,
+} from './exampleChecks';
 import { packedTarball } from './helpers';
 
 /**
@@ -59,6 +70,11 @@ export function examplesSuite(version: N8nVersion): void {
 
 		it('examples/02: generate now (id, status, eta), wait, then Fetch Result by that id gives the PNG', async () => {
 			await expectGenerateThenFetch(await runToEnd(loadExample('02-generate-now-fetch-later.json')), { sandbox, n8n });
+		});
+
+		it('examples/07: product and scene photos per row, uploaded in that order, one Nano Banana Pro edit per row, <sku>-scene.png out', async () => {
+			const run = productInSceneRun(sandbox);
+			await expectProductInScene(await runToEnd(run.workflow), { sandbox, n8n }, run);
 		});
 
 		it('examples/04: the AI Agent workflow imports, and the ModelsLab tool node loads as a tool', async () => {

@@ -24,8 +24,8 @@ const modelsLabNodes = readdirSync(EXAMPLES)
 	);
 
 describe('examples/', () => {
-	it('has ModelsLab nodes in each of its six files, and the node has versions 1 and 2', () => {
-		expect(new Set(modelsLabNodes.map((node) => node.file)).size).toBe(6);
+	it('has ModelsLab nodes in each of its seven files, and the node has versions 1 and 2', () => {
+		expect(new Set(modelsLabNodes.map((node) => node.file)).size).toBe(7);
 		expect(versions).toEqual([1, 2]);
 	});
 
