@@ -20,6 +20,7 @@ import { text2imgRoutes } from './routes/text2img';
 import { uploadRoutes } from './routes/uploads';
 import { v7ImageRoutes } from './routes/v7/images';
 import { v7ModelRoutes } from './routes/v7/models';
+import { v7VideoRoutes } from './routes/v7/video';
 
 export { DEFAULT_ENTERPRISE_KEY, DEFAULT_MODELS, DEFAULT_STANDARD_KEY } from './core/config';
 export type { ApiRouteName } from './core/routeNames';
@@ -34,6 +35,7 @@ const ROUTES = routeRegistry([
 	...uploadRoutes,
 	...v7ImageRoutes,
 	...v7ModelRoutes,
+	...v7VideoRoutes,
 ]);
 
 const FAULT_RULES = faultRules(ROUTES);

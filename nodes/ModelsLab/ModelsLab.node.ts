@@ -1,11 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import * as image from './actions/image';
 import { operationCredentials, operationSubtitle, resourceProperty } from './actions/operation';
+import { allOperations, resources } from './actions/resources';
 import { router } from './actions/router';
 import { concurrencyField, requestOptionsField } from './parameters/outputFields';
-import { searchModels, searchV7ImageModels } from './methods/listSearch';
+import { searchModels, searchV7ImageModels, searchV7VideoModels } from './methods/listSearch';
 
 /**
  * A programmatic node with one way in, `execute()` → router: the operations wait, cap concurrency,
@@ -21,22 +21,22 @@ export class ModelsLab implements INodeType {
 		// 2: an answer without a usable request id gives `id: null` (1: "unknown"); see CHANGELOG.md. New nodes
 		// get the highest. No `defaultVersion`: with it, n8n 2.41's editor hides the Operation field
 		version: [1, 2],
-		subtitle: operationSubtitle(image.operations),
+		subtitle: operationSubtitle(allOperations),
 		description: 'Generate and edit images with ModelsLab: Imagen, Nano Banana Pro, Seedream, FLUX.2, Flux, SDXL and community models',
 		defaults: { name: 'ModelsLab' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: operationCredentials(image.operations),
+		credentials: operationCredentials(allOperations),
 		properties: [
-			resourceProperty([image.resource]),
-			...image.description,
+			resourceProperty(resources.map((entry) => entry.resource)),
+			...resources.flatMap((entry) => entry.description),
 			concurrencyField,
 			requestOptionsField,
 		],
 	};
 
-	methods = { listSearch: { searchModels, searchV7ImageModels } };
+	methods = { listSearch: { searchModels, searchV7ImageModels, searchV7VideoModels } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

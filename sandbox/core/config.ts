@@ -36,6 +36,7 @@ export const DEFAULT_CONFIG: Readonly<SandboxConfig> = {
 	costPerImage: 0.002,
 	cdnNotFoundUntilReady: false,
 	imageNoiseBits: 0,
+	videoPayloadBytes: 4096,
 };
 
 type ConfigCheck = (v: unknown) => boolean;
@@ -59,6 +60,7 @@ const CONFIG_CHECKS: Record<keyof SandboxConfig, [string, ConfigCheck]> = {
 	echoKeyInMeta: ['a boolean', isBoolean],
 	cdnNotFoundUntilReady: ['a boolean', isBoolean],
 	imageNoiseBits: ['an integer in 0..8', (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 8],
+	videoPayloadBytes: ['an integer >= 0', (v) => Number.isSafeInteger(v) && (v as number) >= 0],
 };
 
 /** The known options of `partial`, checked; `accounts` is left to buildAccounts. */

@@ -1,6 +1,20 @@
 // A job as the sandbox keeps it, and the clock questions every family asks about it.
 import type { JobRecord, Tier } from './types';
 
+/**
+ * The one file a job makes when it is not drawn images (a video): what the image host serves at its link,
+ * produced in chunks so a large file is never held whole.
+ */
+export interface JobFile {
+	/** the link's extension (`mp4`) */
+	ext: string;
+	contentType: string;
+	/** the byte length */
+	size: number;
+	/** the bytes, chunk by chunk; each call starts again from the first byte */
+	chunks: () => Iterable<Buffer>;
+}
+
 export interface Job {
 	id: number;
 	uuid: string;
@@ -30,6 +44,8 @@ export interface Job {
 	fetchPath: string;
 	/** the bytes image `index` serves (shared cached buffer: do not mutate) */
 	render: (index: number) => Buffer;
+	/** a job whose output is one file other than drawn images (a video); null for image jobs */
+	file: JobFile | null;
 	finalized: boolean;
 	timer: NodeJS.Timeout | null;
 	/** the public view, also in stats.jobs */
@@ -43,4 +59,10 @@ export function isReady(job: Job): boolean {
 /** Whole seconds until the job is ready, at least 1. */
 export function remainingEta(job: Job): number {
 	return Math.max(1, Math.ceil((job.readyAt - Date.now()) / 1000));
+}
+
+/** How far the job is, 0-100: the share of its processing time gone by (100 once it is ready). */
+export function progress(job: Job): number {
+	if (isReady(job)) return 100;
+	return Math.min(99, Math.max(0, Math.floor(((Date.now() - job.createdAt) * 100) / job.duration)));
 }

@@ -1,13 +1,16 @@
 // Seeded randomness, so a sandbox started with the same rngSeed gives the same ids, seeds and images.
 
+// Math.imul held once: in a vm context (jest's), a call through the global `Math` is many times slower.
+const imul = Math.imul;
+
 /** A small, fast 32-bit PRNG; returns numbers in [0, 1). */
 export function mulberry32(seed: number): () => number {
 	let a = seed >>> 0;
 	return () => {
 		a = (a + 0x6d2b79f5) >>> 0;
 		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		t = imul(t ^ (t >>> 15), t | 1);
+		t ^= t + imul(t ^ (t >>> 7), t | 61);
 		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 	};
 }

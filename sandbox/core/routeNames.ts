@@ -20,4 +20,7 @@ export type ApiRouteName =
 	| 'v7TextToImage'
 	| 'v7ImageToImage'
 	| 'v7ImagesFetch'
-	| 'v7Models';
+	| 'v7Models'
+	| 'v7ImageToVideo'
+	| 'v7TextToVideo'
+	| 'v7VideoFetch';

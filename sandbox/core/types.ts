@@ -64,6 +64,8 @@ export interface SandboxConfig {
 	cdnNotFoundUntilReady: boolean;
 	/** 0-8: low bits of every pixel channel made noise, so images do not compress (6: a 1024x1024 PNG of about 2.4 MB, like real ones). Default 0 */
 	imageNoiseBits: number;
+	/** bytes of seeded payload in each video job's MP4 (`mdat`), fixed when the job is created; the image host streams it in chunks, so 100 MB costs no 100 MB of memory. Default 4096 */
+	videoPayloadBytes: number;
 }
 
 export interface SandboxOptions extends Partial<SandboxConfig> {
@@ -219,7 +221,7 @@ export interface JobRecord {
 export interface SandboxStats {
 	/** accepted creates (billed) */
 	creates: number;
-	/** every request to a create route (text2img, the editing routes and the v7 image routes), whatever the answer */
+	/** every request to a create route (text2img, the editing routes, the v7 image and video routes), whatever the answer */
 	createAttempts: number;
 	/** 429 answers (queue limit and rateLimit faults) */
 	rejected429: number;
@@ -263,7 +265,7 @@ export interface Sandbox {
 	job(id: number | string): JobRecord | undefined;
 	/** puts a file on the image host (as the upload helper does) and returns its link; default type image/png */
 	hostImage(bytes: Buffer, contentType?: string): string;
-	/** the exact PNG bytes image `index` of job `id` serves; throws for unknown job/index */
+	/** the exact bytes image `index` of job `id` serves (a video job's MP4, whole); throws for unknown job/index */
 	jobBytes(id: number | string, index?: number): Buffer;
 	/**
 	 * Clears counters, logs, jobs and faults; restores config and accounts to what startSandbox was given.

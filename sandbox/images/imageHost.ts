@@ -1,5 +1,6 @@
-// The image host ("CDN"): a separate origin that serves each job's PNGs and the uploaded files without
-// a key. The sandbox reads links to it (and only to it) when they come back as input images.
+// The image host ("CDN"): a separate origin that serves each job's PNGs (or a video job's MP4) and the
+// uploaded files without a key. The sandbox reads links to it (and only to it) when they come back as
+// input images. A job's file is sent chunk by chunk as the socket takes it, so a large one is never whole.
 import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import { type HostedFile, type SandboxContext, sleep } from '../core/context';
@@ -8,7 +9,9 @@ import { sendCommonFault, takeFault } from '../core/faults';
 import { type Exchange, readBody, sendRaw, TEXT_PLAIN } from '../core/http';
 import { isReady, type Job } from '../core/job';
 
-const IMAGE_PATH = /^\/generations\/([0-9a-f-]{36})-(\d+)\.(png|base64)$/;
+const IMAGE_PATH = /^\/generations\/([0-9a-f-]{36})-(\d+)\.([a-z0-9]+)$/;
+/** The extensions of a drawn image's links: the PNG, and its base64 text. */
+const IMAGE_EXTENSIONS = ['png', 'base64'];
 const UPLOAD_PATH = /^\/uploads\/([0-9a-f]{32}\.[a-z0-9]+)$/;
 const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };
 
@@ -35,27 +38,39 @@ interface Hosted {
 	/** there is such a file (a job's image exists before the job is ready, like the vendor's future links) */
 	exists: boolean;
 	ready: boolean;
+	/** the whole file */
 	bytes: () => Buffer;
+	/** the file as it is sent: its length, and its bytes in chunks */
+	content: () => { size: number; chunks: Iterable<Buffer> };
 	contentType: string;
+}
+
+/** A file held whole, sent as one chunk. */
+function whole(bytes: () => Buffer): Hosted['content'] {
+	return () => {
+		const b = bytes();
+		return { size: b.length, chunks: [b] };
+	};
 }
 
 function resolvePath(ctx: SandboxContext, path: string): Hosted | null {
 	const upload = UPLOAD_PATH.exec(path);
 	const file: HostedFile | undefined = upload ? ctx.uploads.get(upload[1]) : undefined;
-	if (file) return { exists: true, ready: true, bytes: () => file.bytes, contentType: file.contentType };
+	if (file) return { exists: true, ready: true, bytes: () => file.bytes, content: whole(() => file.bytes), contentType: file.contentType };
 	const m = IMAGE_PATH.exec(path);
 	const job = m ? ctx.jobsByUuid.get(m[1]) : undefined;
-	if (!m || !job) return null;
+	if (!m || !job || !(job.file ? [job.file.ext] : IMAGE_EXTENSIONS).includes(m[3])) return null;
 	const index = Number(m[2]);
 	const ready = isReady(job);
+	const exists = index < job.samples && !(ready && job.failed);
+	const { file: jobFile } = job;
+	if (jobFile) {
+		const content = () => ({ size: jobFile.size, chunks: jobFile.chunks() });
+		return { job, exists, ready, bytes: () => imageBytes(job, index), content, contentType: jobFile.contentType };
+	}
 	const png = m[3] === 'png';
-	return {
-		job,
-		exists: index < job.samples && !(ready && job.failed),
-		ready,
-		bytes: () => (png ? imageBytes(job, index) : Buffer.from(imageBytes(job, index).toString('base64'))),
-		contentType: png ? 'image/png' : TEXT_PLAIN,
-	};
+	const bytes = () => (png ? imageBytes(job, index) : Buffer.from(imageBytes(job, index).toString('base64')));
+	return { job, exists, ready, bytes, content: whole(bytes), contentType: png ? 'image/png' : TEXT_PLAIN };
 }
 
 /**
@@ -111,19 +126,39 @@ export async function handleCdn(ctx: SandboxContext, req: http.IncomingMessage, 
 	if (req.method !== 'GET' && req.method !== 'HEAD') return sendRaw(ex, 405, TEXT_PLAIN, 'Method Not Allowed');
 	if (!servable || !hosted || fault?.kind === 'notFoundUntilReady') return sendRaw(ex, 404, TEXT_PLAIN, 'Not Found');
 
-	const payload = hosted.bytes();
+	const { size, chunks } = hosted.content();
 	let contentType: string | null = hosted.contentType;
 	if (fault?.kind === 'contentType') contentType = fault.value;
-	const headers: http.OutgoingHttpHeaders = { 'content-length': payload.length, 'cache-control': 'public, max-age=86400' };
+	const headers: http.OutgoingHttpHeaders = { 'content-length': size, 'cache-control': 'public, max-age=86400' };
 	if (contentType) headers['content-type'] = contentType;
 	entry.status = 200;
-	entry.bytes = payload.length;
+	entry.bytes = size;
 	res.writeHead(200, headers);
 	if (req.method === 'HEAD') return void res.end();
-	if (fault?.kind === 'truncate') {
-		entry.bytes = Math.floor(payload.length / 2);
-		res.write(payload.subarray(0, entry.bytes), () => res.destroy());
-		return;
-	}
-	res.end(payload);
+	const cut = fault?.kind === 'truncate';
+	if (cut) entry.bytes = Math.floor(size / 2);
+	sendChunks(res, chunks, entry.bytes, cut);
+}
+
+/**
+ * Writes the first `limit` bytes of `chunks`, waiting whenever the socket is full, then ends the answer;
+ * `cut`: destroys the socket instead, once those bytes are out (a download cut short).
+ */
+function sendChunks(res: http.ServerResponse, chunks: Iterable<Buffer>, limit: number, cut: boolean): void {
+	const it = chunks[Symbol.iterator]();
+	let sent = 0;
+	const next = (): void => {
+		while (!res.destroyed) {
+			const { value, done } = it.next();
+			const part = done ? Buffer.alloc(0) : value.subarray(0, limit - sent);
+			sent += part.length;
+			if (done || sent >= limit) {
+				if (cut) res.write(part, () => res.destroy());
+				else res.end(part);
+				return;
+			}
+			if (!res.write(part)) return void res.once('drain', next);
+		}
+	};
+	next();
 }

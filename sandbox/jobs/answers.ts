@@ -4,6 +4,7 @@ import type { Job } from '../core/job';
 import { cdnLink, imageBytes } from '../images/imageHost';
 
 function linkExt(job: Job): string {
+	if (job.file) return job.file.ext;
 	return job.base64 && job.base64Form === 'link' ? 'base64' : 'png';
 }
 

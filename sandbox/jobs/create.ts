@@ -17,7 +17,7 @@ export type Checked =
 	| { errors: Record<string, string[]> }
 	/** a refusal with its own status and `message` (e.g. 400 "Unable to fetch image from provided URL") */
 	| { refusal: { status: number; message: string } }
-	| { job: Pick<JobSpec, 'params' | 'render'> & { body?: Body } };
+	| { job: Pick<JobSpec, 'params' | 'render' | 'file'> & { body?: Body } };
 
 export interface CreateFlow<Name extends ApiRouteName> {
 	name: Name;
@@ -31,6 +31,8 @@ export interface CreateFlow<Name extends ApiRouteName> {
 	errorField?: 'message' | 'messege';
 	processing?: (ctx: SandboxContext, job: Job, eta: number) => unknown;
 	success?: (ctx: SandboxContext, job: Job) => unknown;
+	/** the create answers `processing` even when the job is already done (video: only fetch tells the end) */
+	alwaysProcessing?: boolean;
 }
 
 /** A `failed` fault or failNextJobs decides the job fails; null: it succeeds. */
@@ -62,6 +64,7 @@ function handleCreate<Name extends ApiRouteName>(flow: CreateFlow<Name>, ctx: Sa
 		route: flow.name,
 		params: checked.job.params,
 		render: checked.job.render,
+		file: checked.job.file,
 		body: checked.job.body ?? body,
 		failMessage: failMessageFor(ctx, late),
 		fetchPath: flow.fetchPath,
@@ -72,7 +75,7 @@ function handleCreate<Name extends ApiRouteName>(flow: CreateFlow<Name>, ctx: Sa
 	ex.entry.jobId = job.id;
 	if (late && 'afterAccept' in late && late.afterAccept) return applyApiFault(ctx, late, ex);
 	if (late) ex.entry.fault = late.kind;
-	if (!isReady(job)) {
+	if (!isReady(job) || flow.alwaysProcessing) {
 		const eta = ctx.config.etaSeconds ?? Math.max(1, Math.ceil(job.duration / 1000));
 		return sendJson(ex, 200, (flow.processing ?? processingBody)(ctx, job, eta));
 	}

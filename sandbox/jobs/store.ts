@@ -1,6 +1,6 @@
 // The job store: creating jobs with seeded ids and timings, the per-account queue, and finishing them.
 import { later, type SandboxContext } from '../core/context';
-import { isReady, type Job } from '../core/job';
+import { isReady, type Job, type JobFile } from '../core/job';
 import { mulberry32, prngUuid } from '../core/random';
 import type { ApiFaultRoute, SandboxAccount, Tier } from '../core/types';
 import { renderPngShared } from '../images/png';
@@ -33,11 +33,15 @@ export interface JobSpec {
 	failMessage: string | null;
 	/** where processing answers say to fetch the job */
 	fetchPath: (id: number) => string;
-	/** the bytes of image `index`; default: a PNG drawn from size, seed + index and prompt */
+	/** the bytes of image `index`; default: a PNG drawn from size, seed + index and prompt (or the job's file) */
 	render?: (job: Job, index: number) => Buffer;
+	/** the one file the job makes instead of drawn images (a video), made once its seed is drawn */
+	file?: (job: Job) => JobFile;
 }
 
+/** A PNG drawn from size, seed + index and prompt; a job with a file: that file, whole. */
 function drawnImage(job: Job, index: number): Buffer {
+	if (job.file) return Buffer.concat([...job.file.chunks()]);
 	return renderPngShared({ width: job.width, height: job.height, seed: job.seed + index, prompt: job.prompt, noiseBits: job.noiseBits });
 }
 
@@ -103,6 +107,7 @@ export function createJob(ctx: SandboxContext, acct: SandboxAccount, spec: JobSp
 		failMessage: failMessage ?? '',
 		fetchPath: spec.fetchPath(id),
 		render: (index) => (spec.render ?? drawnImage)(job, index),
+		file: null,
 		finalized: false,
 		timer: null,
 		record: {
@@ -126,6 +131,7 @@ export function createJob(ctx: SandboxContext, acct: SandboxAccount, spec: JobSp
 			failed,
 		},
 	};
+	job.file = spec.file?.(job) ?? null;
 	ctx.jobs.set(id, job);
 	ctx.jobsByUuid.set(uuid, job);
 	ctx.stats.jobs.push(job.record);

@@ -77,6 +77,8 @@ interface CommonOptions {
 	mode?: WorkflowExecuteMode;
 	/** Cancel the execution this long after it starts, as a user pressing "stop" would. */
 	cancelAfterMs?: number;
+	/** Leave `binaries` empty: a test measuring memory must not read a large file back itself. */
+	skipBinaryRead?: boolean;
 }
 
 export interface NodeRunOptions extends CommonOptions {
@@ -217,7 +219,7 @@ export function startWorkflow(opts: RunOptions): StartedWorkflow {
 			outputs,
 			allOutputs,
 			error: taskData?.error ?? run.data.resultData.error,
-			binaries: await readBinaries(outputs),
+			binaries: opts.skipBinaryRead ? [] : await readBinaries(outputs),
 			runData,
 			run,
 			credentialApplications: credentialsHelper.applications,

@@ -51,6 +51,8 @@ export interface NodeRun {
 	typeVersion?: number;
 	/** The credentials' Base URL; default the sandbox's. */
 	baseUrl?: string;
+	/** Do not read the output files back (a memory measurement). */
+	skipBinaryRead?: boolean;
 }
 
 function runOptions(sandbox: Sandbox, run: Omit<NodeRun, 'parameters'>) {
@@ -81,6 +83,7 @@ export async function runNode(sandbox: Sandbox, run: NodeRun): Promise<RunResult
 		node,
 		inputItems: run.inputItems ?? [{ json: {} }],
 		cancelAfterMs: run.cancelAfterMs,
+		skipBinaryRead: run.skipBinaryRead,
 	});
 }
 
@@ -233,7 +236,7 @@ export function notFoundError(id: string) {
 	return {
 		error: `ModelsLab does not know request ${id}: Request not found`,
 		description:
-			'ModelsLab answers "Request not found" for an unknown or expired ID, and for a few seconds also for a job it has just accepted. So the node asked again for 30 s from the first fetch (never past Max Wait Time): a wrong or expired ID fails after this grace time, not at once. Check the request ID and the API (Standard, Enterprise, Image Editing, Images v7).',
+			'ModelsLab answers "Request not found" for an unknown or expired ID, and for a few seconds also for a job it has just accepted. So the node asked again for 30 s from the first fetch (never past Max Wait Time): a wrong or expired ID fails after this grace time, not at once. Check the request ID and the API (Standard, Enterprise, Image Editing, Images v7, Video v7).',
 		id,
 	};
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 
 import type { ImageModel } from '../../nodes/ModelsLab/catalogs/images';
 import { IMAGE_MODELS } from '../../nodes/ModelsLab/catalogs/images';
+import { VIDEO_MODELS } from '../../nodes/ModelsLab/catalogs/videos';
 import { FORMAT_PRESETS } from '../../nodes/ModelsLab/schemas/formats';
 import { formatsOf, ratioFor, referenceCountText } from '../../nodes/ModelsLab/schemas/modelRules';
 
@@ -48,17 +49,37 @@ export function catalogTable(): string {
 	].join('\n');
 }
 
-describe('README: the v7 model table', () => {
-	it('is the catalog, model by model', () => {
+const VIDEO_START = '<!-- video models: generated from nodes/ModelsLab/catalogs/videos.ts by test/package/readmeCatalog.test.ts -->';
+const VIDEO_END = '<!-- end of video models -->';
+
+export function videoTable(): string {
+	const rows = VIDEO_MODELS.map((model) =>
+		[
+			model.name,
+			`\`${model.id}\``,
+			model.direction === 'imageToVideo' ? 'Image to Video' : 'Text to Video',
+			model.image ? (model.image.lastFrame ? 'start and end frame (list)' : model.image.sentAs === 'list' ? 'one (list)' : 'one') : '—',
+			model.aspectRatios?.join(', ') ?? (model.image ? 'the input image\'s shape' : 'the model\'s own'),
+			model.durations ? `${model.durations.join(', ')} s` : '—',
+			model.resolutions?.join(', ') ?? '—',
+		].join(' | '),
+	);
+	return [VIDEO_START, ...rows.map((row) => `| ${row} |`), VIDEO_END].join('\n');
+}
+
+describe('README: the model tables', () => {
+	it.each([
+		['v7 image models', START, END, catalogTable],
+		['video models', VIDEO_START, VIDEO_END, videoTable],
+	])('%s: the catalog, model by model', (_name, startMarker, endMarker, table) => {
 		const readme = readFileSync(README, 'utf8');
-		const start = readme.indexOf(START);
-		const end = readme.indexOf(END);
-		const table = catalogTable();
+		const start = readme.indexOf(startMarker);
+		const end = readme.indexOf(endMarker);
 		if (process.env.MODELSLAB_UPDATE_DOCS === '1' && start >= 0 && end > start) {
-			writeFileSync(README, readme.slice(0, start) + table + readme.slice(end + END.length));
+			writeFileSync(README, readme.slice(0, start) + table() + readme.slice(end + endMarker.length));
 			return;
 		}
 		expect(start).toBeGreaterThanOrEqual(0);
-		expect(readme.slice(start, end + END.length)).toBe(table);
+		expect(readme.slice(start, end + endMarker.length)).toBe(table());
 	});
 });

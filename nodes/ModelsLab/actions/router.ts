@@ -6,9 +6,8 @@ import { parseParameters, readFields } from '../parameters/validate';
 import { concurrencySchema } from '../schemas/settings';
 import type { NodeError } from '../api/errors';
 import { ensureNodeError } from '../api/errors';
-import type { ImageOperation } from './image';
-import { operations } from './image';
 import { findOperation } from './operation';
+import { operationsOf } from './resources';
 
 /**
  * A failed item under "continue on fail": `{ error, description, id }`. For *Continue (using error
@@ -41,7 +40,8 @@ function errorItem(this: IExecuteFunctions, error: NodeError, itemIndex: number)
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const operation = this.getNodeParameter('operation', 0) as ImageOperation;
+	const operations = operationsOf(this.getNodeParameter('resource', 0, 'image'));
+	const operation = this.getNodeParameter('operation', 0) as string;
 	const handler = findOperation(operations, operation);
 	if (!handler) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);

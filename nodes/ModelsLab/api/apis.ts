@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 /** The ModelsLab APIs this node calls; each is one entry of `APIS`. */
-export type ApiKind = 'standard' | 'enterprise' | 'imageEditing' | 'v7Images';
+export type ApiKind = 'standard' | 'enterprise' | 'imageEditing' | 'v7Images' | 'v7Video';
 
 export type CredentialType = 'modelsLabApi' | 'modelsLabEnterpriseApi';
 
@@ -16,6 +16,8 @@ export interface ApiDefinition {
 	label: string;
 	/** Added to the operations whose jobs it holds, in Fetch Result's API option (the registry names them). */
 	jobsNote: string;
+	/** What its jobs make: Fetch Result hands on images or videos accordingly. */
+	produces: 'image' | 'video';
 	/** The documented fetch route for a queued job. */
 	fetchPath(requestId: string): string;
 	/** The body of a fetch call, also sent when following the answer's `fetch_result` link. */
@@ -32,6 +34,7 @@ function v6Family(kind: ApiKind, label: string, family: string): ApiDefinition {
 		credentialType: 'modelsLabApi',
 		label,
 		jobsNote: `v6 ${family}`,
+		produces: 'image',
 		fetchPath: (requestId) => `/api/v6/${family}/fetch/${encodeURIComponent(requestId)}`,
 		fetchBody: () => ({}),
 	};
@@ -44,6 +47,7 @@ export const APIS: Record<ApiKind, ApiDefinition> = {
 		credentialType: 'modelsLabEnterpriseApi',
 		label: 'Enterprise',
 		jobsNote: 'uses the enterprise credential',
+		produces: 'image',
 		fetchPath: () => '/api/v1/enterprise/fetch',
 		fetchBody: (requestId) => ({ request_id: requestId }),
 	},
@@ -53,7 +57,17 @@ export const APIS: Record<ApiKind, ApiDefinition> = {
 		credentialType: 'modelsLabApi',
 		label: 'Images v7',
 		jobsNote: 'v7 images',
+		produces: 'image',
 		fetchPath: (requestId) => `/api/v7/images/fetch/${encodeURIComponent(requestId)}`,
+		fetchBody: () => ({}),
+	},
+	v7Video: {
+		kind: 'v7Video',
+		credentialType: 'modelsLabApi',
+		label: 'Video v7',
+		jobsNote: 'v7 video-fusion',
+		produces: 'video',
+		fetchPath: (requestId) => `/api/v7/video-fusion/fetch/${encodeURIComponent(requestId)}`,
 		fetchBody: () => ({}),
 	},
 };

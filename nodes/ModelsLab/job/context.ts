@@ -3,6 +3,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { ApiContext } from '../api/context';
 import type { ApiDefinition } from '../api/apis';
+import type { MediaKind } from '../media/fileTypes';
 import type { OutputSettings } from '../media/outputItems';
 import { requestOptionsField, waitAndOutputFields } from '../parameters/outputFields';
 import { isToolMode, parseParameters, readFields } from '../parameters/validate';
@@ -29,6 +30,7 @@ export async function startJobContext(
 	itemIndex: number,
 	format: OutputSettings['format'],
 	clock: Clock = systemClock,
+	media: MediaKind = 'image',
 ): Promise<JobContext> {
 	const settings: Omit<JobSettings, 'format'> = parseParameters(
 		this.getNode(),
@@ -52,6 +54,7 @@ export async function startJobContext(
 		settings: {
 			...settings,
 			format,
+			media,
 			toolAnswer: isToolMode(node),
 			// version 1 keeps the made-up "unknown" its saved workflows may test for
 			idWhenMissing: node.typeVersion >= 2 ? null : 'unknown',

@@ -13,6 +13,7 @@ import type { MediaKind } from './fileTypes';
 import { checkOutputFile, imageSize } from './fileTypes';
 import type { ImageSource } from './outputEntries';
 import { classifyImageEntry, decodeBase64 } from './outputEntries';
+import { storeVideo } from './videoDownload';
 
 export type OutputMode = 'binary' | 'urls';
 
@@ -92,6 +93,53 @@ function metaSize(meta: IDataObject, long: string, short: string): number | null
 	return readNumber(meta[long] ?? meta[short]);
 }
 
+/** A video job's items: one per video, streamed into binary data (Binary Files) or as links. */
+async function videoItems(
+	this: IExecuteFunctions,
+	answer: ApiAnswer,
+	id: string | null,
+	requestId: string | undefined,
+	settings: OutputSettings,
+	context: ItemContext,
+): Promise<INodeExecutionData[]> {
+	const entries = readLinks(answer.output).length ? readLinks(answer.output) : readLinks(answer.proxy_links);
+	const meta = sanitizeMeta(answer.meta, context.secret);
+	const subject = id === null ? 'the request' : `request ${id}`;
+	const items: INodeExecutionData[] = [];
+	for (const [videoIndex, entry] of entries.entries()) {
+		const source = classifyImageEntry(entry);
+		const ref: ImageRef = {
+			what: `video ${videoIndex} of ${subject}`,
+			requestId,
+			limitMb: settings.maxImageSize,
+			maxBytes: Math.floor(settings.maxImageSize * 1024 * 1024),
+			media: 'video',
+			context,
+		};
+		if (source.kind !== 'url') throw imageError.call(this, ref, `ModelsLab sent ${ref.what} as something other than an http(s) link`, 'Nothing was fetched from it.');
+		const fileName = (mimeType: string) =>
+			chosenFileName(settings.fileName, entries.length > 1 ? videoIndex : undefined, mimeType) ??
+			(id === null ? linkFileName(source.url, videoIndex, mimeType) : imageFileName(String(id), videoIndex, mimeType));
+		const stored = settings.output === 'binary' ? await storeVideo.call(this, source.url, ref, fileName) : undefined;
+		const json: IDataObject = {
+			id,
+			status: 'success',
+			videoUrl: source.url,
+			videoIndex,
+			width: stored?.info?.width ?? metaSize(meta, 'width', 'W'),
+			height: stored?.info?.height ?? metaSize(meta, 'height', 'H'),
+			durationSeconds: stored?.info?.durationSeconds ?? readNumber(meta.duration),
+			format: settings.format,
+			...(settings.toolAnswer && !settings.includeMetadata ? {} : { generationTime: readNumber(answer.generationTime), meta }),
+		};
+		items.push({ json, ...(stored ? { binary: { [settings.binaryPropertyName]: stored.binary } } : {}), pairedItem: pairedTo(context.itemIndex) });
+	}
+	if (items.length === 0) {
+		throw new NodeOperationError(this.getNode(), `ModelsLab reported ${subject} as successful but returned no videos`, { itemIndex: context.itemIndex });
+	}
+	return items;
+}
+
 export async function successItems(
 	this: IExecuteFunctions,
 	answer: ApiAnswer,
@@ -99,6 +147,10 @@ export async function successItems(
 	settings: OutputSettings,
 	context: ItemContext,
 ): Promise<INodeExecutionData[]> {
+	if (settings.media === 'video') {
+		const videoId = requestId ?? (settings.idWhenMissing === undefined ? null : settings.idWhenMissing);
+		return await videoItems.call(this, answer, videoId, requestId, settings, context);
+	}
 	const outputLinks = readLinks(answer.output);
 	const entries = outputLinks.length ? outputLinks : readLinks(answer.proxy_links);
 	const meta = sanitizeMeta(answer.meta, context.secret);

@@ -4,6 +4,7 @@ import { operations } from '../actions/image';
 import { findOperation } from '../actions/operation';
 import { requestOptionsSchema } from '../schemas/settings';
 import { modelsFor } from '../catalogs/images';
+import { VIDEO_MODELS } from '../catalogs/videos';
 import { API_KINDS, APIS, MODEL_LIST_PATH, V7_MODELS_PATH } from '../api/apis';
 import { modelsLabApiRequest } from '../api/request';
 
@@ -38,33 +39,44 @@ export async function searchModels(
 	return { results };
 }
 
-/**
- * Other Model ID's list: ModelsLab's v7 image models (`GET /api/v7/models?feature=imagen`) matching
- * what the user types; the node's own catalog where the key cannot list them.
- */
-export async function searchV7ImageModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const needle = (filter ?? '').trim().toLowerCase();
-	let models: Array<{ name: string; value: string }>;
+/** The v7 models of a feature from `GET /api/v7/models`, or undefined where the key cannot list them. */
+async function listV7Models(this: ILoadOptionsFunctions, feature: string, needle: string): Promise<Array<{ name: string; value: string }> | undefined> {
 	try {
 		const answer = (await modelsLabApiRequest.call(this, {
 			api: APIS.v7Images,
 			url: V7_MODELS_PATH,
-			query: { feature: 'imagen', search: needle },
+			query: { feature, search: needle },
 			purpose: 'lookup',
 		})) as IDataObject;
 		const data = answer.data as IDataObject[] | { items?: IDataObject[] } | undefined;
 		const list = (Array.isArray(data) ? data : (data?.items ?? [])).filter((model) => typeof model.model_id === 'string' && model.model_id !== '');
-		models = list.map((model) => {
+		return list.map((model) => {
 			const id = model.model_id as string;
 			const name = typeof model.model_name === 'string' && model.model_name ? model.model_name : id;
 			return { name: name === id ? id : `${name} (${id})`, value: id };
 		});
 	} catch {
-		const seen = new Set<string>();
-		models = [...modelsFor('generate'), ...modelsFor('edit')]
-			.filter((model) => !seen.has(model.id) && seen.add(model.id))
-			.map((model) => ({ name: `${model.name} (${model.id})`, value: model.id }));
+		return undefined;
 	}
+}
+
+/** Other Model ID's list: what ModelsLab lists for the feature, else the node's own catalog, matching what the user types. */
+async function searchV7(this: ILoadOptionsFunctions, feature: string, catalog: Array<{ id: string; name: string }>, filter?: string): Promise<INodeListSearchResult> {
+	const needle = (filter ?? '').trim().toLowerCase();
+	const seen = new Set<string>();
+	const models =
+		(await listV7Models.call(this, feature, needle)) ??
+		catalog.filter((model) => !seen.has(model.id) && seen.add(model.id)).map((model) => ({ name: `${model.name} (${model.id})`, value: model.id }));
 	const results = models.filter((model) => !needle || model.name.toLowerCase().includes(needle)).sort((a, b) => a.name.localeCompare(b.name));
 	return { results };
+}
+
+/** Generate Image and Edit Image: ModelsLab's v7 image models (`feature=imagen`). */
+export async function searchV7ImageModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	return await searchV7.call(this, 'imagen', [...modelsFor('generate'), ...modelsFor('edit')], filter);
+}
+
+/** The Video operations: ModelsLab's v7 video models (`feature=video_fusion`). */
+export async function searchV7VideoModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	return await searchV7.call(this, 'video_fusion', [...VIDEO_MODELS], filter);
 }

@@ -54,7 +54,9 @@ function modelField(models: ImageModel[]): INodeProperties {
 	};
 }
 
-const otherModelFields: INodeProperties[] = [
+/** Other Model ID…: any model by its ID (a list searched with `searchListMethod`) and extra body fields. */
+export function otherModelFields(searchListMethod: string): INodeProperties[] {
+	return [
 	{
 		displayName: 'Model ID',
 		name: 'otherModelId',
@@ -64,7 +66,7 @@ const otherModelFields: INodeProperties[] = [
 		displayOptions: { show: { model: [OTHER_MODEL] } },
 		hint: 'The list searches ModelsLab\'s v7 models when your key can list them, else this node\'s catalog',
 		modes: [
-			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchV7ImageModels', searchable: true } },
+			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod, searchable: true } },
 			{ displayName: 'ID', name: 'id', type: 'string', placeholder: 'e.g. imagen-4' },
 		],
 	},
@@ -76,7 +78,8 @@ const otherModelFields: INodeProperties[] = [
 		displayOptions: { show: { model: [OTHER_MODEL] } },
 		description: 'Fields the model takes besides model_id and prompt, sent as they are, e.g. {"aspect_ratio": "9:16"}',
 	},
-];
+	];
+}
 
 function formatOption(format: string, model: ImageModel) {
 	if (format === INPUT_FORMAT) return { name: 'Same as Input', value: INPUT_FORMAT, description: 'Sends no aspect ratio: the output follows the input images' };
@@ -165,7 +168,7 @@ function referenceFields(models: ImageModel[]): INodeProperties[] {
 	];
 }
 
-const optionsField: INodeProperties = {
+export const optionsField: INodeProperties = {
 	displayName: 'Options',
 	name: 'options',
 	type: 'collection',
@@ -173,7 +176,7 @@ const optionsField: INodeProperties = {
 	default: {},
 	options: [
 		{ displayName: 'Track ID', name: 'trackId', type: 'string', default: '', description: 'Your own ID, echoed back with the result (track_id)' },
-		{ displayName: 'Webhook URL', name: 'webhook', type: 'string', default: '', description: 'ModelsLab also posts the result there when done (documented for v6; the node keeps polling)' },
+		{ displayName: 'Webhook URL', name: 'webhook', type: 'string', default: '', description: 'ModelsLab also posts the result there when done (documented for v6; polling remains the fallback)' },
 	],
 };
 
@@ -181,7 +184,7 @@ const optionsField: INodeProperties = {
 export function modelFields(direction: ModelDirection, models: ImageModel[]): INodeProperties[] {
 	return [
 		modelField(models),
-		...otherModelFields,
+		...otherModelFields('searchV7ImageModels'),
 		...(direction === 'edit' ? referenceFields(models) : []),
 		{
 			displayName: 'Prompt',

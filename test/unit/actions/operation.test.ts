@@ -1,4 +1,5 @@
 import { operations } from '../../../nodes/ModelsLab/actions/image';
+import { allOperations } from '../../../nodes/ModelsLab/actions/resources';
 import {
 	findOperation,
 	operationCredentials,
@@ -27,19 +28,19 @@ describe('what the node derives from the operations registry', () => {
 	});
 
 	it('shows each credential for the operations calling an API that uses it', () => {
-		expect(operationCredentials(operations)).toEqual([
+		expect(operationCredentials(allOperations)).toEqual([
 			{
 				name: 'modelsLabApi',
 				required: true,
 				displayOptions: {
-					show: { operation: ['text2img', 'img2img', 'inpaint', 'upscale', 'removeBackground', 'outpaint', 'objectRemoval', 'fetchResult', 'generate', 'edit'] },
+					show: { operation: ['text2img', 'img2img', 'inpaint', 'upscale', 'removeBackground', 'outpaint', 'objectRemoval', 'fetchResult', 'generate', 'edit', 'imageToVideo', 'textToVideo'] },
 					hide: { api: ['enterprise'] },
 				},
 			},
 			{
 				name: 'modelsLabEnterpriseApi',
 				required: true,
-				displayOptions: { show: { operation: ['enterpriseText2img', 'fetchResult'] }, hide: { api: ['standard', 'imageEditing', 'v7Images'] } },
+				displayOptions: { show: { operation: ['enterpriseText2img', 'fetchResult'] }, hide: { api: ['standard', 'imageEditing', 'v7Images', 'v7Video'] } },
 			},
 		]);
 	});
@@ -62,6 +63,7 @@ describe('what the node derives from the operations registry', () => {
 				description: 'Jobs from Upscale, Remove Background, Outpaint and Remove Object (v6 image_editing)',
 			},
 			{ name: 'Images v7', value: 'v7Images', description: 'Jobs from Generate Image and Edit Image (v7 images)' },
+			{ name: 'Video v7', value: 'v7Video', description: 'Jobs from Image to Video and Text to Video (v7 video-fusion)' },
 		]);
 		// every operation's API is one Fetch Result offers, so any job can be collected
 		for (const { facts } of operations) for (const kind of facts.apis) expect(api?.options?.map((option) => ('value' in option ? option.value : ''))).toContain(kind);

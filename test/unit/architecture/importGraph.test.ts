@@ -9,7 +9,8 @@ describe('import graph of nodes/ModelsLab', () => {
 	const graph = readImportGraph(NODE_ROOT);
 
 	it('reads every module and its relative imports', () => {
-		expect(graph.get('ModelsLab.node.ts')).toEqual(expect.arrayContaining(['actions/router.ts', 'actions/image/index.ts']));
+		expect(graph.get('ModelsLab.node.ts')).toEqual(expect.arrayContaining(['actions/router.ts', 'actions/resources.ts']));
+		expect(graph.get('actions/resources.ts')).toEqual(expect.arrayContaining(['actions/image/index.ts', 'actions/video/index.ts']));
 		expect(graph.get('actions/image/index.ts')).toContain('actions/image/text2img.operation.ts');
 		expect(graph.size).toBeGreaterThan(20);
 	});

@@ -88,6 +88,6 @@ async function collect(this: IExecuteFunctions, itemIndex: number, description: 
 		itemIndex,
 	);
 	// the job's format is not in its answer
-	const context = await startJobContext.call(this, APIS[api], itemIndex, null);
+	const context = await startJobContext.call(this, APIS[api], itemIndex, null, undefined, APIS[api].produces);
 	return await collectJob.call(this, requestId, context);
 }

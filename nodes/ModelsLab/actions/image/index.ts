@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { Resource } from '../operation';
+import * as video from '../video';
 import { operationFields, operationProperty } from '../operation';
 import * as edit from './edit.operation';
 import * as enterpriseText2img from './enterpriseText2img.operation';
@@ -35,7 +36,7 @@ const v6Makers = [
 const v7Makers = [generate, edit] as const;
 
 /** The operations that create jobs, Fetch Result, which collects any of them, then the v7 operations. */
-export const operations = [...v6Makers, fetchResultOperation([...v6Makers, ...v7Makers]), ...v7Makers] as const;
+export const operations = [...v6Makers, fetchResultOperation([...v6Makers, ...v7Makers, ...video.operations]), ...v7Makers] as const;
 
 export type ImageOperation = (typeof operations)[number]['facts']['value'];
 

@@ -1,5 +1,4 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import type { ImageModel, ModelDirection } from '../../catalogs/images';
 import { IMAGE_MODELS, modelsFor } from '../../catalogs/images';
@@ -10,6 +9,7 @@ import type { InputImage } from '../../media/inputImages';
 import { readInputImage, uploadImage } from '../../media/inputImages';
 import { OTHER_MODEL, modelFields } from '../../parameters/modelFields';
 import { waitAndOutputFields } from '../../parameters/outputFields';
+import { otherModel, refusal } from '../../parameters/otherModel';
 import { describeValue, parseParameters, readFields } from '../../parameters/validate';
 import { CUSTOM_FORMAT } from '../../schemas/formats';
 import type { ModelParams } from '../../schemas/modelRules';
@@ -23,13 +23,6 @@ export type ModelsFacts<Value extends string> = Omit<OperationFacts<Value>, 'api
 	direction: ModelDirection;
 	route: string;
 };
-
-/** Body fields the node sets itself; Extra Body may not replace them. */
-const OWN_FIELDS = ['key', 'model_id', 'prompt', 'init_image', 'init_image_2'];
-
-function refusal(this: IExecuteFunctions, itemIndex: number, message: string): NodeOperationError {
-	return new NodeOperationError(this.getNode(), message, { itemIndex, description: 'Nothing was sent to ModelsLab.' });
-}
 
 /** The reference images of an edit, in the order given: files read and checked, or links checked. */
 async function readReferences(this: IExecuteFunctions, itemIndex: number, values: Record<string, unknown>): Promise<InputImage[]> {
@@ -72,22 +65,6 @@ async function referenceBody(this: IExecuteFunctions, images: InputImage[], mode
 	}
 }
 
-/** Extra Body of the Other model: a JSON object whose fields go into the body as they are. */
-function extraBody(this: IExecuteFunctions, itemIndex: number, value: unknown): IDataObject {
-	let parsed = value;
-	if (typeof value === 'string') {
-		try {
-			parsed = JSON.parse(value.trim() || '{}');
-		} catch {
-			throw refusal.call(this, itemIndex, `Extra Body (JSON) must be a JSON object, got ${describeValue(value)}`);
-		}
-	}
-	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw refusal.call(this, itemIndex, `Extra Body (JSON) must be a JSON object, got ${describeValue(value)}`);
-	const own = Object.keys(parsed).filter((name) => OWN_FIELDS.includes(name));
-	if (own.length) throw refusal.call(this, itemIndex, `Extra Body (JSON) cannot set ${own.join(', ')}: the node sets ${own.length > 1 ? 'them' : 'it'} from its own fields`);
-	return parsed as IDataObject;
-}
-
 /**
  * The v7 model operations (Generate Image, Edit Image): one route per direction, where `model_id`
  * picks the model, and the catalog says which fields, rules and body each model has. A model chosen
@@ -119,13 +96,7 @@ export function modelsOperation<Value extends string>(
 				? parseParameters(this.getNode(), schemas.get(model.id)!, values, properties, itemIndex)
 				: { prompt: String(values.prompt ?? ''), options: (values.options ?? {}) as ModelParams['options'] };
 			if (!params.prompt.trim()) throw refusal.call(this, itemIndex, 'Prompt is required');
-			const other = model
-				? undefined
-				: {
-						id: String(this.getNodeParameter('otherModelId', itemIndex, '', { extractValue: true }) ?? '').trim(),
-						extra: extraBody.call(this, itemIndex, this.getNodeParameter('extraBody', itemIndex, '{}')),
-					};
-			if (other && !other.id) throw refusal.call(this, itemIndex, 'Model ID is required for Other Model ID…');
+			const other = model ? undefined : otherModel.call(this, itemIndex);
 			const referenceValues = direction === 'edit' ? readFields.call(this, ['imageSource', 'inputBinaryFields', 'imageUrls'].flatMap(byName), itemIndex) : {};
 			const references = direction === 'edit' ? await readReferences.call(this, itemIndex, referenceValues) : [];
 			if (model?.references) checkReferenceCount.call(this, itemIndex, model, references.length);

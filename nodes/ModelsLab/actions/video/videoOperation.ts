@@ -1,0 +1,85 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { APIS } from '../../api/apis';
+import type { VideoDirection, VideoModel } from '../../catalogs/videos';
+import { VIDEO_MODELS, videoModelsFor } from '../../catalogs/videos';
+import { startJobContext } from '../../job/context';
+import { runJob } from '../../job/runJob';
+import type { InputImage } from '../../media/inputImages';
+import { readInputImage, uploadImage } from '../../media/inputImages';
+import { OTHER_MODEL } from '../../parameters/modelFields';
+import { otherModel, refusal } from '../../parameters/otherModel';
+import { describeValue, parseParameters, readFields } from '../../parameters/validate';
+import { videoFields } from '../../parameters/videoFields';
+import { chosenImageInputs, imageInputOf, withImageInputs } from '../../schemas/imageEditing';
+import { toApiFields } from '../../schemas/requestBody';
+import { httpUrl } from '../../schemas/rules';
+import type { VideoParams } from '../../schemas/videoRules';
+import { videoBody, videoSchema } from '../../schemas/videoRules';
+import type { Operation, OperationFacts } from '../operation';
+
+export type VideoFacts<Value extends string> = Omit<OperationFacts<Value>, 'apis' | 'route'> & { direction: VideoDirection; route: string };
+
+/** The end frame of a start-and-end model, from the same source as the start image. */
+async function lastFrame(this: IExecuteFunctions, itemIndex: number, source: unknown): Promise<InputImage> {
+	if (source === 'url') {
+		const url = String(this.getNodeParameter('lastFrameUrl', itemIndex, '')).trim();
+		if (!httpUrl.safeParse(url).success) throw refusal.call(this, itemIndex, `Last Frame URL must be an http(s) URL, got ${describeValue(url)}`);
+		return { name: 'image', source: 'url', url };
+	}
+	const binaryField = String(this.getNodeParameter('lastFrameBinaryField', itemIndex, 'lastFrame')).trim();
+	return await readInputImage.call(this, itemIndex, 'image', { source: 'binary', binaryField });
+}
+
+/**
+ * The Video operations (Image to Video, Text to Video, ModelsLab v7 video-fusion): one route per
+ * direction, where `model_id` picks the model, and the video catalog says which fields, values and
+ * body each model has. Output is video: streamed into binary data, or links.
+ */
+export function videoOperation<Value extends string>({ direction, ...facts }: VideoFacts<Value>, fullCatalog: readonly VideoModel[] = VIDEO_MODELS): Operation<Value> {
+	const catalog = videoModelsFor(direction, fullCatalog);
+	const properties: INodeProperties[] = videoFields(direction, catalog);
+	const byName = (name: string) => properties.filter((field) => field.name === name).slice(0, 1);
+	const imageFields = ['imageSource', 'inputBinaryField', 'imageUrl'].flatMap((name) => properties.filter((field) => field.name === name));
+	return {
+		facts: { ...facts, apis: ['v7Video'] },
+		description: properties,
+		async execute(this: IExecuteFunctions, itemIndex: number) {
+			const chosen = this.getNodeParameter('model', itemIndex, catalog[0].id) as unknown;
+			const model = catalog.find((candidate) => candidate.id === chosen);
+			if (!model && chosen !== OTHER_MODEL) {
+				throw refusal.call(this, itemIndex, `Model must be one of ${[...catalog.map((entry) => entry.id), OTHER_MODEL].join(', ')}, got ${describeValue(chosen)}`);
+			}
+			// only the fields the chosen model takes are read: with a model from an expression, n8n keeps every model's
+			const wanted = ['prompt', 'options', ...(model?.aspectRatios ? ['format'] : []), ...(model?.durations ? ['duration'] : []), ...(model?.resolutions ? ['resolution'] : [])];
+			const values = readFields.call(this, wanted.flatMap(byName), itemIndex);
+			const images = direction === 'imageToVideo' ? chosenImageInputs(readFields.call(this, imageFields, itemIndex), ['image']) : {};
+			const schema = withImageInputs(model ? videoSchema(model) : videoSchema({ id: '', name: 'this model', direction, source: '' }), direction === 'imageToVideo' ? ['image'] : []);
+			const params = parseParameters(this.getNode(), schema, { ...values, ...images }, properties, itemIndex) as VideoParams & Record<string, unknown>;
+			const other = model ? undefined : otherModel.call(this, itemIndex);
+			const inputs: InputImage[] = [];
+			if (direction === 'imageToVideo') {
+				inputs.push(await readInputImage.call(this, itemIndex, 'image', imageInputOf(params, 'image')));
+				if (model?.image?.lastFrame) inputs.push(await lastFrame.call(this, itemIndex, params.imageSource));
+			}
+
+			const context = await startJobContext.call(this, APIS.v7Video, itemIndex, params.format ?? null, undefined, 'video');
+			const identity = [facts.value, chosen, other, params, inputs.map((image) => (image.source === 'binary' ? image.bytes : image.url))];
+			return await runJob.call(
+				this,
+				{
+					route: facts.route,
+					identity,
+					body: async (jobContext) => {
+						const links: string[] = [];
+						for (const image of inputs) links.push(image.source === 'url' ? image.url : await uploadImage.call(this, image, jobContext));
+						const image: IDataObject = links.length ? { init_image: model?.image?.sentAs === 'single' ? links[0] : links } : {};
+						const own = model ? videoBody(model, params) : { model_id: other!.id, prompt: params.prompt, ...toApiFields(params.options, 'boolean') };
+						return { ...own, ...other?.extra, ...image };
+					},
+				},
+				context,
+			);
+		},
+	};
+}

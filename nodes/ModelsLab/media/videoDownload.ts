@@ -1,0 +1,163 @@
+/**
+ * Videos go straight into n8n's binary data as they arrive: each chunk is counted against the size
+ * cap and fed to the MP4 header reader, and none is kept, so a 100 MB video at Concurrency 5 never
+ * holds 500 MB (in n8n's filesystem and database modes; its in-memory default mode keeps the file).
+ * Tried again, like image downloads, when the host fails or the file arrives cut short.
+ */
+import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+
+import { cancelledError, networkReason } from '../api/errors';
+import { withRequestSettings } from '../api/requestSettings';
+import { RETRY_POLICIES, retryWithin } from '../time/retry';
+import type { ImageRef } from './download';
+import { imageError, tooLarge } from './download';
+import { detectMimeType, kindOf } from './fileTypes';
+import type { VideoInfo } from './mp4';
+import { Mp4Walker } from './mp4';
+
+export interface StoredVideo {
+	binary: IBinaryData;
+	mimeType: string;
+	info?: VideoInfo;
+}
+
+/** Enough of the start of a file to tell its type. */
+const SNIFF_BYTES = 64;
+
+type Attempt = { done: StoredVideo } | { problem: string; retry: boolean };
+
+/** The response body: a Node stream (n8n's `encoding: 'stream'`), read here without importing `stream`. */
+interface BodyStream {
+	read(size?: number): Buffer | null;
+	unshift(chunk: Buffer): void;
+	pause(): void;
+	on(event: 'data', listener: (chunk: Buffer) => void): void;
+	once(event: 'readable' | 'end' | 'error', listener: () => void): void;
+	removeListener(event: 'readable' | 'end' | 'error', listener: () => void): void;
+	destroy?(error?: Error): void;
+	readableEnded?: boolean;
+}
+
+/** The first `bytes` bytes (fewer for a shorter body), read in paused mode. */
+async function readHead(stream: BodyStream, bytes: number): Promise<Buffer> {
+	const parts: Buffer[] = [];
+	let length = 0;
+	while (length < bytes && !stream.readableEnded) {
+		const chunk = stream.read();
+		if (chunk) {
+			parts.push(chunk);
+			length += chunk.length;
+			continue;
+		}
+		const settled = await new Promise<'more' | 'end'>((resolve, reject) => {
+			const more = () => finish('more');
+			const end = () => finish('end');
+			const failed = () => {
+				finish('end');
+				reject(new Error('the download broke off'));
+			};
+			const finish = (outcome: 'more' | 'end') => {
+				stream.removeListener('readable', more);
+				stream.removeListener('end', end);
+				stream.removeListener('error', failed);
+				resolve(outcome);
+			};
+			stream.once('readable', more);
+			stream.once('end', end);
+			stream.once('error', failed);
+		});
+		if (settled === 'end') break;
+	}
+	return Buffer.concat(parts);
+}
+
+async function storeOnce(this: IExecuteFunctions, url: string, ref: ImageRef, fileName: (mimeType: string) => string): Promise<Attempt> {
+	const signal = this.getExecutionCancelSignal();
+	let body: unknown;
+	try {
+		const options = withRequestSettings(
+			{ method: 'GET', url, encoding: 'stream', returnFullResponse: true, ignoreHttpStatusErrors: true, abortSignal: signal },
+			'download',
+			ref.context.requestSettings,
+		);
+		const response = (await this.helpers.httpRequest(options)) as { statusCode: number; body: unknown; headers?: Record<string, unknown> };
+		body = response.body;
+		if (response.statusCode < 200 || response.statusCode >= 300) {
+			(body as { destroy?: () => void })?.destroy?.();
+			return { problem: `HTTP ${response.statusCode}`, retry: [404, 408, 425, 429].includes(response.statusCode) || response.statusCode >= 500 };
+		}
+		const headers = response.headers ?? {};
+		const declared = headers['content-length'] === undefined ? NaN : Number(headers['content-length']);
+		if (declared > ref.maxBytes) {
+			(body as { destroy?: () => void })?.destroy?.();
+			return { problem: tooLarge(ref), retry: false };
+		}
+		const stream = body as BodyStream;
+		// the type comes from the first bytes, before anything is stored; they go back to the stream after
+		const head = await readHead(stream, SNIFF_BYTES);
+		const mimeType = detectMimeType(head);
+		if (!mimeType || kindOf(mimeType) !== 'video') {
+			stream.destroy?.();
+			return { problem: mimeType ? `a ${mimeType} file, not a video` : `not a video (${String(headers['content-type'] ?? 'no type')})`, retry: !mimeType };
+		}
+		if (head.length) stream.unshift(head);
+		const walker = mimeType === 'video/mp4' || mimeType === 'video/quicktime' ? new Mp4Walker() : undefined;
+		let size = 0;
+		let over = false;
+		// paused, a listener sees each chunk as n8n's binary data store reads it, and adds nothing to memory
+		stream.pause();
+		stream.on('data', (chunk: Buffer) => {
+			size += chunk.length;
+			walker?.push(chunk);
+			if (size > ref.maxBytes && !over) {
+				over = true;
+				stream.destroy?.(new Error(tooLarge(ref)));
+			}
+		});
+		let binary: IBinaryData;
+		try {
+			binary = await this.helpers.prepareBinaryData(stream as unknown as Buffer, fileName(mimeType), mimeType);
+		} catch (error) {
+			if (over) return { problem: tooLarge(ref), retry: false };
+			return { problem: networkReason(error, ref.context.secret), retry: true };
+		}
+		if (Number.isFinite(declared) && !headers['content-encoding'] && declared !== size) {
+			return { problem: `cut short (${size} of ${declared} bytes)`, retry: true };
+		}
+		if (walker && !walker.complete) return { problem: `incomplete ${mimeType} (${size} bytes)`, retry: true };
+		return { done: { binary, mimeType, info: walker?.info() } };
+	} catch (error) {
+		(body as { destroy?: () => void })?.destroy?.();
+		if (signal?.aborted) throw cancelledError(this.getNode(), ref.context.itemIndex, ref.requestId);
+		return { problem: networkReason(error, ref.context.secret), retry: true };
+	}
+}
+
+/** Downloads a video into n8n's binary data, streaming, checked and capped; retried while a retry can help and there is time. */
+export async function storeVideo(
+	this: IExecuteFunctions,
+	url: string,
+	ref: ImageRef,
+	fileName: (mimeType: string) => string,
+): Promise<StoredVideo> {
+	const { clock, deadline } = ref.context;
+	const signal = this.getExecutionCancelSignal();
+	const cancelled = () => cancelledError(this.getNode(), ref.context.itemIndex, ref.requestId);
+	return await retryWithin<StoredVideo>({ clock, signal, cancelled, deadline, policy: RETRY_POLICIES.downloads }, async (attempts) => {
+		const attempt = await storeOnce.call(this, url, ref, fileName);
+		if ('done' in attempt) return attempt;
+		const resume = ref.requestId ? ` The job itself finished: collect it again with Fetch Result and request ID ${ref.requestId}, or set Output to Video URLs.` : '';
+		const failure = imageError.call(
+			this,
+			ref,
+			`Could not download ${ref.what}: ${attempt.problem}`,
+			`${attempts === 1 ? 'Tried once' : `Tried ${attempts} times`}: ${url}.${attempt.retry ? resume : ''}`,
+		);
+		if (!attempt.retry) throw failure;
+		return {
+			giveUp: () => {
+				throw failure;
+			},
+		};
+	});
+}

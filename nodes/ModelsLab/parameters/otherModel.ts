@@ -1,0 +1,36 @@
+/** The Other model choice of the v7 operations, and the refusals that name a field before anything is sent. */
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { describeValue } from './validate';
+
+/** Body fields the node sets itself; Extra Body may not replace them. */
+const OWN_FIELDS = ['key', 'model_id', 'prompt', 'init_image', 'init_image_2'];
+
+export function refusal(this: IExecuteFunctions, itemIndex: number, message: string): NodeOperationError {
+	return new NodeOperationError(this.getNode(), message, { itemIndex, description: 'Nothing was sent to ModelsLab.' });
+}
+
+/** Extra Body of the Other model: a JSON object whose fields go into the body as they are. */
+export function extraBody(this: IExecuteFunctions, itemIndex: number, value: unknown): IDataObject {
+	let parsed = value;
+	if (typeof value === 'string') {
+		try {
+			parsed = JSON.parse(value.trim() || '{}');
+		} catch {
+			throw refusal.call(this, itemIndex, `Extra Body (JSON) must be a JSON object, got ${describeValue(value)}`);
+		}
+	}
+	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw refusal.call(this, itemIndex, `Extra Body (JSON) must be a JSON object, got ${describeValue(value)}`);
+	const own = Object.keys(parsed).filter((name) => OWN_FIELDS.includes(name));
+	if (own.length) throw refusal.call(this, itemIndex, `Extra Body (JSON) cannot set ${own.join(', ')}: the node sets ${own.length > 1 ? 'them' : 'it'} from its own fields`);
+	return parsed as IDataObject;
+}
+
+
+/** Other Model ID…: the model ID given and the Extra Body fields. */
+export function otherModel(this: IExecuteFunctions, itemIndex: number): { id: string; extra: IDataObject } {
+	const id = String(this.getNodeParameter('otherModelId', itemIndex, '', { extractValue: true }) ?? '').trim();
+	if (!id) throw refusal.call(this, itemIndex, 'Model ID is required for Other Model ID…');
+	return { id, extra: extraBody.call(this, itemIndex, this.getNodeParameter('extraBody', itemIndex, '{}')) };
+}
