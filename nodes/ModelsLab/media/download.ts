@@ -71,10 +71,24 @@ async function readCapped(body: unknown, maxBytes: number): Promise<Buffer | und
 	return Buffer.concat(chunks, size);
 }
 
-type Attempt = { bytes: Buffer; contentType?: string } | { problem: string; retry: boolean };
+export interface OpenedFile {
+	body: unknown;
+	headers: Record<string, unknown>;
+	/** Content-Length, NaN when the host sends none. */
+	declared: number;
+}
 
-/** One plain GET without credentials: image hosts must never see the API key. */
-async function getOnce(this: IExecuteFunctions, url: string, ref: ImageRef): Promise<Attempt> {
+/**
+ * One try: a plain GET without credentials (file hosts must never see the API key), as a stream,
+ * handed to `read` once it answers 2xx with a size within the cap. An HTTP status, a size over the
+ * cap, a network failure or cancellation end the try here, with whether another can help.
+ */
+export async function attemptDownload<T>(
+	this: IExecuteFunctions,
+	url: string,
+	ref: ImageRef,
+	read: (file: OpenedFile) => Promise<DownloadAttempt<T>>,
+): Promise<DownloadAttempt<T>> {
 	const signal = this.getExecutionCancelSignal();
 	let body: unknown;
 	try {
@@ -85,23 +99,17 @@ async function getOnce(this: IExecuteFunctions, url: string, ref: ImageRef): Pro
 		);
 		const response = (await this.helpers.httpRequest(options)) as { statusCode: number; body: unknown; headers?: Record<string, unknown> };
 		body = response.body;
-		const headers = response.headers ?? {};
 		if (response.statusCode < 200 || response.statusCode >= 300) {
 			discard(body);
 			return { problem: `HTTP ${response.statusCode}`, retry: retryableStatus(response.statusCode) };
 		}
+		const headers = response.headers ?? {};
 		const declared = headers['content-length'] === undefined ? NaN : Number(headers['content-length']);
-		const bytes = declared > ref.maxBytes ? undefined : await readCapped(body, ref.maxBytes);
-		if (!bytes) {
+		if (declared > ref.maxBytes) {
 			discard(body);
 			return { problem: tooLarge(ref), retry: false };
 		}
-		// a compressed body has another length than its header says
-		if (Number.isFinite(declared) && !headers['content-encoding'] && declared !== bytes.length) {
-			return { problem: `cut short (${bytes.length} of ${declared} bytes)`, retry: true };
-		}
-		const contentType = typeof headers['content-type'] === 'string' ? headers['content-type'] : undefined;
-		return { bytes, contentType };
+		return await read({ body, headers, declared });
 	} catch (error) {
 		discard(body);
 		if (signal?.aborted) throw cancelledError(this.getNode(), ref.context.itemIndex, ref.requestId);
@@ -109,35 +117,50 @@ async function getOnce(this: IExecuteFunctions, url: string, ref: ImageRef): Pro
 	}
 }
 
+/** One download into memory, capped while it is read. */
+async function readWhole({ body, headers, declared }: OpenedFile, ref: ImageRef): Promise<DownloadAttempt<{ bytes: Buffer; contentType?: string }>> {
+	const bytes = await readCapped(body, ref.maxBytes);
+	if (!bytes) {
+		discard(body);
+		return { problem: tooLarge(ref), retry: false };
+	}
+	// a compressed body has another length than its header says
+	if (Number.isFinite(declared) && !headers['content-encoding'] && declared !== bytes.length) {
+		return { problem: `cut short (${bytes.length} of ${declared} bytes)`, retry: true };
+	}
+	const contentType = typeof headers['content-type'] === 'string' ? headers['content-type'] : undefined;
+	return { done: { bytes, contentType } };
+}
+
+/** One try at a download: the file, or why not and whether another try can help. */
+export type DownloadAttempt<T> = { done: T } | { problem: string; retry: boolean };
+
 /**
- * Downloads and checks an image, trying again while a retry can help and there is time: CDNs
- * answer 404 until an image is uploaded, and a download can fail or stop half way.
+ * A download tried again while a retry can help and there is time: CDNs answer 404 until a file is
+ * uploaded, and a download can fail or stop half way. The last problem is the item's error.
  */
-export async function download(
+export async function retryDownload<T>(
 	this: IExecuteFunctions,
 	url: string,
 	ref: ImageRef,
-	read: (bytes: Buffer, contentType?: string) => Image | string,
-): Promise<Image> {
+	once: () => Promise<DownloadAttempt<T>>,
+): Promise<T> {
 	const { clock, deadline } = ref.context;
 	const signal = this.getExecutionCancelSignal();
 	const cancelled = () => cancelledError(this.getNode(), ref.context.itemIndex, ref.requestId);
-	return await retryWithin<Image>({ clock, signal, cancelled, deadline, policy: RETRY_POLICIES.downloads }, async (attempts) => {
-		const attempt = await getOnce.call(this, url, ref);
-		const image = 'bytes' in attempt ? read(attempt.bytes, attempt.contentType) : undefined;
-		if (image && typeof image !== 'string') return { done: image };
-		const problem = 'problem' in attempt ? attempt.problem : (image as string);
-		const retry = 'problem' in attempt ? attempt.retry : true;
+	return await retryWithin<T>({ clock, signal, cancelled, deadline, policy: RETRY_POLICIES.downloads }, async (attempts) => {
+		const attempt = await once();
+		if ('done' in attempt) return attempt;
 		const resume = ref.requestId
-			? ` The job itself finished: collect it again with Fetch Result and request ID ${ref.requestId}, or set Output to Image URLs.`
+			? ` The job itself finished: collect it again with Fetch Result and request ID ${ref.requestId}, or set Output to ${ref.media === 'video' ? 'Video' : 'Image'} URLs.`
 			: '';
 		const failure = imageError.call(
 			this,
 			ref,
-			`Could not download ${ref.what}: ${problem}`,
-			`${attempts === 1 ? 'Tried once' : `Tried ${attempts} times`}: ${url}.${retry ? resume : ''}`,
+			`Could not download ${ref.what}: ${attempt.problem}`,
+			`${attempts === 1 ? 'Tried once' : `Tried ${attempts} times`}: ${url}.${attempt.retry ? resume : ''}`,
 		);
-		if (!retry) throw failure;
+		if (!attempt.retry) throw failure;
 		return {
 			giveUp: () => {
 				throw failure;
@@ -146,3 +169,17 @@ export async function download(
 	});
 }
 
+/** Downloads and checks an image (`read` says whether the bytes are one), with retryDownload's tries. */
+export async function download(
+	this: IExecuteFunctions,
+	url: string,
+	ref: ImageRef,
+	read: (bytes: Buffer, contentType?: string) => Image | string,
+): Promise<Image> {
+	return await (retryDownload<Image>).call(this, url, ref, async () => {
+		const attempt = await (attemptDownload<{ bytes: Buffer; contentType?: string }>).call(this, url, ref, async (file) => await readWhole(file, ref));
+		if ('problem' in attempt) return attempt;
+		const image = read(attempt.done.bytes, attempt.done.contentType);
+		return typeof image === 'string' ? { problem: image, retry: true } : { done: image };
+	});
+}

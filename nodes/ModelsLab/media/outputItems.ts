@@ -93,29 +93,40 @@ function metaSize(meta: IDataObject, long: string, short: string): number | null
 	return readNumber(meta[long] ?? meta[short]);
 }
 
+/** What every output shares: the answer's entries, its meta, the item's id and a reference per file for its errors. */
+function outputOf(answer: ApiAnswer, requestId: string | undefined, settings: OutputSettings, context: ItemContext) {
+	const outputLinks = readLinks(answer.output);
+	const entries = outputLinks.length ? outputLinks : readLinks(answer.proxy_links);
+	const meta = sanitizeMeta(answer.meta, context.secret);
+	const id = requestId ?? (settings.idWhenMissing === undefined ? null : settings.idWhenMissing);
+	// version 1's messages keep naming the made-up id
+	const subject = id === null ? 'the request' : `request ${id}`;
+	const media = settings.media ?? 'image';
+	const refFor = (index: number): ImageRef => ({
+		what: `${media} ${index} of ${subject}`,
+		requestId,
+		limitMb: settings.maxImageSize,
+		maxBytes: Math.floor(settings.maxImageSize * 1024 * 1024),
+		media,
+		context,
+	});
+	return { entries, meta, id, subject, refFor };
+}
+
+type Output = ReturnType<typeof outputOf>;
+
 /** A video job's items: one per video, streamed into binary data (Binary Files) or as links. */
 async function videoItems(
 	this: IExecuteFunctions,
 	answer: ApiAnswer,
-	id: string | null,
-	requestId: string | undefined,
+	{ entries, meta, id, subject, refFor }: Output,
 	settings: OutputSettings,
 	context: ItemContext,
 ): Promise<INodeExecutionData[]> {
-	const entries = readLinks(answer.output).length ? readLinks(answer.output) : readLinks(answer.proxy_links);
-	const meta = sanitizeMeta(answer.meta, context.secret);
-	const subject = id === null ? 'the request' : `request ${id}`;
 	const items: INodeExecutionData[] = [];
 	for (const [videoIndex, entry] of entries.entries()) {
 		const source = classifyImageEntry(entry);
-		const ref: ImageRef = {
-			what: `video ${videoIndex} of ${subject}`,
-			requestId,
-			limitMb: settings.maxImageSize,
-			maxBytes: Math.floor(settings.maxImageSize * 1024 * 1024),
-			media: 'video',
-			context,
-		};
+		const ref = refFor(videoIndex);
 		if (source.kind !== 'url') throw imageError.call(this, ref, `ModelsLab sent ${ref.what} as something other than an http(s) link`, 'Nothing was fetched from it.');
 		const fileName = (mimeType: string) =>
 			chosenFileName(settings.fileName, entries.length > 1 ? videoIndex : undefined, mimeType) ??
@@ -147,27 +158,13 @@ export async function successItems(
 	settings: OutputSettings,
 	context: ItemContext,
 ): Promise<INodeExecutionData[]> {
-	if (settings.media === 'video') {
-		const videoId = requestId ?? (settings.idWhenMissing === undefined ? null : settings.idWhenMissing);
-		return await videoItems.call(this, answer, videoId, requestId, settings, context);
-	}
-	const outputLinks = readLinks(answer.output);
-	const entries = outputLinks.length ? outputLinks : readLinks(answer.proxy_links);
-	const meta = sanitizeMeta(answer.meta, context.secret);
-	const id = requestId ?? (settings.idWhenMissing === undefined ? null : settings.idWhenMissing);
-	// version 1's messages keep naming the made-up id
-	const subject = id === null ? 'the request' : `request ${id}`;
+	const output = outputOf(answer, requestId, settings, context);
+	if (settings.media === 'video') return await videoItems.call(this, answer, output, settings, context);
+	const { entries, meta, id, subject, refFor } = output;
 	const items: INodeExecutionData[] = [];
 	for (const [imageIndex, entry] of entries.entries()) {
 		const source = classifyImageEntry(entry);
-		const ref: ImageRef = {
-			what: `image ${imageIndex} of ${subject}`,
-			requestId,
-			limitMb: settings.maxImageSize,
-			media: settings.media ?? 'image',
-			maxBytes: Math.floor(settings.maxImageSize * 1024 * 1024),
-			context,
-		};
+		const ref = refFor(imageIndex);
 		const imageUrl = source.kind === 'url' || source.kind === 'base64Link' ? source.url : null;
 		// links are enough in URL mode; inline base64 has no link, so it becomes a file either way
 		const image = settings.output === 'binary' || source.kind !== 'url' ? await imageOf.call(this, source, ref) : undefined;

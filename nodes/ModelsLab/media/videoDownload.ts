@@ -6,11 +6,9 @@
  */
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
-import { cancelledError, networkReason } from '../api/errors';
-import { withRequestSettings } from '../api/requestSettings';
-import { RETRY_POLICIES, retryWithin } from '../time/retry';
-import type { ImageRef } from './download';
-import { imageError, tooLarge } from './download';
+import { networkReason } from '../api/errors';
+import type { DownloadAttempt, ImageRef, OpenedFile } from './download';
+import { attemptDownload, retryDownload, tooLarge } from './download';
 import { detectMimeType, kindOf } from './fileTypes';
 import type { VideoInfo } from './mp4';
 import { Mp4Walker } from './mp4';
@@ -24,7 +22,6 @@ export interface StoredVideo {
 /** Enough of the start of a file to tell its type. */
 const SNIFF_BYTES = 64;
 
-type Attempt = { done: StoredVideo } | { problem: string; retry: boolean };
 
 /** The response body: a Node stream (n8n's `encoding: 'stream'`), read here without importing `stream`. */
 interface BodyStream {
@@ -71,93 +68,50 @@ async function readHead(stream: BodyStream, bytes: number): Promise<Buffer> {
 	return Buffer.concat(parts);
 }
 
-async function storeOnce(this: IExecuteFunctions, url: string, ref: ImageRef, fileName: (mimeType: string) => string): Promise<Attempt> {
-	const signal = this.getExecutionCancelSignal();
-	let body: unknown;
+/** One try: the video streamed into n8n's binary data, counted, capped and its MP4 boxes walked. */
+async function storeOnce(this: IExecuteFunctions, { body, headers, declared }: OpenedFile, ref: ImageRef, fileName: (mimeType: string) => string): Promise<DownloadAttempt<StoredVideo>> {
+	const stream = body as BodyStream;
+	// the type comes from the first bytes, before anything is stored; they go back to the stream after
+	const head = await readHead(stream, SNIFF_BYTES);
+	const mimeType = detectMimeType(head);
+	if (!mimeType || kindOf(mimeType) !== 'video') {
+		stream.destroy?.();
+		return { problem: mimeType ? `a ${mimeType} file, not a video` : `not a video (${String(headers['content-type'] ?? 'no type')})`, retry: !mimeType };
+	}
+	if (head.length) stream.unshift(head);
+	const walker = mimeType === 'video/mp4' || mimeType === 'video/quicktime' ? new Mp4Walker() : undefined;
+	let size = 0;
+	let over = false;
+	// paused, a listener sees each chunk as n8n's binary data store reads it, and adds nothing to memory
+	stream.pause();
+	stream.on('data', (chunk: Buffer) => {
+		size += chunk.length;
+		walker?.push(chunk);
+		if (size > ref.maxBytes && !over) {
+			over = true;
+			stream.destroy?.(new Error(tooLarge(ref)));
+		}
+	});
+	let binary: IBinaryData;
 	try {
-		const options = withRequestSettings(
-			{ method: 'GET', url, encoding: 'stream', returnFullResponse: true, ignoreHttpStatusErrors: true, abortSignal: signal },
-			'download',
-			ref.context.requestSettings,
-		);
-		const response = (await this.helpers.httpRequest(options)) as { statusCode: number; body: unknown; headers?: Record<string, unknown> };
-		body = response.body;
-		if (response.statusCode < 200 || response.statusCode >= 300) {
-			(body as { destroy?: () => void })?.destroy?.();
-			return { problem: `HTTP ${response.statusCode}`, retry: [404, 408, 425, 429].includes(response.statusCode) || response.statusCode >= 500 };
-		}
-		const headers = response.headers ?? {};
-		const declared = headers['content-length'] === undefined ? NaN : Number(headers['content-length']);
-		if (declared > ref.maxBytes) {
-			(body as { destroy?: () => void })?.destroy?.();
-			return { problem: tooLarge(ref), retry: false };
-		}
-		const stream = body as BodyStream;
-		// the type comes from the first bytes, before anything is stored; they go back to the stream after
-		const head = await readHead(stream, SNIFF_BYTES);
-		const mimeType = detectMimeType(head);
-		if (!mimeType || kindOf(mimeType) !== 'video') {
-			stream.destroy?.();
-			return { problem: mimeType ? `a ${mimeType} file, not a video` : `not a video (${String(headers['content-type'] ?? 'no type')})`, retry: !mimeType };
-		}
-		if (head.length) stream.unshift(head);
-		const walker = mimeType === 'video/mp4' || mimeType === 'video/quicktime' ? new Mp4Walker() : undefined;
-		let size = 0;
-		let over = false;
-		// paused, a listener sees each chunk as n8n's binary data store reads it, and adds nothing to memory
-		stream.pause();
-		stream.on('data', (chunk: Buffer) => {
-			size += chunk.length;
-			walker?.push(chunk);
-			if (size > ref.maxBytes && !over) {
-				over = true;
-				stream.destroy?.(new Error(tooLarge(ref)));
-			}
-		});
-		let binary: IBinaryData;
-		try {
-			binary = await this.helpers.prepareBinaryData(stream as unknown as Buffer, fileName(mimeType), mimeType);
-		} catch (error) {
-			if (over) return { problem: tooLarge(ref), retry: false };
-			return { problem: networkReason(error, ref.context.secret), retry: true };
-		}
-		if (Number.isFinite(declared) && !headers['content-encoding'] && declared !== size) {
-			return { problem: `cut short (${size} of ${declared} bytes)`, retry: true };
-		}
-		if (walker && !walker.complete) return { problem: `incomplete ${mimeType} (${size} bytes)`, retry: true };
-		return { done: { binary, mimeType, info: walker?.info() } };
+		binary = await this.helpers.prepareBinaryData(stream as unknown as Buffer, fileName(mimeType), mimeType);
 	} catch (error) {
-		(body as { destroy?: () => void })?.destroy?.();
-		if (signal?.aborted) throw cancelledError(this.getNode(), ref.context.itemIndex, ref.requestId);
+		if (over) return { problem: tooLarge(ref), retry: false };
 		return { problem: networkReason(error, ref.context.secret), retry: true };
 	}
+	if (Number.isFinite(declared) && !headers['content-encoding'] && declared !== size) {
+		return { problem: `cut short (${size} of ${declared} bytes)`, retry: true };
+	}
+	if (walker && !walker.complete) return { problem: `incomplete ${mimeType} (${size} bytes)`, retry: true };
+	return { done: { binary, mimeType, info: walker?.info() } };
 }
 
-/** Downloads a video into n8n's binary data, streaming, checked and capped; retried while a retry can help and there is time. */
+/** Downloads a video into n8n's binary data, streaming, checked and capped, with retryDownload's tries. */
 export async function storeVideo(
 	this: IExecuteFunctions,
 	url: string,
 	ref: ImageRef,
 	fileName: (mimeType: string) => string,
 ): Promise<StoredVideo> {
-	const { clock, deadline } = ref.context;
-	const signal = this.getExecutionCancelSignal();
-	const cancelled = () => cancelledError(this.getNode(), ref.context.itemIndex, ref.requestId);
-	return await retryWithin<StoredVideo>({ clock, signal, cancelled, deadline, policy: RETRY_POLICIES.downloads }, async (attempts) => {
-		const attempt = await storeOnce.call(this, url, ref, fileName);
-		if ('done' in attempt) return attempt;
-		const resume = ref.requestId ? ` The job itself finished: collect it again with Fetch Result and request ID ${ref.requestId}, or set Output to Video URLs.` : '';
-		const failure = imageError.call(
-			this,
-			ref,
-			`Could not download ${ref.what}: ${attempt.problem}`,
-			`${attempts === 1 ? 'Tried once' : `Tried ${attempts} times`}: ${url}.${attempt.retry ? resume : ''}`,
-		);
-		if (!attempt.retry) throw failure;
-		return {
-			giveUp: () => {
-				throw failure;
-			},
-		};
-	});
+	return await (retryDownload<StoredVideo>).call(this, url, ref, async () => await (attemptDownload<StoredVideo>).call(this, url, ref, async (file) => await storeOnce.call(this, file, ref, fileName)));
 }

@@ -492,3 +492,8 @@ export function imageInputFields(name: ImageInputName): INodeProperties[] {
 		}),
 	];
 }
+
+/** An Options collection: optional fields the user adds one by one. */
+export function optionsCollection(options: INodeProperties[]): INodeProperties {
+	return { displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, options };
+}

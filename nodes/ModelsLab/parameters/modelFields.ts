@@ -9,6 +9,7 @@ import type { ImageModel, ModelDirection } from '../catalogs/images';
 import { CUSTOM_FORMAT, FORMAT_PRESETS } from '../schemas/formats';
 import { LIMITS, rangeText } from '../schemas/limits';
 import { INPUT_FORMAT, formatsOf, ratioFor, referenceCountText } from '../schemas/modelRules';
+import { optionsCollection } from './generationFields';
 
 /** The Model choice that takes any model ID, with extra body fields: ModelsLab lists 50,000+ models. */
 export const OTHER_MODEL = 'other';
@@ -39,18 +40,19 @@ function inputsText(model: ImageModel): string {
 	return `model_id ${model.id}; ${size}${references}${model.samples ? `; 1–${model.samples.max} images` : ''}`;
 }
 
-function modelField(models: ImageModel[]): INodeProperties {
+/** The Model field: one option per catalog model, described by `describe`, then Other Model ID…. */
+export function modelChoiceField<Model extends { id: string; name: string }>(models: Model[], describe: (model: Model) => string, kind: string): INodeProperties {
 	const firstModel = models[0].id;
 	return {
 		displayName: 'Model',
 		name: 'model',
 		type: 'options',
 		options: [
-			...models.map((model) => ({ name: model.name, value: model.id, description: inputsText(model) })),
-			{ name: 'Other Model ID…', value: OTHER_MODEL, description: 'Any v7 model by its ID, with extra body fields as JSON' },
+			...models.map((model) => ({ name: model.name, value: model.id, description: describe(model) })),
+			{ name: 'Other Model ID…', value: OTHER_MODEL, description: `Any v7 ${kind} model by its ID, with extra body fields as JSON` },
 		],
 		default: firstModel,
-		description: 'The ModelsLab v7 model (its model_id). Each model shows only the fields it takes.',
+		description: `The ModelsLab v7 ${kind} model (its model_id). Each model shows only the fields it takes.`,
 	};
 }
 
@@ -168,34 +170,26 @@ function referenceFields(models: ImageModel[]): INodeProperties[] {
 	];
 }
 
-export const optionsField: INodeProperties = {
-	displayName: 'Options',
-	name: 'options',
-	type: 'collection',
-	placeholder: 'Add Option',
-	default: {},
-	options: [
-		{ displayName: 'Track ID', name: 'trackId', type: 'string', default: '', description: 'Your own ID, echoed back with the result (track_id)' },
-		{ displayName: 'Webhook URL', name: 'webhook', type: 'string', default: '', description: 'ModelsLab also posts the result there when done (documented for v6; polling remains the fallback)' },
-	],
-};
+/** The required Prompt of a v7 operation. */
+export function promptField(placeholder: string, description: string): INodeProperties {
+	return { displayName: 'Prompt', name: 'prompt', type: 'string', typeOptions: { rows: 3 }, default: '', required: true, placeholder, description };
+}
+
+export const optionsField: INodeProperties = optionsCollection([
+	{ displayName: 'Track ID', name: 'trackId', type: 'string', default: '', description: 'Your own ID, echoed back with the result (track_id)' },
+	{ displayName: 'Webhook URL', name: 'webhook', type: 'string', default: '', description: 'ModelsLab also posts the result there when done (documented for v6; polling remains the fallback)' },
+]);
 
 /** Every field of a model operation on the models of one direction, in the editor's order. */
 export function modelFields(direction: ModelDirection, models: ImageModel[]): INodeProperties[] {
 	return [
-		modelField(models),
+		modelChoiceField(models, inputsText, 'image'),
 		...otherModelFields('searchV7ImageModels'),
 		...(direction === 'edit' ? referenceFields(models) : []),
-		{
-			displayName: 'Prompt',
-			name: 'prompt',
-			type: 'string',
-			typeOptions: { rows: 3 },
-			default: '',
-			required: true,
-			placeholder: direction === 'edit' ? 'Place the product from image 1 into the scene of image 2' : 'A ceramic mug on a sunlit kitchen table',
-			description: `What the image should show, ${rangeText({ min: 1, max: LIMITS.promptLength.max })} characters`,
-		},
+		promptField(
+			direction === 'edit' ? 'Place the product from image 1 into the scene of image 2' : 'A ceramic mug on a sunlit kitchen table',
+			`What the image should show, ${rangeText({ min: 1, max: LIMITS.promptLength.max })} characters`,
+		),
 		...formatFields(models),
 		...pixelFields(models),
 		...samplesFields(models),

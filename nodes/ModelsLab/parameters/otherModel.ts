@@ -2,6 +2,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { OTHER_MODEL } from './modelFields';
 import { describeValue } from './validate';
 
 /** Body fields the node sets itself; Extra Body may not replace them. */
@@ -33,4 +34,21 @@ export function otherModel(this: IExecuteFunctions, itemIndex: number): { id: st
 	const id = String(this.getNodeParameter('otherModelId', itemIndex, '', { extractValue: true }) ?? '').trim();
 	if (!id) throw refusal.call(this, itemIndex, 'Model ID is required for Other Model ID…');
 	return { id, extra: extraBody.call(this, itemIndex, this.getNodeParameter('extraBody', itemIndex, '{}')) };
+}
+
+/**
+ * The catalog model an item chose (its Model value, also from an expression), or undefined for
+ * Other Model ID…; any other value is refused, naming the choices.
+ */
+export function chosenModel<Model extends { id: string }>(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	catalog: readonly Model[],
+): { chosen: unknown; model: Model | undefined } {
+	const chosen = this.getNodeParameter('model', itemIndex, catalog[0].id) as unknown;
+	const model = catalog.find((candidate) => candidate.id === chosen);
+	if (!model && chosen !== OTHER_MODEL) {
+		throw refusal.call(this, itemIndex, `Model must be one of ${[...catalog.map((entry) => entry.id), OTHER_MODEL].join(', ')}, got ${describeValue(chosen)}`);
+	}
+	return { chosen, model };
 }

@@ -9,7 +9,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import type { VideoDirection, VideoModel } from '../catalogs/videos';
 import { LIMITS, rangeText } from '../schemas/limits';
 import { imageInputFields } from './generationFields';
-import { OTHER_MODEL, otherModelFields, optionsField } from './modelFields';
+import { modelChoiceField, optionsField, otherModelFields, promptField } from './modelFields';
 import { waitAndOutputFields } from './outputFields';
 
 /** What Format calls each aspect ratio; the value sent is the ratio itself. */
@@ -38,23 +38,9 @@ function perModel(models: VideoModel[], choice: Choice, field: (values: readonly
 	return [...groups].map(([key, ids]) => ({ ...field(key.split(',')), displayOptions: { show: { model: ids } } }) as INodeProperties);
 }
 
-function modelField(models: VideoModel[]): INodeProperties {
-	const firstModel = models[0].id;
-	return {
-		displayName: 'Model',
-		name: 'model',
-		type: 'options',
-		options: [
-			...models.map((model) => ({
-				name: model.name,
-				value: model.id,
-				description: `Model ID ${model.id}${model.image && !model.aspectRatios ? '; the video takes the input image\'s shape' : ''}${model.image?.lastFrame ? '; a start and an end frame' : ''}`,
-			})),
-			{ name: 'Other Model ID…', value: OTHER_MODEL, description: 'Any v7 video model by its ID, with extra body fields as JSON' },
-		],
-		default: firstModel,
-		description: 'The ModelsLab v7 video model (its model_id). Each model shows only the fields it takes.',
-	};
+/** What a video model's option says of it. */
+function describeVideoModel(model: VideoModel): string {
+	return `Model ID ${model.id}${model.image && !model.aspectRatios ? '; the video takes the input image\'s shape' : ''}${model.image?.lastFrame ? '; a start and an end frame' : ''}`;
 }
 
 function lastFrameFields(models: VideoModel[]): INodeProperties[] {
@@ -105,19 +91,10 @@ function videoWaitAndOutputFields(): INodeProperties[] {
 /** Every field of a video operation, in the editor's order. */
 export function videoFields(direction: VideoDirection, models: VideoModel[]): INodeProperties[] {
 	return [
-		modelField(models),
+		modelChoiceField(models, describeVideoModel, 'video'),
 		...otherModelFields('searchV7VideoModels'),
 		...(direction === 'imageToVideo' ? [...imageInputFields('image'), ...lastFrameFields(models)] : []),
-		{
-			displayName: 'Prompt',
-			name: 'prompt',
-			type: 'string',
-			typeOptions: { rows: 3 },
-			default: '',
-			required: true,
-			placeholder: 'The mug turns slowly on the table, steam rising',
-			description: 'What happens in the video',
-		},
+		promptField('The mug turns slowly on the table, steam rising', 'What happens in the video'),
 		...perModel(models, 'aspectRatios', (values, preferred = values.includes('9:16') ? '9:16' : values[0]) => ({
 			displayName: 'Format',
 			name: 'format',

@@ -7,9 +7,9 @@ import { startJobContext } from '../../job/context';
 import { runJob } from '../../job/runJob';
 import type { InputImage } from '../../media/inputImages';
 import { readInputImage, uploadImage } from '../../media/inputImages';
-import { OTHER_MODEL, modelFields } from '../../parameters/modelFields';
+import { modelFields } from '../../parameters/modelFields';
 import { waitAndOutputFields } from '../../parameters/outputFields';
-import { otherModel, refusal } from '../../parameters/otherModel';
+import { chosenModel, otherModel, refusal } from '../../parameters/otherModel';
 import { describeValue, parseParameters, readFields } from '../../parameters/validate';
 import { CUSTOM_FORMAT } from '../../schemas/formats';
 import type { ModelParams } from '../../schemas/modelRules';
@@ -83,11 +83,7 @@ export function modelsOperation<Value extends string>(
 		facts: { ...facts, apis: ['v7Images'] },
 		description: properties,
 		async execute(this: IExecuteFunctions, itemIndex: number) {
-			const chosen = this.getNodeParameter('model', itemIndex, catalog[0].id) as unknown;
-			const model = catalog.find((candidate) => candidate.id === chosen);
-			if (!model && chosen !== OTHER_MODEL) {
-				throw refusal.call(this, itemIndex, `Model must be one of ${[...catalog.map((entry) => entry.id), OTHER_MODEL].join(', ')}, got ${describeValue(chosen)}`);
-			}
+			const { chosen, model } = (chosenModel<ImageModel>).call(this, itemIndex, catalog);
 			// only the fields the chosen model takes are read: with a model from an expression, n8n keeps every model's
 			const wanted = ['prompt', 'options', ...(model?.size.by === 'none' || !model ? [] : ['format']), ...(model?.samples ? ['samples'] : [])];
 			const values = readFields.call(this, wanted.flatMap(byName), itemIndex);

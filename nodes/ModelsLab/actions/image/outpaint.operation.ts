@@ -1,4 +1,4 @@
-import { forCustomFormat, formatField } from '../../parameters/generationFields';
+import { forCustomFormat, formatField, optionsCollection } from '../../parameters/generationFields';
 import { LIMITS, rangeText } from '../../schemas/limits';
 import { outpaintSchema } from '../../schemas/imageEditing';
 import { toApiFields } from '../../schemas/requestBody';
@@ -52,13 +52,7 @@ export const { facts, description, execute } = editingOperation({
 			default: 10,
 			description: `How far the new areas blend into the original, in pixels, ${rangeText(LIMITS.overlapWidth)}. Default: 10.`,
 		},
-		{
-			displayName: 'Options',
-			name: 'options',
-			type: 'collection',
-			placeholder: 'Add Option',
-			default: {},
-			options: [
+		optionsCollection([
 				{
 					displayName: 'Guidance Scale',
 					name: 'guidanceScale',
@@ -83,8 +77,7 @@ export const { facts, description, execute } = editingOperation({
 					default: -1,
 					description: `Same seed, same result, ${rangeText(LIMITS.seed)}. -1 (or leaving the option out) picks a random seed.`,
 				},
-			],
-		},
+		]),
 	],
 	schema: outpaintSchema,
 	imageFields: { image: 'image' },

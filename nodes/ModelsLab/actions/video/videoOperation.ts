@@ -7,8 +7,7 @@ import { startJobContext } from '../../job/context';
 import { runJob } from '../../job/runJob';
 import type { InputImage } from '../../media/inputImages';
 import { readInputImage, uploadImage } from '../../media/inputImages';
-import { OTHER_MODEL } from '../../parameters/modelFields';
-import { otherModel, refusal } from '../../parameters/otherModel';
+import { chosenModel, otherModel, refusal } from '../../parameters/otherModel';
 import { describeValue, parseParameters, readFields } from '../../parameters/validate';
 import { videoFields } from '../../parameters/videoFields';
 import { chosenImageInputs, imageInputOf, withImageInputs } from '../../schemas/imageEditing';
@@ -45,11 +44,7 @@ export function videoOperation<Value extends string>({ direction, ...facts }: Vi
 		facts: { ...facts, apis: ['v7Video'] },
 		description: properties,
 		async execute(this: IExecuteFunctions, itemIndex: number) {
-			const chosen = this.getNodeParameter('model', itemIndex, catalog[0].id) as unknown;
-			const model = catalog.find((candidate) => candidate.id === chosen);
-			if (!model && chosen !== OTHER_MODEL) {
-				throw refusal.call(this, itemIndex, `Model must be one of ${[...catalog.map((entry) => entry.id), OTHER_MODEL].join(', ')}, got ${describeValue(chosen)}`);
-			}
+			const { chosen, model } = (chosenModel<VideoModel>).call(this, itemIndex, catalog);
 			// only the fields the chosen model takes are read: with a model from an expression, n8n keeps every model's
 			const wanted = ['prompt', 'options', ...(model?.aspectRatios ? ['format'] : []), ...(model?.durations ? ['duration'] : []), ...(model?.resolutions ? ['resolution'] : [])];
 			const values = readFields.call(this, wanted.flatMap(byName), itemIndex);
