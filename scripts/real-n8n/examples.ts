@@ -14,6 +14,7 @@ export const EXAMPLE_FILES = [
 	'05-product-photo-cutout.json',
 	'06-inpaint-with-mask.json',
 	'07-product-in-scene.json',
+	'08-product-reels.json',
 ] as const;
 export type ExampleFile = (typeof EXAMPLE_FILES)[number];
 

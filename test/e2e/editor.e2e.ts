@@ -3,7 +3,8 @@
  * node per operation, and check what a user sees. Each operation's parameter panel shows its key fields by
  * their display names, the credential dialog shows its fields and a passing connection test against the
  * sandbox, "Execute step" on Text to Image shows the image as binary output, picking a model on Generate
- * Image shows only that model's fields, and a node added from the nodes panel is the newest version.
+ * Image (and on each Video operation) shows only that model's fields, and a node added from the nodes
+ * panel is the newest version.
  *
  * Screenshots go to .tmp/e2e/screenshots/ on every run; with MODELSLAB_UPDATE_DOCS=1 they also
  * replace the committed ones in docs/.
@@ -12,6 +13,7 @@ import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 import { modelsFor } from '../../nodes/ModelsLab/catalogs/images';
+import { videoModelsFor } from '../../nodes/ModelsLab/catalogs/videos';
 import type { Sandbox } from '../../sandbox/server';
 import { startSandbox } from '../../sandbox/server';
 import type { Browser, BrowserContext, Page } from './browser';
@@ -123,7 +125,7 @@ describe('the ModelsLab node in the n8n editor (Chromium)', () => {
 
 		await page.goto(`${n8n.baseUrl}/workflow/${workflow.id}`);
 		await page.locator(byTestId('canvas-node')).first().waitFor();
-		expect(await page.locator(byTestId('canvas-node')).count()).toBe(12);
+		expect(await page.locator(byTestId('canvas-node')).count()).toBe(14);
 	});
 
 	/** The fields every editing operation shows after its own: the wait loop and the output. */
@@ -303,6 +305,59 @@ describe('the ModelsLab node in the n8n editor (Chromium)', () => {
 			// binary references hide the links; Nano Banana Pro takes a ratio, not pixels, and no Images
 			hidden: ['Image URLs', 'Width', 'Height', 'Images', 'Strength', 'Model ID', 'Extra Body (JSON)', 'Input Binary Field'],
 			screenshot: 'editor-edit.png',
+		},
+		{
+			operation: 'Image to Video',
+			shows: 'the Model list, the image from a binary field and Prompt, and none of the fields Seedance does not take',
+			shown: [
+				'Credential for ModelsLab API',
+				'Resource',
+				'Operation',
+				'Model',
+				'Image Source',
+				'Input Binary Field',
+				'Prompt',
+				'Options',
+				...WAIT_AND_OUTPUT,
+				'Max Video Size (MB)',
+				'Concurrency',
+			],
+			// Seedance takes the photo's shape and its own length: no Format, Duration or Resolution; the binary source hides the link
+			hidden: [
+				'Format',
+				'Duration (Seconds)',
+				'Resolution',
+				'Image URL',
+				'Last Frame Binary Field',
+				'Last Frame URL',
+				'Model ID',
+				'Extra Body (JSON)',
+				'Max Image Size (MB)',
+				'Width',
+				'Height',
+				'Negative Prompt',
+			],
+			screenshot: 'editor-image-to-video.png',
+		},
+		{
+			operation: 'Text to Video',
+			shows: 'the Model list, Prompt, and the Format and Duration Veo 3.1 takes',
+			shown: [
+				'Credential for ModelsLab API',
+				'Resource',
+				'Operation',
+				'Model',
+				'Prompt',
+				'Format',
+				'Duration (Seconds)',
+				'Options',
+				...WAIT_AND_OUTPUT,
+				'Max Video Size (MB)',
+				'Concurrency',
+			],
+			// Veo 3.1 has no resolution choice; text to video takes no image
+			hidden: ['Resolution', 'Image Source', 'Input Binary Field', 'Image URL', 'Model ID', 'Extra Body (JSON)', 'Max Image Size (MB)', 'Width', 'Height'],
+			screenshot: 'editor-text-to-video.png',
 		},
 	];
 
@@ -509,6 +564,57 @@ describe('the ModelsLab node in the n8n editor (Chromium)', () => {
 		// Nano Banana (two images exactly) takes no size and no Images: none of the model fields
 		await choose('model', 'Nano Banana (Google), two images');
 		expect((await visibleLabels()).filter((label) => MODEL_FIELDS.includes(label))).toEqual([]);
+		await closeNode();
+	});
+
+	/** The fields a video model may or may not have; each step below says which it shows. */
+	const VIDEO_MODEL_FIELDS = ['Format', 'Duration (Seconds)', 'Resolution', 'Model ID', 'Extra Body (JSON)'];
+	async function videoFieldsShown(): Promise<string[]> {
+		const labels = await visibleLabels();
+		expect(labels).toEqual(expect.arrayContaining(['Model', 'Prompt', 'Options']));
+		return VIDEO_MODEL_FIELDS.filter((field) => labels.includes(field));
+	}
+
+	it('Image to Video: the Model list is the catalog\'s image-to-video models, each showing only its fields; URL as the source shows the links', async () => {
+		await openNode('Image to Video');
+		expect(await selectedOperation()).toBe('Image to Video');
+		expect(await page.locator(`${ndv} ${byTestId('parameter-input-resource')} input`).first().inputValue()).toBe('Video');
+		// the video default for Max Wait Time
+		expect(await page.locator(`${ndv} ${byTestId('parameter-input-maxWaitTime')} input`).first().inputValue()).toBe('900');
+		// Seedance (the fixture's): none of the model fields
+		expect(await videoFieldsShown()).toEqual([]);
+		// Wan 2.6: its two lengths and two resolutions
+		expect(await choose('model', 'Wan 2.6 (Alibaba)')).toEqual([...videoModelsFor('imageToVideo').map((model) => model.name), 'Other Model ID…']);
+		expect(await videoFieldsShown()).toEqual(['Duration (Seconds)', 'Resolution']);
+		expect(await choose('duration', '10 s')).toEqual(['5 s', '10 s']);
+		expect(await choose('resolution', '1080p')).toEqual(['720p', '1080p']);
+		// Hailuo 02 Start and End Frame: the end frame from a binary field too
+		await choose('model', 'Hailuo 02 Start and End Frame (MiniMax)');
+		expect(await videoFieldsShown()).toEqual([]);
+		expect(await visibleLabels()).toEqual(expect.arrayContaining(['Input Binary Field', 'Last Frame Binary Field']));
+		// URL as the source: both links instead of both binary fields
+		expect(await choose('imageSource', 'URL')).toEqual(['Binary File', 'URL']);
+		const labels = await visibleLabels();
+		expect(labels).toEqual(expect.arrayContaining(['Image URL', 'Last Frame URL']));
+		expect(labels).not.toContain('Input Binary Field');
+		expect(labels).not.toContain('Last Frame Binary Field');
+		// Other Model ID…: its ID and Extra Body
+		await choose('model', 'Other Model ID…');
+		expect(await videoFieldsShown()).toEqual(['Model ID', 'Extra Body (JSON)']);
+		await closeNode();
+	});
+
+	it('Text to Video: the Model list is the catalog\'s text-to-video models; Veo 3.1 offers its two formats and three lengths, Wan 2.6 lengths and resolutions, Hailuo 2.3 none', async () => {
+		await openNode('Text to Video');
+		expect(await selectedOperation()).toBe('Text to Video');
+		expect(await choose('model', 'Veo 3.1 (Google)')).toEqual([...videoModelsFor('textToVideo').map((model) => model.name), 'Other Model ID…']);
+		expect(await videoFieldsShown()).toEqual(['Format', 'Duration (Seconds)']);
+		expect(await choose('format', 'Story / Reel 9:16')).toEqual(['Landscape 16:9', 'Story / Reel 9:16']);
+		expect(await choose('duration', '8 s')).toEqual(['4 s', '6 s', '8 s']);
+		await choose('model', 'Wan 2.6 (Alibaba)');
+		expect(await videoFieldsShown()).toEqual(['Duration (Seconds)', 'Resolution']);
+		await choose('model', 'Hailuo 2.3 (MiniMax)');
+		expect(await videoFieldsShown()).toEqual([]);
 		await closeNode();
 	});
 

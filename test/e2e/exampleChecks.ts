@@ -279,3 +279,318 @@ export async function expectProductInScene(execution: Execution, { sandbox, n8n 
 	);
 	return items;
 }
+
+/**
+ * The facts an MP4 header states, read here by walking its boxes (independently of the node's own
+ * reader): `mvhd`'s duration over its timescale, and the video track's `tkhd` width and height (16.16
+ * fixed point). Only `moov` and what is in it are read; `mdat` is skipped by its size.
+ */
+export function mp4Facts(bytes: Buffer): { width: number; height: number; durationSeconds: number; brand: string } {
+	type Box = { type: string; start: number; end: number };
+	const boxes = (from: number, to: number): Box[] => {
+		const found: Box[] = [];
+		for (let at = from; at + 8 <= to; ) {
+			let size = bytes.readUInt32BE(at);
+			let header = 8;
+			if (size === 1) {
+				size = Number(bytes.readBigUInt64BE(at + 8));
+				header = 16;
+			} else if (size === 0) size = to - at;
+			found.push({ type: bytes.toString('latin1', at + 4, at + 8), start: at + header, end: at + size });
+			at += size;
+		}
+		return found;
+	};
+	const only = (within: Box[], type: string): Box => {
+		const matches = within.filter((box) => box.type === type);
+		expect([type, matches.length]).toEqual([type, 1]);
+		return matches[0];
+	};
+	const top = boxes(0, bytes.length);
+	const ftyp = only(top, 'ftyp');
+	const moov = only(top, 'moov');
+	const inMoov = boxes(moov.start, moov.end);
+	const mvhd = only(inMoov, 'mvhd');
+	const mvhdV1 = bytes[mvhd.start] === 1;
+	const timescale = bytes.readUInt32BE(mvhd.start + (mvhdV1 ? 20 : 12));
+	const duration = mvhdV1 ? Number(bytes.readBigUInt64BE(mvhd.start + 24)) : bytes.readUInt32BE(mvhd.start + 16);
+	// the video track: the trak whose mdia's hdlr names "vide"
+	const videoTracks = inMoov
+		.filter((box) => box.type === 'trak')
+		.filter((trak) => {
+			const mdia = only(boxes(trak.start, trak.end), 'mdia');
+			const hdlr = only(boxes(mdia.start, mdia.end), 'hdlr');
+			return bytes.toString('latin1', hdlr.start + 8, hdlr.start + 12) === 'vide';
+		});
+	expect(videoTracks).toHaveLength(1);
+	const tkhd = only(boxes(videoTracks[0].start, videoTracks[0].end), 'tkhd');
+	return {
+		brand: bytes.toString('latin1', ftyp.start, ftyp.start + 4),
+		width: bytes.readUInt32BE(tkhd.end - 8) / 65536,
+		height: bytes.readUInt32BE(tkhd.end - 4) / 65536,
+		durationSeconds: duration / timescale,
+	};
+}
+
+/** examples/08. */
+export const PRODUCT_REELS = '08-product-reels.json';
+
+export interface ProductReelsRun {
+	/** the example, its rows' links pointed at the sandbox's image host */
+	workflow: WorkflowJson;
+	/** per row, in the example's order: its SKU, the exact bytes of its 9:16 photo and the photo's link */
+	rows: Array<{ sku: string; photo: Buffer; photoLink: string }>;
+}
+
+/**
+ * examples/08 ready to run: each row's 9:16 product photo (72 × 128, a different box colour per row)
+ * put on the sandbox's image host (loopback, standing in for Google Drive), and the example's links in
+ * its Rows code replaced by those, each found exactly once. Nothing else of the example changes.
+ */
+export function productReelsRun(sandbox: Sandbox): ProductReelsRun {
+	const example = loadExample(PRODUCT_REELS);
+	const rowsNode = example.nodes.find((node) => node.name === 'Rows')!;
+	let jsCode = (rowsNode.parameters as { jsCode: string }).jsCode;
+	const given = [...jsCode.matchAll(/sku: '([^']+)', photoUrl: '([^']+)'/g)].map(([, sku, photoUrl]) => ({ sku, photoUrl }));
+	expect(given.map((row) => row.sku)).toEqual(['MUG-CER-01', 'TOTE-CAN-02', 'CANDLE-SOY-03']);
+	const rows = given.map(({ sku, photoUrl }, index) => {
+		const photo = boxPng(72, 128, [245, 245, 240], [40 + 70 * index, 90, 200 - 60 * index]);
+		const photoLink = sandbox.hostImage(photo);
+		expect(jsCode.split(photoUrl)).toHaveLength(2);
+		jsCode = jsCode.replace(photoUrl, photoLink);
+		return { sku, photo, photoLink };
+	});
+	const workflow = {
+		...example,
+		nodes: example.nodes.map((node) => (node === rowsNode ? { ...node, parameters: { ...(node.parameters as Record<string, unknown>), jsCode } } : node)),
+	};
+	return { workflow, rows };
+}
+
+type SandboxRequest = Sandbox['stats']['requests'][number];
+
+/**
+ * A video job's fetches: at least one, every one on /api/v7/video-fusion/fetch/<id> with exactly the
+ * key, answered 200; all but the last `processing`, the last `success`. Gives that success answer.
+ */
+function expectFetchedUntilDone(fetches: SandboxRequest[], jobId: number, key: string) {
+	const own = fetches.filter((fetch) => fetch.path === `/api/v7/video-fusion/fetch/${jobId}`);
+	expect(own.length).toBeGreaterThanOrEqual(1);
+	for (const fetch of own) expect([fetch.status, fetch.body]).toEqual([200, { key }]);
+	const statuses = own.map((fetch) => (fetch.response as { status: string }).status);
+	expect(statuses).toEqual([...own.slice(1).map(() => 'processing'), 'success']);
+	return own.at(-1)!.response as { status: 'success'; id: number; output: string[]; generationTime: number; meta: Record<string, unknown> };
+}
+
+/**
+ * examples/08: per row, its photo uploaded (the exact data URI), then one Image to Video create on
+ * /api/v7/video-fusion/image-to-video with exactly {key, model_id: seedance-i2v, prompt, init_image:
+ * that upload's link}; every other request a fetch of one of those jobs until it is done. Out: one item
+ * per row, paired to it, only `binary.data`: the job's MP4 byte for byte, `<sku>-reel.mp4`, video/mp4,
+ * and json with the video's link and the size and length its header states (Seedance takes the photo's
+ * 9:16 shape: 720 × 1280, 5 s).
+ */
+export async function expectProductReels(execution: Execution, { sandbox, n8n }: ExampleContext, { rows, workflow }: ProductReelsRun) {
+	const reelNode = workflow.nodes.find((node) => node.type === 'n8n-nodes-modelslab.modelsLab')!;
+	const prompt = (reelNode.parameters as { prompt: string }).prompt;
+	const key = sandbox.standardKey!;
+	const { requests } = sandbox.stats;
+	expect(requests.every((r) => r.status === 200)).toBe(true);
+	const uploads = requests.filter((r) => r.route === 'upload');
+	const creates = requests.filter((r) => r.route === 'v7ImageToVideo');
+	const fetches = requests.filter((r) => r.route === 'v7VideoFetch');
+	expect(uploads.length + creates.length + fetches.length).toBe(requests.length);
+	expect(uploads).toHaveLength(rows.length);
+	expect(creates).toHaveLength(rows.length);
+	expect(sandbox.stats.creates).toBe(rows.length);
+	// the uploads are exactly the three photos (rows run at once, so they may come in any order)
+	expect(uploads.map((u) => u.path)).toEqual(uploads.map(() => '/api/v6/image_editing/base64_to_url'));
+	const byJson = (a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.stringify(b));
+	expect(uploads.map((u) => u.body).sort(byJson)).toEqual(rows.map((row) => ({ key, init_image: dataUri(row.photo) })).sort(byJson));
+
+	const items = outputOf(execution, 'Product reel');
+	expect(items).toHaveLength(rows.length);
+	const rowItems = outputOf(execution, 'Product photo');
+	expect(rowItems).toHaveLength(rows.length);
+	const jobIds: number[] = [];
+	for (const [index, row] of rows.entries()) {
+		// the item Image to Video read: the row's json, and the photo exactly as HTTP Request downloaded it
+		expect(rowItems[index].json).toEqual({ sku: row.sku, photoUrl: row.photoLink });
+		expect(Object.keys(rowItems[index].binary ?? {})).toEqual(['data']);
+		expect(rowItems[index].binary!.data).toMatchObject({ mimeType: 'image/png' });
+		expect((await n8n.binaryData(rowItems[index].binary!.data)).equals(row.photo)).toBe(true);
+
+		// this row's upload, then its one create, which sends the upload's link as Seedance's single init_image
+		const upload = uploads.find((u) => (u.body as { init_image: string }).init_image === dataUri(row.photo))!;
+		const link = (upload.response as { status: string; output: string[] }).output[0];
+		expect((upload.response as { status: string }).status).toBe('success');
+		expect(link.startsWith(`${sandbox.cdnUrl}/uploads/`)).toBe(true);
+		const rowCreates = creates.filter((c) => (c.body as { init_image: unknown }).init_image === link);
+		expect(rowCreates).toHaveLength(1);
+		const [create] = rowCreates;
+		expect(create.path).toBe('/api/v7/video-fusion/image-to-video');
+		expect(create.body).toEqual({ key, model_id: 'seedance-i2v', prompt, init_image: link });
+		expect(requests.indexOf(create)).toBeGreaterThan(requests.indexOf(upload));
+		const created = create.response as { status: string; id: number };
+		expect(created.status).toBe('processing');
+		const jobId = created.id;
+		jobIds.push(jobId);
+		const job = sandbox.job(jobId)!;
+		expect(job).toMatchObject({ route: 'v7ImageToVideo', width: 720, height: 1280, samples: 1, prompt });
+
+		// fetched on the video route until done; every fetch after the create
+		const done = expectFetchedUntilDone(fetches, jobId, key);
+		const videoUrl = `${sandbox.cdnUrl}/generations/${job.uuid}-0.mp4`;
+		expect(done.output).toEqual([videoUrl]);
+		for (const fetch of fetches.filter((f) => f.path.endsWith(`/${jobId}`))) expect(requests.indexOf(fetch)).toBeGreaterThan(requests.indexOf(create));
+
+		// the row's item: that job's MP4, named after the SKU
+		const item = items[index];
+		expect(item.pairedItem).toEqual({ item: index });
+		expect(Object.keys(item.binary ?? {})).toEqual(['data']);
+		expect(item.binary!.data).toMatchObject({ fileName: `${row.sku}-reel.mp4`, fileExtension: 'mp4', mimeType: 'video/mp4' });
+		const bytes = await n8n.binaryData(item.binary!.data);
+		expect(bytes.equals(sandbox.jobBytes(jobId, 0))).toBe(true);
+		const facts = mp4Facts(bytes);
+		expect(facts).toEqual({ brand: 'isom', width: 720, height: 1280, durationSeconds: 5 });
+		expect(item.json).toEqual({
+			id: String(jobId),
+			status: 'success',
+			videoUrl,
+			videoIndex: 0,
+			width: facts.width,
+			height: facts.height,
+			durationSeconds: facts.durationSeconds,
+			format: null,
+			generationTime: done.generationTime,
+			meta: done.meta,
+		});
+	}
+	// fetches ask only for these jobs
+	for (const fetch of fetches) expect(jobIds.map((id) => `/api/v7/video-fusion/fetch/${id}`)).toContain(fetch.path);
+	// the image host served each photo once (to HTTP Request) and each job's MP4 once (to the node)
+	expect(sandbox.stats.cdnLog.map((r) => `${r.method} ${r.path}`).sort()).toEqual(
+		rows
+			.map((row) => `GET ${new URL(row.photoLink).pathname}`)
+			.concat(jobIds.map((id) => `GET /generations/${sandbox.job(id)!.uuid}-0.mp4`))
+			.sort(),
+	);
+	return items;
+}
+
+/** The prompt of the video job in examples/03's copy below. */
+export const VIDEO_RESUME_PROMPT = 'A paper boat drifts down a rainy street, soft morning light';
+
+/**
+ * examples/03 with a video job: Start generation switched to Video → Text to Video (Veo 3.1, 16:9, 8 s),
+ * still with wait off and Options → Webhook URL `{{ $execution.resumeUrl }}`, and Fetch Result to API
+ * Video v7. The Wait node, the connections and everything else are example 03's, unchanged.
+ */
+export function videoWebhookResume(): WorkflowJson {
+	const example = loadExample('03-webhook-resume.json');
+	const start = example.nodes.find((node) => node.name === 'Start generation')!;
+	const fetch = example.nodes.find((node) => node.name === 'Fetch result')!;
+	// what the copy keeps of example 03: the webhook option, wait off, and Fetch Result by the started job's id
+	expect(start.parameters).toMatchObject({ options: { webhook: '={{ $execution.resumeUrl }}' }, waitForCompletion: false });
+	expect(fetch.parameters).toMatchObject({ operation: 'fetchResult', api: 'standard', requestId: "={{ $('Start generation').item.json.id }}", output: 'binary' });
+	const parameters: Record<string, Record<string, unknown>> = {
+		'Start generation': {
+			resource: 'video',
+			operation: 'textToVideo',
+			model: 'veo-3.1',
+			prompt: VIDEO_RESUME_PROMPT,
+			format: '16:9',
+			duration: '8',
+			options: (start.parameters as { options: unknown }).options,
+			waitForCompletion: false,
+		},
+		'Fetch result': { ...(fetch.parameters as Record<string, unknown>), api: 'v7Video' },
+	};
+	return {
+		...example,
+		name: 'ModelsLab: webhook resume with a video job (Text to Video, Veo 3.1)',
+		nodes: example.nodes.map((node) => (parameters[node.name] ? { ...node, parameters: parameters[node.name] } : node)),
+	};
+}
+
+/**
+ * examples/03 with a video job (videoWebhookResume) after it ended: exactly one create on
+ * /api/v7/video-fusion/text-to-video with {key, model_id: veo-3.1, prompt, aspect_ratio: 16:9, duration:
+ * 8, webhook: the resume URL}, answered `processing`; the sandbox called that resume URL once and n8n
+ * accepted it; the Wait node resumed with the webhook's body; then exactly one fetch, on
+ * /api/v7/video-fusion/fetch/<id> after the webhook, and Fetch Result ended the run with the job's MP4
+ * (1280 × 720, 8 s).
+ */
+export async function expectVideoResumedByWebhook(
+	execution: Execution,
+	executionId: string,
+	{ sandbox, n8n }: ExampleContext,
+	{ signedResumeUrls }: { signedResumeUrls: boolean },
+): Promise<void> {
+	expect(execution.finished).toBe(true);
+	const key = sandbox.standardKey!;
+	const { requests, webhookLog } = sandbox.stats;
+	// nothing but the create and, after the webhook, the one fetch
+	expect(requests.map((r) => [r.route, r.status])).toEqual([
+		['v7TextToVideo', 200],
+		['v7VideoFetch', 200],
+	]);
+	const [create, fetch] = requests;
+	const created = create.response as { status: string; id: number; eta: number; future_links: string[] };
+	expect(created.status).toBe('processing');
+	const jobId = created.id;
+	const job = sandbox.job(jobId)!;
+	const videoUrl = `${sandbox.cdnUrl}/generations/${job.uuid}-0.mp4`;
+	expect(sandbox.stats.creates).toBe(1);
+
+	expect(webhookLog).toHaveLength(1);
+	const [call] = webhookLog;
+	expect(call).toMatchObject({ jobId, status: 200, skipped: null, error: null });
+	const resumeUrl = new URL(call.url);
+	expect(resumeUrl.origin + resumeUrl.pathname).toBe(`${n8n.baseUrl}/webhook-waiting/${executionId}`);
+	expect(resumeUrl.searchParams.has('signature')).toBe(signedResumeUrls);
+	expect(job).toMatchObject({ route: 'v7TextToVideo', webhookUrl: call.url, width: 1280, height: 720, prompt: VIDEO_RESUME_PROMPT });
+
+	expect(create.path).toBe('/api/v7/video-fusion/text-to-video');
+	expect(create.body).toEqual({ key, model_id: 'veo-3.1', prompt: VIDEO_RESUME_PROMPT, aspect_ratio: '16:9', duration: '8', webhook: call.url });
+	// Text to Video answered at once with the queued job
+	const [queued] = outputOf(execution, 'Start generation');
+	expect(queued.json).toEqual({ id: String(jobId), status: 'processing', eta: created.eta, futureLinks: [videoUrl] });
+	expect(created.future_links).toEqual([videoUrl]);
+
+	const [resumed] = outputOf(execution, 'Wait for ModelsLab webhook');
+	expect(resumed.json.body).toMatchObject({ status: 'success', id: jobId, output: [videoUrl] });
+
+	// the one fetch, on the video route, after the webhook call
+	expect(fetch.path).toBe(`/api/v7/video-fusion/fetch/${jobId}`);
+	expect(fetch.body).toEqual({ key });
+	expect(fetch.t).toBeGreaterThanOrEqual(call.t);
+	const done = fetch.response as { status: string; output: string[]; generationTime: number; meta: Record<string, unknown> };
+	expect(done).toMatchObject({ status: 'success', output: [videoUrl] });
+
+	expect(execution.data.resultData.lastNodeExecuted).toBe('Fetch result');
+	const items = outputOf(execution, 'Fetch result');
+	expect(items).toHaveLength(1);
+	expect(items[0].pairedItem).toEqual({ item: 0 });
+	expect(Object.keys(items[0].binary ?? {})).toEqual(['data']);
+	expect(items[0].binary!.data).toMatchObject({ mimeType: 'video/mp4', fileExtension: 'mp4', fileName: `modelslab-${jobId}-0.mp4` });
+	const bytes = await n8n.binaryData(items[0].binary!.data);
+	expect(bytes.equals(sandbox.jobBytes(jobId, 0))).toBe(true);
+	const facts = mp4Facts(bytes);
+	expect(facts).toEqual({ brand: 'isom', width: 1280, height: 720, durationSeconds: 8 });
+	// Fetch Result does not know the job's format: the answer does not say it
+	expect(items[0].json).toEqual({
+		id: String(jobId),
+		status: 'success',
+		videoUrl,
+		videoIndex: 0,
+		width: facts.width,
+		height: facts.height,
+		durationSeconds: facts.durationSeconds,
+		format: null,
+		generationTime: done.generationTime,
+		meta: done.meta,
+	});
+	// the image host served the MP4 once, to Fetch Result
+	expect(sandbox.stats.cdnLog.map((r) => `${r.method} ${r.path}`)).toEqual([`GET /generations/${job.uuid}-0.mp4`]);
+}

@@ -5,7 +5,10 @@
  *  parked as "waiting" until the sandbox calls its resume URL); 04 an AI Agent with ModelsLab as a tool
  *  (it imports and the tool node loads; the tool itself is run by n8n's Tool Executor, not by a model);
  *  07 rows of product and scene photos (HTTP Request, from the sandbox's image host on loopback), each
- *  product placed into its scene by Edit Image with Nano Banana Pro, one story image per row.
+ *  product placed into its scene by Edit Image with Nano Banana Pro, one story image per row; 08 rows of
+ *  9:16 product photos, each animated by Video → Image to Video with Seedance into an MP4 reel per row.
+ * And example 03's webhook resume with a video job: Text to Video (Veo 3.1) with wait off, then Fetch
+ * Result with API Video v7 once the sandbox has called the resume URL.
  */
 
 import type { Sandbox } from '../../sandbox/server';
@@ -15,12 +18,16 @@ import { loadExample, startN8n, triggerOf } from '../../scripts/real-n8n';
 import {
 	expectGenerateThenFetch,
 	expectProductInScene,
+	expectProductReels,
 	expectResumedByWebhook,
 	expectRowsToImages,
 	expectSucceeded,
+	expectVideoResumedByWebhook,
 	outputOf,
 	productInSceneRun,
+	productReelsRun,
 	runInProduction,
+	videoWebhookResume,
 } from './exampleChecks';
 import { packedTarball } from './helpers';
 
@@ -75,6 +82,11 @@ export function examplesSuite(version: N8nVersion): void {
 		it('examples/07: product and scene photos per row, uploaded in that order, one Nano Banana Pro edit per row, <sku>-scene.png out', async () => {
 			const run = productInSceneRun(sandbox);
 			await expectProductInScene(await runToEnd(run.workflow), { sandbox, n8n }, run);
+		});
+
+		it('examples/08: a 9:16 photo per row, uploaded, one Seedance image-to-video job per row, <sku>-reel.mp4 out', async () => {
+			const run = productReelsRun(sandbox);
+			await expectProductReels(await runToEnd(run.workflow, 120000), { sandbox, n8n }, run);
 		});
 
 		it('examples/04: the AI Agent workflow imports, and the ModelsLab tool node loads as a tool', async () => {
@@ -231,6 +243,40 @@ export function examplesSuite(version: N8nVersion): void {
 			const { executionId, execution } = await runInProduction(n8n, credentials, example, 'modelslab-webhook-resume-e2e', { seen });
 			expect(seen).toContain('waiting');
 			await expectResumedByWebhook(execution, executionId, { sandbox, n8n }, differences);
+		});
+
+		// the video job runs 5 s: long enough that the execution is surely parked before the sandbox calls back
+		const VIDEO_JOB_MS = 5000;
+
+		it('examples/03 with a video job: Text to Video (Veo 3.1) waits for the sandbox webhook, resumes, and Fetch Result (API Video v7) ends it with the MP4', async () => {
+			sandbox.configure({ processingMs: VIDEO_JOB_MS });
+			const workflow = videoWebhookResume();
+			const saved = await n8n.createWorkflow(workflow, credentials);
+			const { executionId } = await n8n.runWorkflow(saved.id, triggerOf(workflow));
+
+			// while the job runs the execution is parked as "waiting"; on 2.x an unsigned call to its resume URL is refused
+			const seen = new Set<string>();
+			await n8n.waitForStatus(executionId, 'waiting', seen, 30000);
+			if (differences.signedResumeUrls) {
+				const forged = await n8n.fetch('POST', `/webhook-waiting/${executionId}`, { status: 'success', id: 1 });
+				await forged.text();
+				expect(forged.status).toBeGreaterThanOrEqual(400);
+				expect(forged.status).toBeLessThan(500);
+			}
+
+			const execution = await n8n.waitForExecution(executionId, { timeoutMs: 90000, seen });
+			expectSucceeded(execution);
+			await expectVideoResumedByWebhook(execution, executionId, { sandbox, n8n }, differences);
+			const list = await n8n.listExecutions(saved.id);
+			expect(list.find((e) => e.id === executionId)).toMatchObject({ status: 'success', mode: 'manual' });
+		});
+
+		it('examples/03 with a video job, in production: an activated workflow started by its webhook', async () => {
+			sandbox.configure({ processingMs: VIDEO_JOB_MS });
+			const seen = new Set<string>();
+			const { executionId, execution } = await runInProduction(n8n, credentials, videoWebhookResume(), 'modelslab-video-resume-e2e', { seen });
+			expect(seen).toContain('waiting');
+			await expectVideoResumedByWebhook(execution, executionId, { sandbox, n8n }, differences);
 		});
 
 		it('n8n called no address but loopback', () => {

@@ -53,6 +53,8 @@ export interface NodeRun {
 	baseUrl?: string;
 	/** Do not read the output files back (a memory measurement). */
 	skipBinaryRead?: boolean;
+	/** n8n's binary data mode; default filesystem (2.x's own). */
+	binaryMode?: 'default' | 'filesystem';
 }
 
 function runOptions(sandbox: Sandbox, run: Omit<NodeRun, 'parameters'>) {
@@ -66,7 +68,7 @@ function runOptions(sandbox: Sandbox, run: Omit<NodeRun, 'parameters'>) {
 				baseUrl: run.baseUrl ?? sandbox.baseUrl,
 			},
 		},
-		binaryMode: 'filesystem' as const,
+		binaryMode: run.binaryMode ?? ('filesystem' as const),
 	};
 }
 

@@ -94,6 +94,14 @@ describe('Video: files, links and waiting', () => {
 		expect(result.outputs[0].json).toMatchObject({ id: String(create.id), status: 'success', width: 720, height: 1280, durationSeconds: 8, format: '9:16' });
 	});
 
+	it.each(['default', 'filesystem'] as const)('in n8n\'s %s binary data mode (1.x keeps files in memory; 2.x on disk) the MP4 arrives whole', async (binaryMode) => {
+		const result = await runNode(sandbox(), { parameters: video('textToVideo', { model: 'sora-2', duration: '12', output: 'binary' }), binaryMode });
+		expect(result.error).toBeUndefined();
+		const id = (sandbox().counters().requests[0].response as { id: number }).id;
+		expect(result.binaries[0].data.equals(sandbox().jobBytes(id, 0))).toBe(true);
+		expect(result.outputs[0].json).toMatchObject({ width: 720, height: 1280, durationSeconds: 12, format: '9:16' });
+	});
+
 	it('the image from a binary field: checked, uploaded, and sent as the model takes it', async () => {
 		const photo = encodePng(72, 128, Buffer.alloc(72 * 128 * 3, 120));
 		const item: INodeExecutionData = { json: {}, binary: { data: { data: photo.toString('base64'), mimeType: 'image/png', fileName: 'mug.png' } } };

@@ -26,9 +26,6 @@ const SNIFF_BYTES = 64;
 /** The response body: a Node stream (n8n's `encoding: 'stream'`), read here without importing `stream`. */
 interface BodyStream {
 	read(size?: number): Buffer | null;
-	unshift(chunk: Buffer): void;
-	pause(): void;
-	on(event: 'data', listener: (chunk: Buffer) => void): void;
 	once(event: 'readable' | 'end' | 'error', listener: () => void): void;
 	removeListener(event: 'readable' | 'end' | 'error', listener: () => void): void;
 	destroy?(error?: Error): void;
@@ -68,34 +65,52 @@ async function readHead(stream: BodyStream, bytes: number): Promise<Buffer> {
 	return Buffer.concat(parts);
 }
 
+/**
+ * The Readable class of the response stream itself (n8n hands the body as a Node stream): the counting
+ * stream is built from it, since a community node may not import `stream`.
+ */
+function readableClassOf(stream: object): { from(source: AsyncIterable<Buffer>): unknown } | undefined {
+	for (let proto = Object.getPrototypeOf(stream) as object | null; proto; proto = Object.getPrototypeOf(proto) as object | null) {
+		const constructor = (proto as { constructor?: { name?: string; from?: unknown } }).constructor;
+		if (constructor?.name === 'Readable' && typeof constructor.from === 'function') return constructor as { from(source: AsyncIterable<Buffer>): unknown };
+	}
+	return undefined;
+}
+
 /** One try: the video streamed into n8n's binary data, counted, capped and its MP4 boxes walked. */
 async function storeOnce(this: IExecuteFunctions, { body, headers, declared }: OpenedFile, ref: ImageRef, fileName: (mimeType: string) => string): Promise<DownloadAttempt<StoredVideo>> {
-	const stream = body as BodyStream;
-	// the type comes from the first bytes, before anything is stored; they go back to the stream after
+	const stream = body as BodyStream & AsyncIterable<Buffer>;
+	const Readable = readableClassOf(stream);
+	if (!Readable) return { problem: 'the download is not a stream', retry: false };
+	// the type comes from the first bytes, before anything is stored
 	const head = await readHead(stream, SNIFF_BYTES);
 	const mimeType = detectMimeType(head);
 	if (!mimeType || kindOf(mimeType) !== 'video') {
 		stream.destroy?.();
 		return { problem: mimeType ? `a ${mimeType} file, not a video` : `not a video (${String(headers['content-type'] ?? 'no type')})`, retry: !mimeType };
 	}
-	if (head.length) stream.unshift(head);
 	const walker = mimeType === 'video/mp4' || mimeType === 'video/quicktime' ? new Mp4Walker() : undefined;
 	let size = 0;
 	let over = false;
-	// paused, a listener sees each chunk as n8n's binary data store reads it, and adds nothing to memory
-	stream.pause();
-	stream.on('data', (chunk: Buffer) => {
-		size += chunk.length;
-		walker?.push(chunk);
-		if (size > ref.maxBytes && !over) {
-			over = true;
-			stream.destroy?.(new Error(tooLarge(ref)));
-		}
-	});
+	// each chunk is counted against the cap and walked as n8n's binary data store takes it, then let go
+	async function* counted(): AsyncGenerator<Buffer> {
+		const take = (chunk: Buffer) => {
+			size += chunk.length;
+			if (size > ref.maxBytes) {
+				over = true;
+				throw new Error(tooLarge(ref));
+			}
+			walker?.push(chunk);
+			return chunk;
+		};
+		if (head.length) yield take(head);
+		for await (const chunk of stream) yield take(Buffer.from(chunk));
+	}
 	let binary: IBinaryData;
 	try {
-		binary = await this.helpers.prepareBinaryData(stream as unknown as Buffer, fileName(mimeType), mimeType);
+		binary = await this.helpers.prepareBinaryData(Readable.from(counted()) as Buffer, fileName(mimeType), mimeType);
 	} catch (error) {
+		stream.destroy?.();
 		if (over) return { problem: tooLarge(ref), retry: false };
 		return { problem: networkReason(error, ref.context.secret), retry: true };
 	}

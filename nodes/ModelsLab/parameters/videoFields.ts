@@ -66,6 +66,12 @@ function lastFrameFields(models: VideoModel[]): INodeProperties[] {
 	];
 }
 
+/** The image operations' input fields, speaking of the video's start image. */
+function startImageFields(): INodeProperties[] {
+	const reworded = (text?: string) => text?.replace(/the image to edit/g, 'the start image');
+	return imageInputFields('image').map((field) => ({ ...field, description: reworded(field.description), ...(field.hint ? { hint: reworded(field.hint) } : {}) }));
+}
+
 function videoWaitAndOutputFields(): INodeProperties[] {
 	return waitAndOutputFields.map((field) => {
 		switch (field.name) {
@@ -80,6 +86,14 @@ function videoWaitAndOutputFields(): INodeProperties[] {
 				};
 			case 'output':
 				return { ...field, options: [{ name: 'Binary Files', value: 'binary', description: 'Download each video into a binary file on its item' }, { name: 'Video URLs', value: 'urls', description: 'Only the links' }], description: 'What the next node receives for each video' };
+			case 'binaryPropertyName':
+				return { ...field, hint: 'The name of the binary field each video is stored in', description: 'The binary field each video is put in' };
+			case 'fileName':
+				return {
+					...field,
+					placeholder: 'e.g. {{ $json.sku }}-reel',
+					description: 'The name of each video file, e.g. from a sheet column. The node ends it with the extension read from the file (.mp4), and turns slashes and control characters into "_". Empty: modelslab-(request ID)-(index).',
+				};
 			case 'maxImageSize':
 				return { ...field, displayName: 'Max Video Size (MB)', default: VIDEO_DEFAULTS.maxFileSize, description: `The largest video to download, ${rangeText(LIMITS.maxImageSize)} MB. It streams into n8n's binary data, so memory stays small.` };
 			default:
@@ -93,7 +107,7 @@ export function videoFields(direction: VideoDirection, models: VideoModel[]): IN
 	return [
 		modelChoiceField(models, describeVideoModel, 'video'),
 		...otherModelFields('searchV7VideoModels'),
-		...(direction === 'imageToVideo' ? [...imageInputFields('image'), ...lastFrameFields(models)] : []),
+		...(direction === 'imageToVideo' ? [...startImageFields(), ...lastFrameFields(models)] : []),
 		promptField('The mug turns slowly on the table, steam rising', 'What happens in the video'),
 		...perModel(models, 'aspectRatios', (values, preferred = values.includes('9:16') ? '9:16' : values[0]) => ({
 			displayName: 'Format',
