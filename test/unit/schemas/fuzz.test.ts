@@ -17,8 +17,11 @@ import {
 } from '../../../nodes/ModelsLab/schemas/imageEditing';
 import * as text2img from '../../../nodes/ModelsLab/actions/image/text2img.operation';
 import { findOperation } from '../../../nodes/ModelsLab/actions/operation';
+import { allOperations } from '../../../nodes/ModelsLab/actions/resources';
 import { IMAGE_MODELS } from '../../../nodes/ModelsLab/catalogs/images';
+import { VIDEO_MODELS } from '../../../nodes/ModelsLab/catalogs/videos';
 import { modelSchema } from '../../../nodes/ModelsLab/schemas/modelRules';
+import { videoSchema } from '../../../nodes/ModelsLab/schemas/videoRules';
 import { concurrencyField, waitAndOutputFields } from '../../../nodes/ModelsLab/parameters/outputFields';
 import { chosenFileName } from '../../../nodes/ModelsLab/media/fileNames';
 import { validateParameters } from '../../../nodes/ModelsLab/parameters/validate';
@@ -190,6 +193,35 @@ describe('v7 models (Generate Image, Edit Image) under hostile input', () => {
 				// what passes is within the model's own rules
 				if (model.size.by === 'pixels' && data.format === 'custom') expect(data.width).toBeGreaterThanOrEqual(model.size.min);
 				expect(data.prompt.trim()).not.toBe('');
+			});
+		}
+	});
+});
+
+describe('video models (Image to Video, Text to Video) under hostile input', () => {
+	it.each(VIDEO_MODELS.map((model) => [`${model.direction} ${model.id}`, model] as const))('%s: every hostile value in every field it takes, and in random combinations', (_name, model) => {
+		const schema = videoSchema(model);
+		const properties = findOperation(allOperations, model.direction)!.description;
+		const valid: Record<string, unknown> = {
+			prompt: 'a mug turning',
+			options: {},
+			...(model.aspectRatios ? { format: model.aspectRatios[0] } : {}),
+			...(model.durations ? { duration: model.durations[0] } : {}),
+			...(model.resolutions ? { resolution: model.resolutions[0] } : {}),
+		};
+		expect(validateParameters(schema, valid, properties).ok).toBe(true);
+		const names = ['prompt', 'format', 'duration', 'resolution'].filter((name) => properties.some((property) => property.name === name));
+		for (const name of names) for (const value of HOSTILE) expectNamedProblems(schema, { ...valid, [name]: value }, properties);
+		for (const option of ['webhook', 'trackId']) for (const value of HOSTILE) expectNamedProblems(schema, { ...valid, options: { [option]: value } }, properties);
+		const random = prng(20261207);
+		const pick = () => HOSTILE[Math.floor(random() * HOSTILE.length)];
+		for (let run = 0; run < 50; run++) {
+			const input: Record<string, unknown> = { ...valid, options: {} };
+			for (const name of names) if (random() < 0.3) input[name] = pick();
+			expectNamedProblems(schema, input, properties, (data) => {
+				// what passes is one of the model's own values, sent as a string
+				if (data.duration !== undefined) expect(model.durations).toContain(data.duration);
+				if (data.format !== undefined) expect(model.aspectRatios).toContain(data.format);
 			});
 		}
 	});
