@@ -280,6 +280,22 @@ export async function expectProductInScene(execution: Execution, { sandbox, n8n 
 	return items;
 }
 
+/** The json of a finished video job's item (format null: the answer does not say which ratio was sent). */
+function videoItemJson(jobId: number, videoUrl: unknown, facts: { width: number; height: number; durationSeconds: number }, done: { generationTime?: unknown; meta?: unknown }) {
+	return {
+		id: String(jobId),
+		status: 'success',
+		videoUrl,
+		videoIndex: 0,
+		width: facts.width,
+		height: facts.height,
+		durationSeconds: facts.durationSeconds,
+		format: null,
+		generationTime: done.generationTime,
+		meta: done.meta,
+	};
+}
+
 /**
  * The facts an MP4 header states, read here by walking its boxes (independently of the node's own
  * reader): `mvhd`'s duration over its timescale, and the video track's `tkhd` width and height (16.16
@@ -453,18 +469,7 @@ export async function expectProductReels(execution: Execution, { sandbox, n8n }:
 		expect(bytes.equals(sandbox.jobBytes(jobId, 0))).toBe(true);
 		const facts = mp4Facts(bytes);
 		expect(facts).toEqual({ brand: 'isom', width: 720, height: 1280, durationSeconds: 5 });
-		expect(item.json).toEqual({
-			id: String(jobId),
-			status: 'success',
-			videoUrl,
-			videoIndex: 0,
-			width: facts.width,
-			height: facts.height,
-			durationSeconds: facts.durationSeconds,
-			format: null,
-			generationTime: done.generationTime,
-			meta: done.meta,
-		});
+		expect(item.json).toEqual(videoItemJson(jobId, videoUrl, facts, done));
 	}
 	// fetches ask only for these jobs
 	for (const fetch of fetches) expect(jobIds.map((id) => `/api/v7/video-fusion/fetch/${id}`)).toContain(fetch.path);
@@ -579,18 +584,7 @@ export async function expectVideoResumedByWebhook(
 	const facts = mp4Facts(bytes);
 	expect(facts).toEqual({ brand: 'isom', width: 1280, height: 720, durationSeconds: 8 });
 	// Fetch Result does not know the job's format: the answer does not say it
-	expect(items[0].json).toEqual({
-		id: String(jobId),
-		status: 'success',
-		videoUrl,
-		videoIndex: 0,
-		width: facts.width,
-		height: facts.height,
-		durationSeconds: facts.durationSeconds,
-		format: null,
-		generationTime: done.generationTime,
-		meta: done.meta,
-	});
+	expect(items[0].json).toEqual(videoItemJson(jobId, videoUrl, facts, done));
 	// the image host served the MP4 once, to Fetch Result
 	expect(sandbox.stats.cdnLog.map((r) => `${r.method} ${r.path}`)).toEqual([`GET /generations/${job.uuid}-0.mp4`]);
 }

@@ -1,81 +1,27 @@
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { readHeader } from '../../sandbox/images/imageFormat';
-import { encodePng } from '../../sandbox/images/png';
 import { V7_IMAGE_MODELS } from '../../sandbox/routes/v7/catalog';
 import { DEFAULT_ENTERPRISE_KEY as ENT, DEFAULT_STANDARD_KEY as STD } from '../../sandbox/server';
 import { useSandbox } from './useSandbox';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+import type { Json } from './v7Client';
+import { sandboxClient, useElsewhere } from './v7Client';
 
 const T2I = '/api/v7/images/text-to-image';
 const I2I = '/api/v7/images/image-to-image';
 const v7Fetch = (id: number | string) => `/api/v7/images/fetch/${id}`;
 const V6_T2I = '/api/v6/images/text2img';
-const UPLOAD = '/api/v6/image_editing/base64_to_url';
 
 const sb = useSandbox();
 
-/** A loopback server standing for any other host: reference images point at it, and it must never be asked. */
-let elsewhere: http.Server;
-let elsewhereHits = 0;
-let ELSEWHERE = '';
-beforeAll(async () => {
-	elsewhere = http.createServer((_req, res) => {
-		elsewhereHits++;
-		res.end();
-	});
-	await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
-	ELSEWHERE = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}`;
-});
-afterAll(() => new Promise<void>((resolve) => elsewhere.close(() => resolve())));
-const ref = (n: number) => `${ELSEWHERE}/ref-${n}.png`;
+const elsewhere = useElsewhere();
+const ref = (n: number) => `${elsewhere.origin()}/ref-${n}.png`;
 const refs = (n: number) => Array.from({ length: n }, (_, i) => ref(i));
-
-async function send(method: string, path: string, body?: unknown): Promise<{ status: number; json: Json; headers: Headers }> {
-	const res = await fetch(sb().baseUrl + path, {
-		method,
-		headers: { 'content-type': 'application/json' },
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
-	const text = await res.text();
-	let json: Json = text;
-	try {
-		json = JSON.parse(text);
-	} catch {
-		/* not JSON (html, reset) */
-	}
-	return { status: res.status, json, headers: res.headers };
-}
-
-/** POSTs `body` with the standard key unless it names one. */
-const call = (path: string, body: Record<string, unknown>) => send('POST', path, { key: STD, ...body });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Fetches the job on the v7 route until it is no longer processing. */
-async function settle(id: number): Promise<Json> {
-	for (let i = 0; i < 100; i++) {
-		const { json } = await call(v7Fetch(id), {});
-		if (json.status !== 'processing') return json;
-		await sleep(20);
-	}
-	throw new Error(`job ${id} still processing`);
-}
+const { send, call, settle, upload } = sandboxClient(sb, v7Fetch, 100);
 
 async function sizeOf(link: string) {
 	const res = await fetch(link);
 	expect(res.status).toBe(200);
 	const header = readHeader(Buffer.from(await res.arrayBuffer()));
 	return { width: header?.width, height: header?.height };
-}
-
-/** Uploads a width x height PNG through the v6 helper: a reference the sandbox hosts itself. */
-async function upload(width: number, height: number): Promise<string> {
-	const png = encodePng(width, height, Buffer.alloc(width * height * 3, 90));
-	const { json } = await call(UPLOAD, { init_image: `data:image/png;base64,${png.toString('base64')}` });
-	return json.output[0];
 }
 
 const balance = () => sb().account(STD)?.balance;
@@ -111,7 +57,7 @@ describe('every catalog model: accepted, processed, fetched on the v7 route, dra
 	test.each(cases)('%s (%s)', async (id, direction, fields, width, height, samples = 1) => {
 		const own = await upload(64, 48);
 		sb().configure({ processingMs: 60 });
-		const hitsBefore = elsewhereHits;
+		const hitsBefore = elsewhere.hits();
 		const created = await call(direction === 'generate' ? T2I : I2I, { model_id: id, prompt: `a test of ${id}`, ...fields(own) });
 		expect(created.status).toBe(200);
 		expect(created.json).toMatchObject({ status: 'processing', fetch_result: sb().baseUrl + v7Fetch(created.json.id) });
@@ -124,7 +70,7 @@ describe('every catalog model: accepted, processed, fetched on the v7 route, dra
 		expect(done.output).toHaveLength(samples);
 		for (const link of done.output) expect(await sizeOf(link)).toEqual({ width, height });
 		expect(sb().job(created.json.id)).toMatchObject({ route: direction === 'generate' ? 'v7TextToImage' : 'v7ImageToImage', width, height, samples });
-		expect(elsewhereHits).toBe(hitsBefore); // references elsewhere are never fetched
+		expect(elsewhere.hits()).toBe(hitsBefore); // references elsewhere are never fetched
 	});
 });
 

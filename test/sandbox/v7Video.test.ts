@@ -1,75 +1,24 @@
 import { once } from 'node:events';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { encodePng } from '../../sandbox/images/png';
 import { V7_VIDEO_MODELS, type V7VideoModel } from '../../sandbox/routes/v7/videoCatalog';
 import { DEFAULT_ENTERPRISE_KEY as ENT, DEFAULT_STANDARD_KEY as STD } from '../../sandbox/server';
 import { useSandbox } from './useSandbox';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+import type { Json } from './v7Client';
+import { sandboxClient, useElsewhere } from './v7Client';
 
 const I2V = '/api/v7/video-fusion/image-to-video';
 const T2V = '/api/v7/video-fusion/text-to-video';
 const videoFetch = (id: number | string) => `/api/v7/video-fusion/fetch/${id}`;
 const V7_T2I = '/api/v7/images/text-to-image';
 const V6_T2I = '/api/v6/images/text2img';
-const UPLOAD = '/api/v6/image_editing/base64_to_url';
 
 const sb = useSandbox();
 
-/** A loopback server standing for any other host: input images point at it, and it must never be asked. */
-let elsewhere: http.Server;
-let elsewhereHits = 0;
-let ELSEWHERE = '';
-beforeAll(async () => {
-	elsewhere = http.createServer((_req, res) => {
-		elsewhereHits++;
-		res.end();
-	});
-	await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
-	ELSEWHERE = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}`;
-});
-afterAll(() => new Promise<void>((resolve) => elsewhere.close(() => resolve())));
-const ref = (n: number) => `${ELSEWHERE}/frame-${n}.png`;
+const elsewhere = useElsewhere();
+const ref = (n: number) => `${elsewhere.origin()}/frame-${n}.png`;
+const { send, call, sleep, settle, upload } = sandboxClient(sb, videoFetch, 200);
 
-async function send(method: string, path: string, body?: unknown): Promise<{ status: number; json: Json; headers: Headers }> {
-	const res = await fetch(sb().baseUrl + path, {
-		method,
-		headers: { 'content-type': 'application/json' },
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
-	const text = await res.text();
-	let json: Json = text;
-	try {
-		json = JSON.parse(text);
-	} catch {
-		/* not JSON (html, reset) */
-	}
-	return { status: res.status, json, headers: res.headers };
-}
-
-/** POSTs `body` with the standard key unless it names one. */
-const call = (path: string, body: Record<string, unknown>) => send('POST', path, { key: STD, ...body });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Fetches the job on the video route until it is no longer processing. */
-async function settle(id: number): Promise<Json> {
-	for (let i = 0; i < 200; i++) {
-		const { json } = await call(videoFetch(id), {});
-		if (json.status !== 'processing') return json;
-		await sleep(20);
-	}
-	throw new Error(`job ${id} still processing`);
-}
-
-/** Uploads a width x height PNG through the v6 helper: an input image the sandbox hosts itself. */
-async function upload(width: number, height: number): Promise<string> {
-	const png = encodePng(width, height, Buffer.alloc(width * height * 3, 90));
-	const { json } = await call(UPLOAD, { init_image: `data:image/png;base64,${png.toString('base64')}` });
-	return json.output[0];
-}
 
 async function download(link: string) {
 	const res = await fetch(link);
@@ -196,7 +145,7 @@ describe('every catalog model: accepted, processing, fetched to success, an MP4 
 	const run = (path: string, route: string) => async (id: string, fields: Case[1], width: number, height: number, seconds: number) => {
 		const hosted = { wide: await upload(64, 48), tall: await upload(48, 64) };
 		sb().configure({ processingMs: 60 });
-		const hitsBefore = elsewhereHits;
+		const hitsBefore = elsewhere.hits();
 		const created = await call(path, { model_id: id, prompt: `a test of ${id}`, track_id: `t-${id}`, ...fields(hosted) });
 		expect(created.status).toBe(200);
 		expect(created.json).toMatchObject({ status: 'processing', fetch_result: sb().baseUrl + videoFetch(created.json.id), output: [] });
@@ -220,7 +169,7 @@ describe('every catalog model: accepted, processing, fetched to success, an MP4 
 		});
 		expect(video.bytes.equals(sb().jobBytes(created.json.id))).toBe(true);
 		expect(sb().job(created.json.id)).toMatchObject({ route, width, height, samples: 1, state: 'success' });
-		expect(elsewhereHits).toBe(hitsBefore); // input images elsewhere are never fetched
+		expect(elsewhere.hits()).toBe(hitsBefore); // input images elsewhere are never fetched
 	};
 
 	test.each(i2v)('image-to-video %s', run(I2V, 'v7ImageToVideo'));

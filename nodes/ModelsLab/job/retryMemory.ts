@@ -49,8 +49,10 @@ export class RetryMemory {
 
 	recall(key: string): RememberedJob | undefined {
 		const entry = this.entries.get(key);
-		if (entry && entry.expiresAt <= this.now()) this.entries.delete(key);
-		return entry && entry.expiresAt > this.now() ? entry.job : undefined;
+		if (!entry) return undefined;
+		if (entry.expiresAt > this.now()) return entry.job;
+		this.entries.delete(key);
+		return undefined;
 	}
 
 	remember(key: string, job: RememberedJob, retention: number): void {

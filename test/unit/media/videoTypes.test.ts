@@ -23,9 +23,19 @@ const FTYP_ISOM = Buffer.from('0000002066747970' + '69736f6d' + '00000200' + '69
 // a QuickTime .mov from a phone: major brand "qt  "
 const FTYP_QT = Buffer.from('0000001466747970717420202005030071742020', 'hex');
 const MP4 = Buffer.concat([FTYP_ISOM, box('moov', box('mvhd', Buffer.alloc(100))), box('mdat', Buffer.alloc(64, 7))]);
-// the EBML header ffmpeg writes for .webm (DocType "webm") and for .mkv (DocType "matroska")
-const WEBM = Buffer.from('1a45dfa39f4286810142f7810142f2810442f381084282847765626d4287810442858102', 'hex');
-const MKV = Buffer.from('1a45dfa3a34286810142f7810142f2810442f3810842828' + '86d6174726f736b614287810442858102', 'hex');
+// the EBML header ffmpeg writes for .webm (DocType "webm") and for .mkv (DocType "matroska"): the element
+// ID and size, EBMLVersion, EBMLReadVersion, EBMLMaxIDLength, EBMLMaxSizeLength, DocType, DocTypeVersion,
+// DocTypeReadVersion
+const ebml = (size: string, docType: string) =>
+	Buffer.concat([
+		Buffer.from(`1a45dfa3${size}`, 'hex'),
+		Buffer.from('4286810142f7810142f2810442f38108', 'hex'),
+		Buffer.from([0x42, 0x82, 0x80 | docType.length]),
+		Buffer.from(docType, 'latin1'),
+		Buffer.from('4287810442858102', 'hex'),
+	]);
+const WEBM = ebml('9f', 'webm');
+const MKV = ebml('a3', 'matroska');
 
 describe('video types from the bytes', () => {
 	it('reads MP4 (any ftyp brand but QuickTime\'s), QuickTime, WebM and Matroska, and images as before', () => {

@@ -165,6 +165,30 @@ describe.each([
 	});
 });
 
+/**
+ * A catalog model's schema under hostile input: every hostile value in each of `names` and in each
+ * option, then random combinations (fixed seed); `onValid` checks what passes.
+ */
+function fuzzModelFields<Schema extends ZodTypeAny>(
+	schema: Schema,
+	properties: INodeProperties[],
+	valid: Record<string, unknown>,
+	names: string[],
+	seed: number,
+	onValid: (data: z.output<Schema>) => void,
+) {
+	expect(validateParameters(schema, valid, properties).ok).toBe(true);
+	for (const name of names) for (const value of HOSTILE) expectNamedProblems(schema, { ...valid, [name]: value }, properties);
+	for (const option of ['webhook', 'trackId']) for (const value of HOSTILE) expectNamedProblems(schema, { ...valid, options: { [option]: value } }, properties);
+	const random = prng(seed);
+	const pick = () => HOSTILE[Math.floor(random() * HOSTILE.length)];
+	for (let run = 0; run < 50; run++) {
+		const input: Record<string, unknown> = { ...valid, options: {} };
+		for (const name of names) if (random() < 0.3) input[name] = pick();
+		expectNamedProblems(schema, input, properties, onValid);
+	}
+}
+
 describe('v7 models (Generate Image, Edit Image) under hostile input', () => {
 	const fieldsOf = (direction: 'generate' | 'edit') => findOperation(operations, direction)!.description;
 	const cases = IMAGE_MODELS.map((model) => [`${model.direction} ${model.id}`, model] as const);
@@ -179,22 +203,13 @@ describe('v7 models (Generate Image, Edit Image) under hostile input', () => {
 			...(model.size.by === 'pixels' ? { width: 768, height: 768 } : {}),
 			...(model.samples ? { samples: 1 } : {}),
 		};
-		expect(validateParameters(schema, valid, properties).ok).toBe(true);
 		// the fields this operation has, also those the model does not take (a model from an expression)
 		const names = [...new Set([...Object.keys(valid).filter((name) => name !== 'options'), 'width', 'height', 'samples', 'format'])].filter((name) => properties.some((property) => property.name === name));
-		for (const name of names) for (const value of HOSTILE) expectNamedProblems(schema, { ...valid, [name]: value }, properties);
-		for (const option of ['webhook', 'trackId']) for (const value of HOSTILE) expectNamedProblems(schema, { ...valid, options: { [option]: value } }, properties);
-		const random = prng(20261206);
-		const pick = () => HOSTILE[Math.floor(random() * HOSTILE.length)];
-		for (let run = 0; run < 50; run++) {
-			const input: Record<string, unknown> = { ...valid, options: {} };
-			for (const name of names) if (random() < 0.3) input[name] = pick();
-			expectNamedProblems(schema, input, properties, (data) => {
-				// what passes is within the model's own rules
-				if (model.size.by === 'pixels' && data.format === 'custom') expect(data.width).toBeGreaterThanOrEqual(model.size.min);
-				expect(data.prompt.trim()).not.toBe('');
-			});
-		}
+		fuzzModelFields(schema, properties, valid, names, 20261206, (data) => {
+			// what passes is within the model's own rules
+			if (model.size.by === 'pixels' && data.format === 'custom') expect(data.width).toBeGreaterThanOrEqual(model.size.min);
+			expect(data.prompt.trim()).not.toBe('');
+		});
 	});
 });
 
@@ -209,20 +224,11 @@ describe('video models (Image to Video, Text to Video) under hostile input', () 
 			...(model.durations ? { duration: model.durations[0] } : {}),
 			...(model.resolutions ? { resolution: model.resolutions[0] } : {}),
 		};
-		expect(validateParameters(schema, valid, properties).ok).toBe(true);
 		const names = ['prompt', 'format', 'duration', 'resolution'].filter((name) => properties.some((property) => property.name === name));
-		for (const name of names) for (const value of HOSTILE) expectNamedProblems(schema, { ...valid, [name]: value }, properties);
-		for (const option of ['webhook', 'trackId']) for (const value of HOSTILE) expectNamedProblems(schema, { ...valid, options: { [option]: value } }, properties);
-		const random = prng(20261207);
-		const pick = () => HOSTILE[Math.floor(random() * HOSTILE.length)];
-		for (let run = 0; run < 50; run++) {
-			const input: Record<string, unknown> = { ...valid, options: {} };
-			for (const name of names) if (random() < 0.3) input[name] = pick();
-			expectNamedProblems(schema, input, properties, (data) => {
-				// what passes is one of the model's own values, sent as a string
-				if (data.duration !== undefined) expect(model.durations).toContain(data.duration);
-				if (data.format !== undefined) expect(model.aspectRatios).toContain(data.format);
-			});
-		}
+		fuzzModelFields(schema, properties, valid, names, 20261207, (data) => {
+			// what passes is one of the model's own values, sent as a string
+			if (data.duration !== undefined) expect(model.durations).toContain(data.duration);
+			if (data.format !== undefined) expect(model.aspectRatios).toContain(data.format);
+		});
 	});
 });
