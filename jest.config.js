@@ -7,6 +7,7 @@ module.exports = {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }],
 	},
 	setupFiles: ['<rootDir>/test/harness/env.ts'],
+	setupFilesAfterEnv: ['<rootDir>/test/harness/freshProcessState.ts'],
 	testTimeout: 30000,
 	// in-process n8n runs share one BinaryDataService and temp folder per worker
 	maxWorkers: 2,

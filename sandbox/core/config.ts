@@ -24,6 +24,7 @@ export const DEFAULT_ACCOUNTS: SandboxAccountInput[] = [
 export const DEFAULT_CONFIG: Readonly<SandboxConfig> = {
 	processingMs: 0,
 	etaSeconds: null,
+	etaCountsDown: false,
 	jitter: 0,
 	rngSeed: 1,
 	latencyMs: 0,
@@ -52,6 +53,7 @@ const CONFIG_CHECKS: Record<keyof SandboxConfig, [string, ConfigCheck]> = {
 	costPerImage: ['a number >= 0', isNonNegative],
 	failNextJobs: ['an integer >= 0', (v) => Number.isInteger(v) && (v as number) >= 0],
 	etaSeconds: ['a number >= 0 or null', (v) => v === null || (typeof v === 'number' && v >= 0)],
+	etaCountsDown: ['a boolean', isBoolean],
 	jitter: ['a number in 0..1', (v) => typeof v === 'number' && v >= 0 && v <= 1],
 	rngSeed: ['an integer', (v) => Number.isInteger(v)],
 	base64Form: ["'raw', 'dataUri' or 'link'", (v) => v === 'raw' || v === 'dataUri' || v === 'link'],

@@ -61,6 +61,17 @@ export function remainingEta(job: Job): number {
 	return Math.max(1, Math.ceil((job.readyAt - Date.now()) / 1000));
 }
 
+/** The eta a create reports: the configured one, or the job's duration in whole seconds. */
+export function createEta(config: { etaSeconds: number | null }, job: Job): number {
+	return config.etaSeconds ?? Math.max(1, Math.ceil(job.duration / 1000));
+}
+
+/** The eta a processing fetch reports: the time truly left, or the create's eta counted down (etaCountsDown). */
+export function fetchEta(config: { etaSeconds: number | null; etaCountsDown: boolean }, job: Job): number {
+	if (!config.etaCountsDown) return remainingEta(job);
+	return Math.max(1, Math.ceil(createEta(config, job) - (Date.now() - job.createdAt) / 1000));
+}
+
 /** How far the job is, 0-100: the share of its processing time gone by (100 once it is ready). */
 export function progress(job: Job): number {
 	if (isReady(job)) return 100;

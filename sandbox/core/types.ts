@@ -38,8 +38,10 @@ export type Base64Form = 'raw' | 'dataUri' | 'link';
 export interface SandboxConfig {
 	/** how long a job takes to become ready; 0 = create answers success at once. Default 0 */
 	processingMs: number;
-	/** eta reported by create; null = ceil(job duration / 1000), min 1. Fetch always reports the real remaining seconds. */
+	/** eta reported by create; null = ceil(job duration / 1000), min 1. Fetch reports the real remaining seconds, unless etaCountsDown. */
 	etaSeconds: number | null;
+	/** Fetch reports the create's eta counted down (an estimate, as a real one would be), not the time truly left. */
+	etaCountsDown: boolean;
 	/** 0..1: job duration = processingMs * (1 ± jitter), drawn from the seeded PRNG */
 	jitter: number;
 	/** seeds the PRNG for random seeds, jitter, uuids and generationTime. Default 1 */

@@ -3,7 +3,7 @@
 import type { SandboxContext, StoredFault } from '../core/context';
 import { applyApiFault, sendRateLimited, takeFault } from '../core/faults';
 import { sendJson } from '../core/http';
-import { isReady, type Job } from '../core/job';
+import { createEta, isReady, type Job } from '../core/job';
 import type { ApiRouteName } from '../core/routeNames';
 import { type ApiExchange, type ApiRoute, authenticate, defineRoute } from '../core/router';
 import type { SandboxAccount, Tier } from '../core/types';
@@ -76,8 +76,7 @@ function handleCreate<Name extends ApiRouteName>(flow: CreateFlow<Name>, ctx: Sa
 	if (late && 'afterAccept' in late && late.afterAccept) return applyApiFault(ctx, late, ex);
 	if (late) ex.entry.fault = late.kind;
 	if (!isReady(job) || flow.alwaysProcessing) {
-		const eta = ctx.config.etaSeconds ?? Math.max(1, Math.ceil(job.duration / 1000));
-		return sendJson(ex, 200, (flow.processing ?? processingBody)(ctx, job, eta));
+		return sendJson(ex, 200, (flow.processing ?? processingBody)(ctx, job, createEta(ctx.config, job)));
 	}
 	return sendJson(ex, 200, job.failed ? failedBody(job) : (flow.success ?? successBody)(ctx, job));
 }

@@ -3,7 +3,7 @@
 import type { SandboxContext } from '../core/context';
 import { takeFault } from '../core/faults';
 import { sendJson } from '../core/http';
-import { isReady, type Job, remainingEta } from '../core/job';
+import { fetchEta, isReady, type Job } from '../core/job';
 import type { ApiRouteName } from '../core/routeNames';
 import { type ApiExchange, authenticate, defineRoute, type RouteMatch } from '../core/router';
 import type { Tier } from '../core/types';
@@ -47,7 +47,7 @@ function handleFetch(ctx: SandboxContext, ex: ApiExchange, body: Body, match: Ro
 	if (!job || job.accountKey !== acct.key) return sendJson(ex, 200, { status: 'error', messege: 'Request not found' });
 	ex.entry.jobId = job.id;
 	job.record.fetches++;
-	if (!isReady(job)) return sendJson(ex, 200, shapes.processing(ctx, job, remainingEta(job)));
+	if (!isReady(job)) return sendJson(ex, 200, shapes.processing(ctx, job, fetchEta(ctx.config, job)));
 	finalize(ctx, job);
 	if (job.failed) return sendJson(ex, 200, { ...failedBody(job), ...shapes.failedExtra });
 	job.record.firstSuccessFetchAt ??= Date.now();

@@ -197,6 +197,19 @@ describe('processing then fetch', () => {
 		expect(f.json.eta).toBe(3); // real remaining seconds, rounded up
 	});
 
+	test('etaCountsDown: fetch answers count the create\'s eta down, as an estimate would, not the time truly left', async () => {
+		sb().configure({ processingMs: 1500, etaSeconds: 10, etaCountsDown: true });
+		const p = (await post(sb().baseUrl + V6, { key: STD, prompt: 'x' })).json;
+		expect(p.eta).toBe(10);
+		await sleep(1100);
+		// 8.9 s left by the create's word (10 s, 1.1 s gone): 9 when rounded up; the job itself has under 0.4 s left
+		const f = await post(`${sb().baseUrl}/api/v6/images/fetch/${p.id}`, { key: STD });
+		expect(f.json).toMatchObject({ status: 'processing', eta: 9 });
+		await sleep(500);
+		expect((await post(`${sb().baseUrl}/api/v6/images/fetch/${p.id}`, { key: STD })).json.status).toBe('success');
+		expect(() => sb().configure({ etaCountsDown: 1 as unknown as boolean })).toThrow('sandbox option etaCountsDown must be a boolean');
+	});
+
 	test('jobs of another account or unknown ids are not found', async () => {
 		const other = 'other-standard-key';
 		sb().configure({ accounts: [{ key: STD }, { key: other }] });

@@ -20,6 +20,8 @@ export interface AcceptedCreate {
 	answer: ApiAnswer;
 	acceptedAt: number;
 	place: QueuePlace;
+	/** The create route it was accepted on: its timings are learned per account and route (job/readyTimes.ts). */
+	route: string;
 }
 
 /** Why a create was not accepted, and how long it asks to wait before it is sent again. */
@@ -55,7 +57,7 @@ async function sendCreate(
 		const later = comeBackLater(answer);
 		if (!later) {
 			place.accepted();
-			return { accepted: { answer, acceptedAt: context.clock.now(), place } };
+			return { accepted: { answer, acceptedAt: context.clock.now(), place, route } };
 		}
 		place.done();
 		return {

@@ -11,6 +11,7 @@ import type { AcceptedCreate } from './create';
 import { jobFailure, queuedWithoutIdError, timeoutError } from './failures';
 import type { FetchState } from './fetch';
 import { fetchKnownJob } from './fetch';
+import { readyTimesOf } from './readyTimes';
 import { waitForResult } from './waitForResult';
 
 /** Where settleJob's answer comes from: this item's own create, or a fetch of a job made elsewhere (Fetch Result). */
@@ -75,6 +76,8 @@ export async function settleJob(
 			clock: context.clock,
 			signal: this.getExecutionCancelSignal(),
 			isRetryable: isRetryableFailure,
+			// a job created here learns its account's timings on its route, and is planned from them
+			readyTimes: created ? readyTimesOf(context, created.route) : undefined,
 		});
 		// a job this item created and saw finish (or fail) times the probes of a full queue; one given up on does not
 		const finished = outcome.kind === 'success' || outcome.kind === 'failed';

@@ -7,15 +7,21 @@
  * Fetches are idempotent, so transient failures are retried.
  *
  * With eta 3 s the fetches go at 2.625 s, 3.225 s, then every 250 ms up to 4.5 s, then at growing
- * intervals (up to 5 s). See `pollTimes` for the exact schedule. A processing answer that reports 2 s
- * or more still to go plans the rest anew from it, so a long job is fetched close to when it is ready
- * rather than on the first eta's backoff.
+ * intervals (up to 5 s). A long eta is less sure: its first fetch goes at half the eta (7 s at the
+ * latest while that is later), then short steps. See `pollTimes` for the exact schedule. A processing
+ * answer that reports 2 s or more still to go plans the rest anew from it, unless its eta only counts
+ * down the one planned from (it says nothing new), so a long job is fetched close to when it is ready.
+ *
+ * Once the account's jobs on a route are known (job/readyTimes.ts), a job it created is fetched where
+ * those jobs were ready instead: from the earliest to the latest, in short steps (`learnedPollTimes`).
  */
 import type { ApiAnswer } from '../api/answer';
 import { readEtaSeconds, readStatus } from '../api/answer';
 import type { Clock } from '../time/clock';
 import { systemClock } from '../time/clock';
 import { RETRY_POLICIES } from '../time/retry';
+import type { ReadyTimes, ReadyWindow } from './readyTimes';
+import { LEARNING } from './readyTimes';
 
 export const POLL = {
 	/** Assumed when the API gives no eta. */
@@ -28,6 +34,10 @@ export const POLL = {
 	replanFromMs: 2000,
 	/** The first fetch, as a fraction of the eta: jobs often finish before it. */
 	firstAt: 0.875,
+	/** A long eta is less sure: its first fetch goes no later than this, or … */
+	firstLatestMs: 7000,
+	/** … this fraction of the eta, if later; then short steps. */
+	longFirstAt: 0.5,
 	/** The second fetch, just after the eta: most jobs are ready by then. */
 	secondAt: 1.075,
 	/** Then a step of this fraction of the eta … */
@@ -39,6 +49,8 @@ export const POLL = {
 	backoffAfter: 1.5,
 	backoffFactor: 1.5,
 	backoffMaxMs: 5000,
+	/** A fresh eta within this of the planned one, counted down, says nothing new. */
+	countdownToleranceMs: 1100,
 } as const;
 
 /** The wait before sending a failed fetch again: the fetch-error retry policy's schedule (time/retry.ts). */
@@ -65,6 +77,8 @@ export interface WaitOptions {
 	signal?: AbortSignal;
 	/** Whether a failed fetch may be sent again; other failures end the wait. */
 	isRetryable?: (error: Error) => boolean;
+	/** For a job this item created: the account and route's learned timings, planned from and added to. */
+	readyTimes?: ReadyTimes;
 }
 
 /** The default: errors marked `retryable` in their context, as the node's transport marks them. */
@@ -72,25 +86,41 @@ function markedRetryable(error: Error): boolean {
 	return (error as { context?: { retryable?: unknown } }).context?.retryable === true;
 }
 
+/** The eta an answer gives, in ms; undefined when it gives none. */
+function reportedEtaMs(answer: ApiAnswer): number | undefined {
+	const eta = readEtaSeconds(answer);
+	return eta === undefined ? undefined : eta * 1000;
+}
+
 /** The eta an answer gives, in ms, within [0, etaMaxMs]; undefined when it gives none. */
 function etaMs(answer: ApiAnswer): number | undefined {
-	const eta = readEtaSeconds(answer);
-	return eta === undefined ? undefined : Math.min(eta * 1000, POLL.etaMaxMs);
+	const eta = reportedEtaMs(answer);
+	return eta === undefined ? undefined : Math.min(eta, POLL.etaMaxMs);
+}
+
+export interface PollTimes {
+	/** The time (ms after the wait began) of the next fetch, as long as every fetch finds the job still processing. */
+	next(): number;
 }
 
 /**
- * The fetch schedule for an eta: each call of `next()` gives the time (ms after the wait began) of the
- * next fetch, as long as every fetch finds the job still processing.
+ * The fetch schedule for an eta. A create's long eta gets an early first fetch; a fresh eta, from a fetch
+ * answer that departed from the create's, plans from just before it.
  */
-export function pollTimes(eta: number): { next(): number } {
+export function pollTimes(eta: number, { fresh = false } = {}): PollTimes {
 	let step = Math.min(Math.max(Math.round(POLL.stepFraction * eta), POLL.minStepMs), POLL.maxStepMs);
+	const usualFirst = Math.round(POLL.firstAt * eta);
+	const longFirst = Math.round(Math.max(POLL.longFirstAt * eta, POLL.firstLatestMs));
+	const first = Math.max(fresh ? usualFirst : Math.min(usualFirst, longFirst), POLL.minStepMs);
+	// an early first fetch (a long eta) goes on in short steps rather than jumping to just after the eta
+	const early = first < usualFirst;
 	let last: number | undefined;
 	let count = 0;
 	return {
 		next() {
 			count++;
-			if (count === 1) last = Math.max(Math.round(POLL.firstAt * eta), POLL.minStepMs);
-			else if (count === 2) last = Math.max(Math.round(POLL.secondAt * eta), last! + POLL.minStepMs);
+			if (count === 1) last = first;
+			else if (count === 2 && !early) last = Math.max(Math.round(POLL.secondAt * eta), last! + POLL.minStepMs);
 			else {
 				if (last! >= POLL.backoffAfter * eta) step = Math.min(Math.round(step * POLL.backoffFactor), POLL.backoffMaxMs);
 				last = last! + step;
@@ -100,18 +130,50 @@ export function pollTimes(eta: number): { next(): number } {
 	};
 }
 
+/**
+ * The fetch schedule from learned timings: the first fetch where the earliest jobs were ready, then steps
+ * of a quarter of the window (at most 800 ms, unless that takes over 12 fetches) until the latest were
+ * ready and half the window again (what a few jobs have not shown yet), then the growing backoff.
+ */
+export function learnedPollTimes(eta: number, window: Pick<ReadyWindow, 'from' | 'to'>): PollTimes {
+	const from = window.from * eta;
+	const to = window.to * eta + (window.to - window.from) * eta * 0.5;
+	const span = (window.to - window.from) * eta;
+	const widest = Math.max(LEARNING.stepMaxMs, span / LEARNING.windowFetchesMax);
+	let step = Math.round(Math.min(Math.max(span / LEARNING.windowSteps, POLL.minStepMs), widest));
+	let last: number | undefined;
+	return {
+		next() {
+			if (last === undefined) last = Math.max(Math.round(from), POLL.minStepMs);
+			else {
+				if (last >= to) step = Math.min(Math.round(step * POLL.backoffFactor), POLL.backoffMaxMs);
+				last += step;
+			}
+			return last;
+		},
+	};
+}
+
 export async function waitForResult(options: WaitOptions): Promise<WaitOutcome> {
 	const clock = options.clock ?? systemClock;
-	const { signal, deadline } = options;
+	const { signal, deadline, readyTimes } = options;
 	const isRetryable = options.isRetryable ?? markedRetryable;
+	const startedAt = clock.now();
+	const firstEta = reportedEtaMs(options.first);
+	const window = readyTimes?.window();
 	// the schedule, and the time it counts from: a fresh eta of 2 s or more plans the rest anew from its answer
-	let origin = clock.now();
-	let schedule = pollTimes(etaMs(options.first) ?? POLL.defaultEtaMs);
+	let origin = startedAt;
+	let schedule = window
+		? learnedPollTimes(firstEta ?? POLL.defaultEtaMs, window)
+		: pollTimes(etaMs(options.first) ?? POLL.defaultEtaMs);
+	// the create's eta: a fetch answer's eta that only counts it down is no news, until one departs from it
+	let createEta = firstEta === undefined ? undefined : { at: startedAt, etaMs: firstEta };
 	let target = origin + schedule.next();
 	let errorDelay = 0;
 	let lastStatus = 'processing';
 	let lastError: Error | undefined;
 	let fetches = 0;
+	let processingAt = 0;
 
 	for (;;) {
 		const now = clock.now();
@@ -141,17 +203,24 @@ export async function waitForResult(options: WaitOptions): Promise<WaitOutcome> 
 		} else {
 			const { answer } = result;
 			const status = readStatus(answer);
-			if (status === 'success') return { kind: 'success', answer };
+			if (status === 'success') {
+				readyTimes?.record({ etaMs: firstEta ?? POLL.defaultEtaMs, processingAt, readyBy: sentAt - startedAt });
+				return { kind: 'success', answer };
+			}
 			if (status === 'error' || status === 'failed') return { kind: 'failed', answer };
 			if (status === undefined) return { kind: 'unknownStatus', answer };
 			lastError = undefined;
 			errorDelay = 0;
 			lastStatus = status;
+			processingAt = sentAt - startedAt;
+			const fresh = reportedEtaMs(answer);
+			const countdown =
+				createEta && fresh !== undefined && Math.abs(fresh - (createEta.etaMs - (sentAt - createEta.at))) <= POLL.countdownToleranceMs;
 			// etas are whole seconds rounded up: "eta 3" means 2 to 3 s remain, so the plan reads it as the middle, 2.5 s
-			const fresh = etaMs(answer);
-			if (fresh !== undefined && fresh >= POLL.replanFromMs) {
+			if (fresh !== undefined && !countdown && fresh >= POLL.replanFromMs) {
 				origin = sentAt;
-				schedule = pollTimes(fresh - POLL.etaRoundingMs);
+				schedule = pollTimes(Math.min(fresh, POLL.etaMaxMs) - POLL.etaRoundingMs, { fresh: true });
+				createEta = undefined;
 			}
 		}
 		do target = origin + schedule.next();

@@ -2,7 +2,9 @@ import { NodeApiError } from 'n8n-workflow';
 
 import type { ApiAnswer } from '../../../nodes/ModelsLab/api/answer';
 import type { Clock } from '../../../nodes/ModelsLab/time/clock';
-import { POLL, pollTimes, waitForResult } from '../../../nodes/ModelsLab/job/waitForResult';
+import type { ReadyTimes } from '../../../nodes/ModelsLab/job/readyTimes';
+import { ReadyTimeLearner, readyTimesOf } from '../../../nodes/ModelsLab/job/readyTimes';
+import { POLL, learnedPollTimes, pollTimes, waitForResult } from '../../../nodes/ModelsLab/job/waitForResult';
 
 /** A clock that jumps instead of waiting, recording every sleep. */
 function fakeClock(onSleep?: (ms: number) => void): Clock & { sleeps: number[]; time: number } {
@@ -57,8 +59,15 @@ describe('pollTimes: the fetch schedule for an eta', () => {
 		expect(first(10, 2000)).toEqual([1750, 2150, 2400, 2650, 2900, 3150, 3525, 4088, 4933, 6201]);
 	});
 
-	it('bounds the step for long etas and caps the backoff at 5 s', () => {
-		expect(first(12, 30_000)).toEqual([26250, 32250, 34250, 36250, 38250, 40250, 42250, 44250, 46250, 49250, 53750, 58750]);
+	// issue 24 changed this: a long eta's first fetch went at 0.875 × eta, so jobs ready well before it waited for it
+	it('fetches a long eta first at half of it (7 s at the latest while that is later), then in short steps, and caps the backoff at 5 s', () => {
+		expect(first(20, 30_000)).toEqual([
+			15000, 17000, 19000, 21000, 23000, 25000, 27000, 29000, 31000, 33000, 35000, 37000, 39000, 41000, 43000, 45000, 48000, 52500,
+			57500, 62500,
+		]);
+		expect(first(3, 10_000)).toEqual([7000, 7800, 8600]);
+		// up to 8 s the usual first fetch (0.875 × eta) is the earlier one
+		expect(first(2, 8000)).toEqual([7000, 8600]);
 		const late = first(40, 30_000);
 		expect(late[39] - late[38]).toBe(POLL.backoffMaxMs);
 	});
@@ -120,8 +129,8 @@ describe('waitForResult', () => {
 			return clock.now() >= ready ? success : processing(Math.ceil((ready - clock.now()) / 1000));
 		};
 		await waitForResult({ first: processing(30), fetch, deadline: 600_000, clock });
-		// 26.25 s, then planned from "eta 24" and "eta 4": 50.58 s (the old schedule's 5 s backoff: 53.75 s, 5 fetches)
-		expect(clock.now() - ready).toBeLessThan(1000);
+		// 15 s (half the eta), then planned from "eta 35" and "eta 10": 51.03 s (the old schedule's 5 s backoff: 53.75 s, 5 fetches)
+		expect(clock.now()).toBe(51_026);
 		expect(fetches).toBe(4);
 	});
 
@@ -196,5 +205,151 @@ describe('waitForResult', () => {
 		});
 		expect(outcome).toEqual({ kind: 'cancelled' });
 		expect(api.calls).toEqual([]);
+	});
+});
+
+describe('waitForResult with learned timings (job/readyTimes.ts)', () => {
+	const ETA_MS = 30_000;
+	const account = { secret: 'sk-test', baseUrl: 'https://modelslab.com' };
+	const route = '/api/v6/images/text2img';
+
+	/** A seeded stream of numbers in [0, 1), so each test sees the same jobs every run. */
+	function seeded(seed: number): () => number {
+		let state = seed;
+		return () => {
+			state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+			return state / 2 ** 31;
+		};
+	}
+
+	/**
+	 * One job, ready `readyMs` after its create (eta 30 s), waited for on its own fake clock. Its fetch answers
+	 * report the time truly left, or count the create's eta down as an estimate would.
+	 */
+	async function runJob(readyMs: number, etas: 'timeLeft' | 'countdown', readyTimes?: ReadyTimes, deadline = 600_000) {
+		const clock = fakeClock();
+		const calls: number[] = [];
+		const fetch = async (): Promise<ApiAnswer> => {
+			calls.push(clock.time);
+			if (clock.time >= readyMs) return success;
+			const left = etas === 'timeLeft' ? readyMs - clock.time : ETA_MS - clock.time;
+			return processing(Math.max(1, Math.ceil(left / 1000)));
+		};
+		const outcome = await waitForResult({ first: processing(ETA_MS / 1000), fetch, deadline, clock, readyTimes });
+		return { outcome, calls, latency: calls[calls.length - 1] - readyMs, fetches: calls.length };
+	}
+
+	/** What a loop fetching every 5 s pays for the same job. */
+	const loopFetches = (readyMs: number) => Math.ceil(readyMs / 5000);
+	const p95 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.ceil(0.95 * values.length) - 1];
+	const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+	const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
+
+	/** A view of a learner frozen at one moment: jobs that start together all plan from the same history. */
+	function frozen(learner: ReadyTimeLearner): ReadyTimes {
+		const live = readyTimesOf(account, route, learner);
+		const window = live.window();
+		return { window: () => window, record: live.record };
+	}
+
+	it('plans from the eta until 10 jobs of the account and route are known, then from where they were ready', async () => {
+		const learner = new ReadyTimeLearner();
+		const times = readyTimesOf(account, route, learner);
+		const plansOnly: ReadyTimes = { window: times.window, record: () => undefined };
+		for (let job = 0; job < 9; job++) times.record({ etaMs: ETA_MS, processingAt: 16_000 + job * 100, readyBy: 17_000 + job * 100 });
+		expect(times.window()).toBeUndefined();
+		expect((await runJob(20_000, 'countdown', plansOnly)).calls[0]).toBe(15_000);
+		// the 10th job: ready between 17.9 and 19.9 s. A tenth of the jobs were ready by 16.6 s (the middle of
+		// 16.1-17.1 s), all by 19.9 s: fetches from 16.6 s in steps of 3.3 s / 4, at most 800 ms
+		times.record({ etaMs: ETA_MS, processingAt: 17_900, readyBy: 19_900 });
+		expect(times.window()).toEqual({ from: 16_600 / ETA_MS, to: 19_900 / ETA_MS, jobs: 10 });
+		expect((await runJob(18_200, 'countdown', plansOnly)).calls).toEqual([16_600, 17_400, 18_200]);
+		// another account, or another route of the same account, has learned nothing
+		expect(readyTimesOf({ ...account, secret: 'sk-other' }, route, learner).window()).toBeUndefined();
+		expect(readyTimesOf(account, '/api/v7/images/text-to-image', learner).window()).toBeUndefined();
+	});
+
+	it('records each job it saw finish: its eta, the last fetch that found it processing, the one that found it ready', async () => {
+		const learner = new ReadyTimeLearner();
+		const times = readyTimesOf(account, route, learner);
+		const record = jest.spyOn(times, 'record');
+		await runJob(18_500, 'countdown', times);
+		expect(record).toHaveBeenCalledTimes(1);
+		expect(record).toHaveBeenCalledWith({ etaMs: ETA_MS, processingAt: 17_000, readyBy: 19_000 });
+		// a job ready at the first fetch: nothing seen processing
+		await runJob(10_000, 'countdown', times);
+		expect(record).toHaveBeenLastCalledWith({ etaMs: ETA_MS, processingAt: 0, readyBy: 15_000 });
+		// a job that timed out or failed teaches nothing
+		await runJob(90_000, 'countdown', times, 40_000);
+		expect(record).toHaveBeenCalledTimes(2);
+	});
+
+	it('jobs ready at a steady 0.6 × eta ± 10 %, with etas that count down: after 10 jobs, p95 within 1 s, at about a 5 s loop\'s fetches', async () => {
+		const random = seeded(24);
+		const readyAt = () => Math.round(0.6 * ETA_MS * (0.9 + 0.2 * random()));
+		const learner = new ReadyTimeLearner();
+		const warmUp = await Promise.all(Array.from({ length: 10 }, async () => await runJob(readyAt(), 'countdown', frozen(learner))));
+		for (const job of warmUp) expect(job.outcome.kind).toBe('success');
+		for (const job of warmUp) expect(job.latency).toBeLessThanOrEqual(2000);
+		// then 20 jobs at once plan from the warm-up, and 20 more from all 30 before them
+		const measured = [];
+		for (let wave = 0; wave < 2; wave++) {
+			const jobs = Array.from({ length: 20 }, readyAt);
+			const view = frozen(learner);
+			for (const ready of jobs) measured.push({ ready, ...(await runJob(ready, 'countdown', view)) });
+		}
+		expect(p95(measured.map((job) => job.latency))).toBeLessThanOrEqual(1000);
+		// the loop is lucky here: every job is ready between its 3rd and 4th fetch (15 and 20 s)
+		expect(mean(measured.map((job) => job.fetches))).toBeLessThan(mean(measured.map((job) => loopFetches(job.ready))) + 0.5);
+		expect(median(measured.map((job) => job.fetches))).toBeLessThanOrEqual(median(measured.map((job) => loopFetches(job.ready))));
+	});
+
+	it('jobs ready anywhere in 0.5–2 × eta, with fetches that report the time left: median within 500 ms, p95 within the 5 s loop\'s, fewer fetches', async () => {
+		const random = seeded(1);
+		const readyAt = () => Math.round(ETA_MS * (0.5 + 1.5 * random()));
+		const learner = new ReadyTimeLearner();
+		const jobs = [];
+		// the first 20 at once know nothing; the next 20 plan from them
+		for (let wave = 0; wave < 2; wave++) {
+			const view = frozen(learner);
+			for (let job = 0; job < 20; job++) {
+				const ready = readyAt();
+				jobs.push({ ready, ...(await runJob(ready, 'timeLeft', view)) });
+			}
+			expect(view.window() === undefined).toBe(wave === 0);
+		}
+		const latencies = jobs.map((job) => job.latency);
+		expect(median(latencies)).toBeLessThanOrEqual(500);
+		expect(p95(latencies)).toBeLessThanOrEqual(p95(jobs.map((job) => loopFetches(job.ready) * 5000 - job.ready)));
+		expect(mean(jobs.map((job) => job.fetches))).toBeLessThan(mean(jobs.map((job) => loopFetches(job.ready))));
+		expect(median(jobs.map((job) => job.fetches))).toBeLessThan(median(jobs.map((job) => loopFetches(job.ready))));
+	});
+
+	it('a learned plan still stops at Max Wait Time, and at once on cancel', async () => {
+		const learner = new ReadyTimeLearner();
+		const times = readyTimesOf(account, route, learner);
+		for (let job = 0; job < 10; job++) times.record({ etaMs: ETA_MS, processingAt: 20_000, readyBy: 21_000 });
+		// window 20.5-21 s: steps of 250 ms to 21.25 s, then backing off, and a last fetch at the deadline
+		const late = await runJob(120_000, 'countdown', times, 22_000);
+		expect(late.outcome).toEqual({ kind: 'timeout', lastStatus: 'processing', lastError: undefined, fetches: 6 });
+		expect(late.calls).toEqual([20_500, 20_750, 21_000, 21_250, 21_625, 22_000]);
+
+		const controller = new AbortController();
+		const clock = fakeClock(() => controller.abort());
+		const api = scripted([success], clock);
+		const outcome = await waitForResult({ first: processing(30), fetch: api.fetch, deadline: 600_000, clock, signal: controller.signal, readyTimes: times });
+		expect(outcome).toEqual({ kind: 'cancelled' });
+		expect(api.calls).toEqual([]);
+	});
+
+	it('a fetch answer\'s eta that departs from the create\'s plans the rest anew, even on a learned plan; one that counts it down does not', async () => {
+		const learner = new ReadyTimeLearner();
+		const times = readyTimesOf(account, route, learner);
+		for (let job = 0; job < 10; job++) times.record({ etaMs: ETA_MS, processingAt: 15_000, readyBy: 25_000 });
+		// from 20 s in steps of 800 ms; at 20 s "eta 10" counts down, at 20.8 s "eta 20" departs: 20.8 + 0.875 × 19.5 s
+		const clock = fakeClock();
+		const api = scripted([processing(10), processing(20), success], clock);
+		await waitForResult({ first: processing(30), fetch: api.fetch, deadline: 600_000, clock, readyTimes: times });
+		expect(api.calls).toEqual([20_000, 20_800, 37_863]);
 	});
 });
