@@ -3,7 +3,7 @@
  * the in-repo sandbox. Writes BENCHMARKS.md and docs/bench-latency-batch.png, and the raw results to
  * .tmp/bench/results.json.
  *
- *   npm run bench                       the full run (what is committed; about 35 minutes)
+ *   npm run bench                       the full run (what is committed; about 50 minutes)
  *   npm run bench -- --quick            fewer repetitions, for development
  *   npm run bench -- --only latency,longEta,load
  *                                       some scenarios; the others keep their results from .tmp/bench/results.json
@@ -24,8 +24,9 @@ import { longEtaScenario } from './scenarios/longEta';
 import { loadScenario } from './scenarios/load';
 import { memoryScenario } from './scenarios/memory';
 import { queueScenario } from './scenarios/queue';
+import { scaleScenario } from './scenarios/scale';
 
-const SCENARIOS = ['latency', 'longEta', 'batch', 'memory', 'load', 'queue'] as const;
+const SCENARIOS = ['latency', 'longEta', 'batch', 'memory', 'load', 'queue', 'scale'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const OUT_DIR = path.join(REPO_ROOT, '.tmp', 'bench');
@@ -124,6 +125,8 @@ async function main(): Promise<void> {
 	if (args.only.has('memory')) results.memory = await memoryScenario(tgz, [50, 100], reps.memory, log);
 	save();
 	if (args.only.has('queue')) results.queue = await queueScenario(tgz, { reps: reps.queue }, log);
+	save();
+	if (args.only.has('scale')) results.scale = await scaleScenario(tgz, log, args.quick ? 200 : undefined);
 	save();
 	if (args.only.has('load')) {
 		results.load = loadScenario(

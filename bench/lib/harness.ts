@@ -10,6 +10,8 @@ export interface Variant {
 	label: string;
 	kind: WorkflowKind;
 	concurrency?: number;
+	/** the node's Output (default Binary Files) */
+	output?: 'binary' | 'urls';
 }
 
 export const NODE: Variant = { id: 'node', label: 'ModelsLab node', kind: 'node', concurrency: 5 };
@@ -72,12 +74,14 @@ function countItems(items: OutputItem[], isOk: (item: OutputItem) => boolean): I
 }
 
 /** Every item the workflow ended with: the node's output, or what reached the loop's "Done" over all its runs. */
-export function finalItems(execution: Execution, kind: WorkflowKind): ItemCounts {
+export function finalItems(execution: Execution, variant: Pick<Variant, 'kind' | 'output'>): ItemCounts {
+	const { kind } = variant;
 	const runData = execution.data.resultData.runData;
 	if (kind === 'node') {
 		const runs = runData.ModelsLab ?? [];
 		const items = runs.flatMap((run) => run.data?.main[0] ?? []);
-		return countItems(items, (item) => item.json.status === 'success' && !item.json.error && Boolean(item.binary?.data));
+		const delivered = (item: OutputItem) => (variant.output === 'urls' ? typeof item.json.imageUrl === 'string' : Boolean(item.binary?.data));
+		return countItems(items, (item) => item.json.status === 'success' && !item.json.error && delivered(item));
 	}
 	if (kind === 'download') {
 		const items = (runData.Download ?? []).flatMap((run) => run.data?.main[0] ?? []);
@@ -106,6 +110,7 @@ export class Bench {
 				ITEMS: items,
 				SIZE: size,
 				CONCURRENCY: variant.kind === 'node' ? (variant.concurrency ?? 5) : undefined,
+				OUTPUT: variant.kind === 'node' ? (variant.output ?? 'binary') : undefined,
 				BASE_URL: variant.kind !== 'node' ? this.sandbox.baseUrl : undefined,
 				API_KEY: variant.kind !== 'node' ? SANDBOX_KEYS.standard : undefined,
 			});
@@ -171,7 +176,7 @@ export class Bench {
 				peakInFlight: stats.peakInFlight,
 				peakProcessing: stats.peakProcessing,
 			},
-			items: finalItems(execution, variant.kind),
+			items: finalItems(execution, variant),
 		};
 	}
 }

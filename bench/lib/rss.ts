@@ -58,3 +58,11 @@ export function startRssSampler(pid: number, intervalMs = 100): { stop(): RssSam
 		},
 	};
 }
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc/<pid>/stat (clock ticks of 10 ms). */
+export function cpuMsOf(pid: number): number {
+	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+	// the fields after the command name (which may hold spaces, inside parentheses): utime and stime are the 12th and 13th
+	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	return (Number(fields[11]) + Number(fields[12])) * 10;
+}

@@ -16,6 +16,8 @@ export interface WorkflowVars {
 	SIZE: number;
 	/** the node's Concurrency (node workflow only) */
 	CONCURRENCY?: number;
+	/** the node's Output: 'binary' (Binary Files) or 'urls' (Image URLs) (node workflow only) */
+	OUTPUT?: 'binary' | 'urls';
 	/** the sandbox's base URL (HTTP Request workflows only: the node takes it from its credential) */
 	BASE_URL?: string;
 	/** the sandbox key (HTTP Request workflows only) */

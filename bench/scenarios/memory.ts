@@ -5,19 +5,14 @@
  * and a full GC. A full GC after the run tells what n8n still holds from what V8 had not collected yet.
  */
 import { startSandbox } from '../../sandbox/server';
-import type { N8nServer } from '../../scripts/real-n8n';
-import { startN8n } from '../../scripts/real-n8n';
+import { runInFreshN8n } from '../lib/freshN8n';
 import type { Variant } from '../lib/harness';
-import { Bench, DOWNLOAD, NODE } from '../lib/harness';
-import { collectGarbage, inspectorUrl } from '../lib/inspector';
-import type { RssSample } from '../lib/rss';
-import { startRssSampler } from '../lib/rss';
+import { DOWNLOAD, NODE } from '../lib/harness';
 import { median } from '../lib/stats';
 
 export const MEMORY_SIZE = 1024;
 /** Noise in the low 6 bits of every channel: 1024×1024 PNGs of about 2.8 MB that do not compress, like real ones. */
 export const MEMORY_NOISE_BITS = 6;
-const MB = 1024 * 1024;
 
 export interface MemoryRun {
 	/** 'node', or 'download': n8n's own HTTP Request nodes fetching the same images as files */
@@ -52,64 +47,36 @@ export interface MemoryResult {
 	baseline?: Array<{ images: number; growthMainMB: number; retainedHeapMB: number }>;
 }
 
-const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
-
-async function baseline(pid: number): Promise<RssSample[]> {
-	const sampler = startRssSampler(pid, 100);
-	await sleep(1500);
-	return sampler.stop();
-}
-
 async function measure(tgz: string, variant: Variant, images: number, rep: number, log: (line: string) => void): Promise<MemoryRun> {
 	const sandbox = await startSandbox({ processingMs: 0, imageNoiseBits: MEMORY_NOISE_BITS });
-	let n8n: N8nServer | undefined;
 	try {
-		n8n = await startN8n({
-			tgz,
+		const fresh = await runInFreshN8n(tgz, sandbox, variant, {
 			name: `bench-memory-${variant.id}-${images}-${rep}`,
-			// the inspector lets the benchmark force a full GC in n8n, to tell retained memory from garbage
-			env: { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem', NODE_OPTIONS: '--inspect=127.0.0.1:0' },
-			maxLifetimeMs: 20 * 60 * 1000,
+			items: images,
+			size: MEMORY_SIZE,
+			rep,
+			warmUpItems: 5,
+			timeoutMs: 600_000,
 		});
-		const pid = n8n.pid;
-		if (!pid) throw new Error('n8n has no pid');
-		const inspector = inspectorUrl(n8n.log());
-		if (!inspector) throw new Error("n8n's log names no inspector URL");
-		await n8n.setupOwner();
-		const bench = new Bench(n8n, sandbox, await n8n.createSandboxCredentials(sandbox.baseUrl));
-		// warm-up with the same workflow shape: modules, task runner, sqlite pages
-		await bench.run(variant, { items: 5, size: MEMORY_SIZE, rep: -1 });
-		await sleep(1000);
-		// start from a collected heap: without this, n8n idles with a few hundred MB of garbage V8 has not collected
-		const gcBefore = collectGarbage(inspector);
-		await sleep(500);
-		const before = await baseline(pid);
-		const sampler = startRssSampler(pid, 100);
-		// polling the execution once a second: every REST call allocates in n8n too
-		const run = await bench.run(variant, { items: images, size: MEMORY_SIZE, rep, timeoutMs: 600_000, pollMs: 1000 });
-		await sleep(1000);
-		const during = sampler.stop();
-		const gcAfter = collectGarbage(inspector);
+		const { run } = fresh;
 		const sizes = run.jobs.slice(0, 5).map((job) => sandbox.jobBytes(job.id, 0).length);
 		const pngBytes = sizes.length ? sizes.reduce((a, b) => a + b, 0) / sizes.length : Number.NaN;
-		const base = { main: median(before.map((s) => s.main)), tree: median(before.map((s) => s.tree)) };
-		const peak = { main: Math.max(...during.map((s) => s.main)), tree: Math.max(...during.map((s) => s.tree)) };
 		const result: MemoryRun = {
 			variant: variant.id,
 			images,
 			rep,
 			ok: run.items.ok,
 			pngBytes,
-			baselineMainMB: base.main / MB,
-			peakMainMB: peak.main / MB,
-			growthMainMB: (peak.main - base.main) / MB,
-			baselineTreeMB: base.tree / MB,
-			peakTreeMB: peak.tree / MB,
-			growthTreeMB: (peak.tree - base.tree) / MB,
+			baselineMainMB: fresh.baselineMainMB,
+			peakMainMB: fresh.peakMainMB,
+			growthMainMB: fresh.peakMainMB - fresh.baselineMainMB,
+			baselineTreeMB: fresh.baselineTreeMB,
+			peakTreeMB: fresh.peakTreeMB,
+			growthTreeMB: fresh.peakTreeMB - fresh.baselineTreeMB,
 			n8nMs: run.n8nMs,
-			samples: during.length,
-			retainedHeapMB: gcAfter.heapUsedMB - gcBefore.heapUsedMB,
-			retainedRssMB: gcAfter.rssMB - base.main / MB,
+			samples: fresh.samples,
+			retainedHeapMB: fresh.gcAfter.heapUsedMB - fresh.gcBefore.heapUsedMB,
+			retainedRssMB: fresh.gcAfter.rssMB - fresh.baselineMainMB,
 		};
 		log(
 			`memory ${variant.id} ${images} images rep ${rep + 1}: ok ${run.items.ok}, main ${result.baselineMainMB.toFixed(0)} -> ${result.peakMainMB.toFixed(0)} MB ` +
@@ -118,7 +85,6 @@ async function measure(tgz: string, variant: Variant, images: number, rep: numbe
 		);
 		return result;
 	} finally {
-		await n8n?.stop();
 		await sandbox.close();
 	}
 }

@@ -181,7 +181,7 @@ async function runOnce(
 		const firstCreate = creates.length ? Math.min(...creates) : Number.NaN;
 		const lastDelivered = delivered.length ? Math.max(...delivered) : Number.NaN;
 		const prompts = stats.jobs.map((j) => j.prompt);
-		const items = executions.map((e) => finalItems(e, variant.kind));
+		const items = executions.map((e) => finalItems(e, variant));
 		const errors: Record<string, number> = {};
 		for (const counts of items) for (const [message, n] of Object.entries(counts.errors)) errors[message] = (errors[message] ?? 0) + n;
 		const promptOf = (body: unknown) => String((body as { prompt?: unknown } | undefined)?.prompt ?? '');

@@ -40,6 +40,8 @@ export interface SandboxConfig {
 	processingMs: number;
 	/** eta reported by create; null = ceil(job duration / 1000), min 1. Fetch reports the real remaining seconds, unless etaCountsDown. */
 	etaSeconds: number | null;
+	/** A job's images are rendered right after its create answer, not when first downloaded (benchmarks of many downloads). */
+	renderAtCreate: boolean;
 	/** Fetch reports the create's eta counted down (an estimate, as a real one would be), not the time truly left. */
 	etaCountsDown: boolean;
 	/** 0..1: job duration = processingMs * (1 ± jitter), drawn from the seeded PRNG */

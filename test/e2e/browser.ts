@@ -34,6 +34,7 @@ export interface Locator {
 	getByText(text: string | RegExp, options?: { exact?: boolean }): Locator;
 	scrollIntoViewIfNeeded(): Promise<void>;
 	screenshot(options: { path: string }): Promise<Buffer>;
+	boundingBox(): Promise<{ x: number; y: number; width: number; height: number } | null>;
 	evaluate<R>(fn: (element: DomElement) => R): Promise<R>;
 	evaluateAll<R>(fn: (elements: DomElement[]) => R): Promise<R>;
 	filter(options: { hasText: string | RegExp }): Locator;
@@ -58,6 +59,8 @@ export interface Page {
 	on(event: 'pageerror', listener: (error: Error) => void): void;
 	on(event: 'dialog', listener: (dialog: { accept(): Promise<void> }) => void): void;
 	setDefaultTimeout(ms: number): void;
+	setViewportSize(size: { width: number; height: number }): Promise<void>;
+	viewportSize(): { width: number; height: number } | null;
 }
 
 export interface BrowserContext {

@@ -19,7 +19,7 @@ import { startSandbox } from '../../sandbox/server';
 import type { Browser, BrowserContext, Page } from './browser';
 import { guardedContext, launchChromium } from './browser';
 import type { ModelsLabCredentials, N8nServer, SavedWorkflow, WorkflowJson } from '../../scripts/real-n8n';
-import { OWNER, REPO_ROOT, SANDBOX_KEYS, loadExample, startN8n } from '../../scripts/real-n8n';
+import { OWNER, REPO_ROOT, SANDBOX_KEYS, loadExample, startN8n, triggerOf } from '../../scripts/real-n8n';
 import { packedTarball } from './helpers';
 
 const SHOTS = path.join(REPO_ROOT, '.tmp', 'e2e', 'screenshots');
@@ -52,9 +52,11 @@ describe('the ModelsLab node in the n8n editor (Chromium)', () => {
 		return file;
 	}
 
+	/** The canvas node named `name`, by its name attribute: after a run the node's text starts with its item count. */
+	const canvasNode = (name: string) => page.locator(`${byTestId('canvas-node')}[data-node-name=${JSON.stringify(name)}]`).first();
+
 	async function openNode(name: string) {
-		// by its name attribute: after a run the node's text starts with its item count
-		const node = page.locator(`${byTestId('canvas-node')}[data-node-name=${JSON.stringify(name)}]`).first();
+		const node = canvasNode(name);
 		await node.waitFor();
 		await node.dblclick();
 		await page.locator(ndv).waitFor();
@@ -636,7 +638,59 @@ describe('the ModelsLab node in the n8n editor (Chromium)', () => {
 		await closeNode();
 	});
 
-	it('a ModelsLab node added from the nodes panel is version 2 (README "Versions") and opens on the chosen action', async () => {
+	it('examples/01: the bulk workflow runs from the canvas, and every node shows on it with its item count (README picture)', async () => {
+		sandbox.reset();
+		const example = loadExample('01-rows-to-images.json');
+		const bulk = await n8n.createWorkflow(example, credentials);
+		const editorViewport = page.viewportSize();
+		// the README's picture: a whole workflow at a laptop's size
+		await page.setViewportSize({ width: 1280, height: 720 });
+		try {
+			await page.goto(`${n8n.baseUrl}/workflow/${bulk.id}`);
+			await page.locator(byTestId('canvas-node')).first().waitFor();
+			expect(await page.locator(byTestId('canvas-node')).count()).toBe(example.nodes.length);
+
+			await page.locator(byTestId('execute-workflow-button')).first().click();
+			// the green check on every node, once the run has ended
+			for (const node of example.nodes) await canvasNode(node.name).locator(byTestId('canvas-node-status-success')).waitFor({ timeout: 60000 });
+			expect(sandbox.stats.creates).toBe(3);
+			// "Workflow executed successfully" and no other message
+			const toasts = page.locator('.el-notification');
+			expect(await toasts.evaluateAll((els) => els.map((el) => (el.innerText ?? '').trim()))).toEqual(['Workflow executed successfully']);
+			await toasts.locator('.el-notification__closeBtn').first().click();
+			await toasts.first().waitFor({ state: 'hidden' });
+
+			// fit to view (n8n stops at 100 %), then two steps closer so the names read at the README's width
+			await page.locator(byTestId('zoom-to-fit')).click();
+			for (let step = 0; step < 2; step++) await page.locator(byTestId('zoom-in-button')).click();
+			await page.mouse.move(640, 150);
+			await page.waitForTimeout(500);
+
+			// every node of the example, by name, whole inside the canvas; ModelsLab says its operation
+			const canvas = await page.locator(byTestId('canvas')).first().boundingBox();
+			for (const node of example.nodes) {
+				const box = await canvasNode(node.name).boundingBox();
+				expect({ node: node.name, inside: !!canvas && !!box && box.x >= canvas.x && box.y >= canvas.y && box.x + box.width <= canvas.x + canvas.width && box.y + box.height <= canvas.y + canvas.height }).toEqual({ node: node.name, inside: true });
+				expect(await canvasNode(node.name).innerText()).toContain(node.name);
+			}
+			const modelsLab = example.nodes.find((node) => node.type === 'n8n-nodes-modelslab.modelsLab');
+			expect(modelsLab?.name).toBe('ModelsLab');
+			expect(await canvasNode('ModelsLab').getByText('ModelsLab', { exact: true }).isVisible()).toBe(true);
+			expect(await canvasNode('ModelsLab').innerText()).toMatch(/^3 items\nModelsLab\nText to Image$/);
+			// an item count on every connection: one run, three rows, three images
+			const edges = await page.locator(byTestId('edge-label')).evaluateAll((els) =>
+				els.map((el) => `${el.getAttribute('data-source-node-name')} → ${el.getAttribute('data-target-node-name')}: ${(el.innerText ?? '').trim()}`),
+			);
+			expect(edges).toEqual([`${triggerOf(example)} → Rows: 1 item`, 'Rows → ModelsLab: 3 items']);
+			expect(await page.locator(byTestId('canvas-node-status-warning')).count()).toBe(0);
+			expect(await page.locator(ndv).isVisible()).toBe(false);
+			await screenshot('editor-workflow.png');
+		} finally {
+			if (editorViewport) await page.setViewportSize(editorViewport);
+		}
+	});
+
+	it('a ModelsLab node added from the nodes panel is version 2 (docs/where-it-runs.md "Node versions") and opens on the chosen action', async () => {
 		const empty = await n8n.createWorkflow({
 			name: 'editor: a new ModelsLab node',
 			nodes: [{ parameters: {}, id: 'e0000000-0015-4000-8000-000000000001', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0] }],

@@ -1,6 +1,6 @@
 /**
  * The importable examples are built as a user building them by hand today would: their ModelsLab nodes
- * are at the version n8n gives a new node (the highest one, README "Examples"), and name only types and
+ * are at the version n8n gives a new node (the highest one, docs/where-it-runs.md "Node versions"), and name only types and
  * operations the node has.
  */
 import { readdirSync, readFileSync } from 'node:fs';

@@ -8,10 +8,11 @@ import { FORMAT_PRESETS } from '../../nodes/ModelsLab/schemas/formats';
 import { formatsOf, ratioFor, referenceCountText } from '../../nodes/ModelsLab/schemas/modelRules';
 
 /**
- * README's table of v7 models is the node's catalog, written out: this test derives it and fails on any
- * difference (MODELSLAB_UPDATE_DOCS=1 writes it into README.md between its markers).
+ * The model tables of docs/operations.md (the README's until it moved there; the file keeps its name, which
+ * the docs cite) are the node's catalogs, written out: this test derives them and fails on any difference
+ * (MODELSLAB_UPDATE_DOCS=1 writes them into docs/operations.md between their markers).
  */
-const README = path.join(__dirname, '../../README.md');
+const OPERATIONS_DOC = path.join(__dirname, '../../docs/operations.md');
 const START = '<!-- v7 models: generated from nodes/ModelsLab/catalogs/images.ts by test/package/readmeCatalog.test.ts -->';
 const END = '<!-- end of v7 models -->';
 
@@ -67,19 +68,19 @@ export function videoTable(): string {
 	return [VIDEO_START, ...rows.map((row) => `| ${row} |`), VIDEO_END].join('\n');
 }
 
-describe('README: the model tables', () => {
+describe('docs/operations.md: the model tables', () => {
 	it.each([
 		['v7 image models', START, END, catalogTable],
 		['video models', VIDEO_START, VIDEO_END, videoTable],
 	])('%s: the catalog, model by model', (_name, startMarker, endMarker, table) => {
-		const readme = readFileSync(README, 'utf8');
-		const start = readme.indexOf(startMarker);
-		const end = readme.indexOf(endMarker);
+		const doc = readFileSync(OPERATIONS_DOC, 'utf8');
+		const start = doc.indexOf(startMarker);
+		const end = doc.indexOf(endMarker);
 		if (process.env.MODELSLAB_UPDATE_DOCS === '1' && start >= 0 && end > start) {
-			writeFileSync(README, readme.slice(0, start) + table() + readme.slice(end + endMarker.length));
+			writeFileSync(OPERATIONS_DOC, doc.slice(0, start) + table() + doc.slice(end + endMarker.length));
 			return;
 		}
 		expect(start).toBeGreaterThanOrEqual(0);
-		expect(readme.slice(start, end + endMarker.length)).toBe(table());
+		expect(doc.slice(start, end + endMarker.length)).toBe(table());
 	});
 });

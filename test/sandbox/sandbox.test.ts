@@ -11,6 +11,7 @@ import {
 	DEFAULT_STANDARD_KEY as STD,
 	type Sandbox,
 } from '../../sandbox/server';
+import * as png from '../../sandbox/images/png';
 import { renderPng } from '../../sandbox/images/png';
 import { useSandbox } from './useSandbox';
 
@@ -208,6 +209,21 @@ describe('processing then fetch', () => {
 		await sleep(500);
 		expect((await post(`${sb().baseUrl}/api/v6/images/fetch/${p.id}`, { key: STD })).json.status).toBe('success');
 		expect(() => sb().configure({ etaCountsDown: 1 as unknown as boolean })).toThrow('sandbox option etaCountsDown must be a boolean');
+	});
+
+	test('renderAtCreate: a job\'s images are rendered right after its create answer, before any download', async () => {
+		sb().configure({ processingMs: 300, renderAtCreate: true });
+		const render = jest.spyOn(png, 'renderPngShared');
+		try {
+			const p = (await post(sb().baseUrl + V6, { key: STD, prompt: 'ahead', samples: 2 })).json;
+			await sleep(100);
+			expect(render).toHaveBeenCalledTimes(2);
+			await sleep(300);
+			const done = (await post(`${sb().baseUrl}/api/v6/images/fetch/${p.id}`, { key: STD })).json;
+			expect(done.status).toBe('success');
+		} finally {
+			render.mockRestore();
+		}
 	});
 
 	test('jobs of another account or unknown ids are not found', async () => {

@@ -25,7 +25,9 @@ export const LEARNING = {
 	lateQuantile: 0.95,
 	/** Where a job found ready at the first fetch is read to have been ready: this much of that fetch's time. */
 	unseenEarlier: 0.75,
-	/** The steps between the two: a quarter of the window, at most this long, so a ready job waits little … */
+	/** The steps between the two: a quarter of the window, at least this long (the window is known), … */
+	stepMinMs: 150,
+	/** … at most this long, so a ready job waits little … */
 	stepMaxMs: 800,
 	windowSteps: 4,
 	/** … unless the window would then take more fetches than this. */

@@ -7,13 +7,13 @@
  * Fetches are idempotent, so transient failures are retried.
  *
  * With eta 3 s the fetches go at 2.625 s, 3.225 s, then every 250 ms up to 4.5 s, then at growing
- * intervals (up to 5 s). A long eta is less sure: its first fetch goes at half the eta (7 s at the
- * latest while that is later), then short steps. See `pollTimes` for the exact schedule. A processing
- * answer that reports 2 s or more still to go plans the rest anew from it, unless its eta only counts
- * down the one planned from (it says nothing new), so a long job is fetched close to when it is ready.
+ * intervals (up to 5 s). A long eta is less sure: its first fetch goes at half the eta (not before
+ * 7 s), then short steps. See `pollTimes` for the exact schedule. A processing answer that reports 2 s
+ * or more still to go plans the rest anew from it, unless its eta only counts the create's down (it
+ * says nothing new), so a long job is fetched close to when it is ready.
  *
  * Once the account's jobs on a route are known (job/readyTimes.ts), a job it created is fetched where
- * those jobs were ready instead: from the earliest to the latest, in short steps (`learnedPollTimes`).
+ * those jobs were ready instead: from the earliest tenth to the latest, in short steps (`learnedPollTimes`).
  */
 import type { ApiAnswer } from '../api/answer';
 import { readEtaSeconds, readStatus } from '../api/answer';
@@ -34,10 +34,10 @@ export const POLL = {
 	replanFromMs: 2000,
 	/** The first fetch, as a fraction of the eta: jobs often finish before it. */
 	firstAt: 0.875,
-	/** A long eta is less sure: its first fetch goes no later than this, or … */
-	firstLatestMs: 7000,
-	/** … this fraction of the eta, if later; then short steps. */
+	/** A long eta is less sure: its first fetch goes at this fraction of it … */
 	longFirstAt: 0.5,
+	/** … but not before this (nor after the usual first fetch); then short steps. */
+	longFirstNotBeforeMs: 7000,
 	/** The second fetch, just after the eta: most jobs are ready by then. */
 	secondAt: 1.075,
 	/** Then a step of this fraction of the eta … */
@@ -110,7 +110,7 @@ export interface PollTimes {
 export function pollTimes(eta: number, { fresh = false } = {}): PollTimes {
 	let step = Math.min(Math.max(Math.round(POLL.stepFraction * eta), POLL.minStepMs), POLL.maxStepMs);
 	const usualFirst = Math.round(POLL.firstAt * eta);
-	const longFirst = Math.round(Math.max(POLL.longFirstAt * eta, POLL.firstLatestMs));
+	const longFirst = Math.round(Math.max(POLL.longFirstAt * eta, POLL.longFirstNotBeforeMs));
 	const first = Math.max(fresh ? usualFirst : Math.min(usualFirst, longFirst), POLL.minStepMs);
 	// an early first fetch (a long eta) goes on in short steps rather than jumping to just after the eta
 	const early = first < usualFirst;
@@ -132,7 +132,7 @@ export function pollTimes(eta: number, { fresh = false } = {}): PollTimes {
 
 /**
  * The fetch schedule from learned timings: the first fetch where the earliest jobs were ready, then steps
- * of a quarter of the window (at most 800 ms, unless that takes over 12 fetches) until the latest were
+ * of a quarter of the window (150 to 800 ms, unless that takes over 12 fetches) until the latest were
  * ready and half the window again (what a few jobs have not shown yet), then the growing backoff.
  */
 export function learnedPollTimes(eta: number, window: Pick<ReadyWindow, 'from' | 'to'>): PollTimes {
@@ -140,7 +140,7 @@ export function learnedPollTimes(eta: number, window: Pick<ReadyWindow, 'from' |
 	const to = window.to * eta + (window.to - window.from) * eta * 0.5;
 	const span = (window.to - window.from) * eta;
 	const widest = Math.max(LEARNING.stepMaxMs, span / LEARNING.windowFetchesMax);
-	let step = Math.round(Math.min(Math.max(span / LEARNING.windowSteps, POLL.minStepMs), widest));
+	let step = Math.round(Math.min(Math.max(span / LEARNING.windowSteps, LEARNING.stepMinMs), widest));
 	let last: number | undefined;
 	return {
 		next() {

@@ -7,8 +7,12 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
+import { currentRuntime } from '../../../scripts/real-n8n/platform';
 import { N8N_VERSION, toolPaths, toolSteps } from '../../../scripts/real-n8n/tools';
 import { ToolsCacheError, cleanNpmEnv, ensureSteps, runLogged } from '../../../scripts/real-n8n/toolsCache';
+
+/** Running under some other major than the line's, so the stub cache's Node is the registry's, never this one. */
+const stubPaths = (cache: string) => toolPaths(cache, N8N_VERSION, { ...currentRuntime(), version: '0.0.0' });
 
 function write(file: string, text: string, mode?: number): void {
 	mkdirSync(path.dirname(file), { recursive: true });
@@ -22,7 +26,7 @@ function write(file: string, text: string, mode?: number): void {
  */
 function brokenStubCache(): string {
 	const cache = mkdtempSync(path.join(tmpdir(), 'modelslab-tools-stub-'));
-	const t = toolPaths(cache);
+	const t = stubPaths(cache);
 	// "Node 24": the Node running the test, reporting itself as 24
 	write(t.node, `#!/bin/sh\n[ "$1" = "--version" ] && { echo v24.99.0; exit 0; }\nexec "${process.execPath}" "$@"\n`, 0o755);
 	const n8nDir = path.join(cache, `n8n-${N8N_VERSION}`);
@@ -56,7 +60,7 @@ describe('the tools cache heals itself (scripts/real-n8n/tools.ts, toolsCache.ts
 	});
 
 	it('rebuilds sqlite3 of a cache marked ready but never built, under npm run\'s environment, then passes', () => {
-		const t = toolPaths(cache);
+		const t = stubPaths(cache);
 		const lines: string[] = [];
 		ensureSteps(toolSteps(t, { browser: false }), { logDir: path.join(cache, 'logs'), progress: (line) => lines.push(line) });
 
@@ -76,7 +80,7 @@ describe('the tools cache heals itself (scripts/real-n8n/tools.ts, toolsCache.ts
 	});
 
 	it('names the step whose check fails and cannot be repaired', () => {
-		const t = toolPaths(cache);
+		const t = stubPaths(cache);
 		write(t.n8n, `console.error('Error: Cannot find module sqlite3'); process.exit(1);\n`);
 		write(path.join(path.dirname(t.n8n), '..', '..', 'sqlite3', 'built-for'), '');
 		expect(() => ensureSteps(toolSteps(t, { browser: false }), { logDir: path.join(cache, 'logs') })).toThrow(

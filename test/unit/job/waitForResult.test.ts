@@ -4,7 +4,7 @@ import type { ApiAnswer } from '../../../nodes/ModelsLab/api/answer';
 import type { Clock } from '../../../nodes/ModelsLab/time/clock';
 import type { ReadyTimes } from '../../../nodes/ModelsLab/job/readyTimes';
 import { ReadyTimeLearner, readyTimesOf } from '../../../nodes/ModelsLab/job/readyTimes';
-import { POLL, learnedPollTimes, pollTimes, waitForResult } from '../../../nodes/ModelsLab/job/waitForResult';
+import { POLL, pollTimes, waitForResult } from '../../../nodes/ModelsLab/job/waitForResult';
 
 /** A clock that jumps instead of waiting, recording every sleep. */
 function fakeClock(onSleep?: (ms: number) => void): Clock & { sleeps: number[]; time: number } {
@@ -60,7 +60,7 @@ describe('pollTimes: the fetch schedule for an eta', () => {
 	});
 
 	// issue 24 changed this: a long eta's first fetch went at 0.875 × eta, so jobs ready well before it waited for it
-	it('fetches a long eta first at half of it (7 s at the latest while that is later), then in short steps, and caps the backoff at 5 s', () => {
+	it('fetches a long eta first at half of it (not before 7 s), then in short steps, and caps the backoff at 5 s', () => {
 		expect(first(20, 30_000)).toEqual([
 			15000, 17000, 19000, 21000, 23000, 25000, 27000, 29000, 31000, 33000, 35000, 37000, 39000, 41000, 43000, 45000, 48000, 52500,
 			57500, 62500,
@@ -329,10 +329,10 @@ describe('waitForResult with learned timings (job/readyTimes.ts)', () => {
 		const learner = new ReadyTimeLearner();
 		const times = readyTimesOf(account, route, learner);
 		for (let job = 0; job < 10; job++) times.record({ etaMs: ETA_MS, processingAt: 20_000, readyBy: 21_000 });
-		// window 20.5-21 s: steps of 250 ms to 21.25 s, then backing off, and a last fetch at the deadline
+		// window 20.5-21 s: steps of 150 ms (the least) to 21.25 s, then backing off, and a last fetch at the deadline
 		const late = await runJob(120_000, 'countdown', times, 22_000);
-		expect(late.outcome).toEqual({ kind: 'timeout', lastStatus: 'processing', lastError: undefined, fetches: 6 });
-		expect(late.calls).toEqual([20_500, 20_750, 21_000, 21_250, 21_625, 22_000]);
+		expect(late.outcome).toEqual({ kind: 'timeout', lastStatus: 'processing', lastError: undefined, fetches: 9 });
+		expect(late.calls).toEqual([20_500, 20_650, 20_800, 20_950, 21_100, 21_250, 21_475, 21_813, 22_000]);
 
 		const controller = new AbortController();
 		const clock = fakeClock(() => controller.abort());
