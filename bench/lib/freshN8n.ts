@@ -61,7 +61,8 @@ export async function runInFreshN8n(tgz: string, sandbox: Sandbox, variant: Vari
 			name: options.name,
 			// the inspector lets the benchmark force a full GC in n8n, to tell retained memory from garbage
 			env: { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem', NODE_OPTIONS: '--inspect=127.0.0.1:0' },
-			maxLifetimeMs: 30 * 60 * 1000,
+			// longer than any run's timeout with its warm-up, so a slow run ends in a clear timeout, not a killed n8n
+			maxLifetimeMs: 45 * 60 * 1000,
 		});
 		const pid = n8n.pid;
 		if (!pid) throw new Error('n8n has no pid');

@@ -560,7 +560,7 @@ function scaleSection(sc: ScaleResult): string[] {
 	out.push(
 		`${sc.rows} rows in one execution; the account's queue limit is ${sc.queueLimit}, the node runs at Concurrency ${sc.concurrency}, and each job ` +
 			`takes ${sc.jobMs / 1000} s ± ${sc.jitter * 100} %: the ideal makespan is ${sc.rows} / ${sc.queueLimit} × ${sc.jobMs / 1000} s = ` +
-			`${fmt(sc.idealMs / 1000, 0)} s. Each workflow runs on an n8n of its own, after a 10-row warm-up and a full GC; RSS is n8n's main process ` +
+			`${fmt(sc.idealMs / 1000, 0)} s; the makespan is n8n's execution from start to end, the last downloads included. Each workflow runs on an n8n of its own, after a 10-row warm-up and a full GC; RSS is n8n's main process ` +
 			"(sampled every 100 ms, peak minus the baseline), CPU is the main process's user + system time during the run. " +
 			'The loop and HTTP Request would fail nearly every row against a queue limit of 10 (scenario 3), so they run with the limit lifted, and ' +
 			'HTTP Request, which cannot wait, with jobs that are ready at once: their makespans are not comparable, their memory and CPU per row are.',

@@ -162,7 +162,7 @@ describe('the README, for the people who install the node', () => {
 	});
 
 	it('shows one picture, a workflow in the editor', () => {
-		expect([...readme.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map(([, image]) => image)).toEqual(['docs/editor-execute-step.png']);
+		expect([...readme.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map(([, image]) => image)).toEqual(['docs/editor-workflow.png']);
 	});
 
 	it("gives in Develop the two commands .ci/run runs, and links CONTRIBUTING.md", () => {

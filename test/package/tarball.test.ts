@@ -62,7 +62,9 @@ describe('the npm tarball (npm pack --dry-run)', () => {
 	});
 
 	it("names no local path and no sandbox test key in any file (the packed files are the working tree's)", () => {
-		const forbidden = ['/work/', '/root/', '/home/', '/Users/', '/tmp/', REPO_ROOT, homedir(), tmpdir(), DEFAULT_STANDARD_KEY, DEFAULT_ENTERPRISE_KEY];
+		// the folders built from parts, so this file names no machine path itself; a home of "/" says nothing
+		const folders = ['work', 'root', 'home', 'Users', 'tmp'].map((name) => `/${name}/`);
+		const forbidden = [...folders, REPO_ROOT, homedir(), tmpdir(), DEFAULT_STANDARD_KEY, DEFAULT_ENTERPRISE_KEY].filter((needle) => needle.length > 2);
 		const found = paths.flatMap((file) => {
 			const text = readFileSync(path.join(REPO_ROOT, file), 'utf8');
 			return forbidden.filter((needle) => text.includes(needle)).map((needle) => `${file}: ${needle}`);

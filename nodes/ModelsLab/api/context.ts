@@ -1,4 +1,6 @@
 /** What the requests about one item need, from the API calls to the downloads of its files. */
+import { createHash } from 'node:crypto';
+
 import type { Clock } from '../time/clock';
 import type { ApiDefinition } from './apis';
 import type { RequestSettings } from './requestSettings';
@@ -20,4 +22,9 @@ export interface ApiContext extends ItemContext {
 	api: ApiDefinition;
 	/** The credential's base URL: `fetch_result` links are followed only on its origin. */
 	baseUrl: string;
+}
+
+/** What tells one account from another in this process: a hash of its base URL and key, never the key itself. */
+export function accountId(account: { secret: string; baseUrl: string }): string {
+	return createHash('sha256').update(`${account.baseUrl}\n${account.secret}`).digest('hex');
 }

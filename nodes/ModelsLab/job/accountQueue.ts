@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { accountId } from '../api/context';
 
 import type { Clock } from '../time/clock';
 
@@ -233,7 +233,7 @@ const accounts = new Map<string, QueueSlots>();
 
 /** The queue slots of one account in this process, found by a hash of its key and base URL (never the key itself). */
 export function accountQueue(account: { secret: string; baseUrl: string }): QueueSlots {
-	const id = createHash('sha256').update(`${account.baseUrl}\n${account.secret}`).digest('hex');
+	const id = accountId(account);
 	let slots = accounts.get(id);
 	if (!slots) accounts.set(id, (slots = new QueueSlots()));
 	return slots;

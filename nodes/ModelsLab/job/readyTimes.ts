@@ -10,7 +10,7 @@
  * only that it was ready by then, so it is read as a quarter earlier: the next plan starts earlier and
  * finds out how much.
  */
-import { createHash } from 'node:crypto';
+import { accountId } from '../api/context';
 
 export const LEARNING = {
 	/** Jobs of an account and route before their timings plan the wait. */
@@ -100,9 +100,9 @@ export function useReadyTimeLearner(learner: ReadyTimeLearner = new ReadyTimeLea
 	return learner;
 }
 
-/** The key of an account's route: a hash of the key, the base URL and the route, never the key itself. */
+/** The key of an account's route: the account's hash (never the key itself) and the route. */
 export function readyTimesKey(account: { secret: string; baseUrl: string }, route: string): string {
-	return createHash('sha256').update(`${account.baseUrl}\n${account.secret}\n${route}`).digest('hex');
+	return `${accountId(account)} ${route}`;
 }
 
 /** What one wait learns from and plans with: its account and route's window, and where to record its job. */

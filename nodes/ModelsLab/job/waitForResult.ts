@@ -133,20 +133,22 @@ export function pollTimes(eta: number, { fresh = false } = {}): PollTimes {
 /**
  * The fetch schedule from learned timings: the first fetch where the earliest jobs were ready, then steps
  * of a quarter of the window (150 to 800 ms, unless that takes over 12 fetches) until the latest were
- * ready and half the window again (what a few jobs have not shown yet), then the growing backoff.
+ * ready and half the window again (what a few jobs have not shown yet), then the growing backoff. An eta
+ * over 30 s is trusted no further than without learning: the first fetch is never later than then.
  */
 export function learnedPollTimes(eta: number, window: Pick<ReadyWindow, 'from' | 'to'>): PollTimes {
-	const from = window.from * eta;
-	const to = window.to * eta + (window.to - window.from) * eta * 0.5;
 	const span = (window.to - window.from) * eta;
-	const widest = Math.max(LEARNING.stepMaxMs, span / LEARNING.windowFetchesMax);
+	const from = eta > POLL.etaMaxMs ? Math.min(window.from * eta, pollTimes(POLL.etaMaxMs).next()) : window.from * eta;
+	const to = window.to * eta + 0.5 * span;
+	const widest = Math.max(LEARNING.stepMaxMs, (to - from) / LEARNING.windowFetchesMax);
 	let step = Math.round(Math.min(Math.max(span / LEARNING.windowSteps, LEARNING.stepMinMs), widest));
 	let last: number | undefined;
 	return {
 		next() {
 			if (last === undefined) last = Math.max(Math.round(from), POLL.minStepMs);
 			else {
-				if (last >= to) step = Math.min(Math.round(step * POLL.backoffFactor), POLL.backoffMaxMs);
+				// past the window, the usual backoff, from the usual least step
+				if (last >= to) step = Math.min(Math.round(Math.max(step, POLL.minStepMs) * POLL.backoffFactor), POLL.backoffMaxMs);
 				last += step;
 			}
 			return last;

@@ -82,10 +82,10 @@ describe('services found, not assumed (scripts/real-n8n/serviceBinaries.ts)', ()
 
 	it('prefers what the PATH holds to the usual places', () => {
 		const host = machine({
-			files: [...DEBIAN_INSTALLED, ...pgIn('/home/me/pg/bin'), '/home/me/bin/chromium-browser', '/home/me/bin/redis-server'],
-			env: { PATH: '/home/me/bin:/home/me/pg/bin:/usr/bin' },
+			files: [...DEBIAN_INSTALLED, ...pgIn('/opt/me/pg/bin'), '/opt/me/bin/chromium-browser', '/opt/me/bin/redis-server'],
+			env: { PATH: '/opt/me/bin:/opt/me/pg/bin:/usr/bin' },
 		});
-		expect(lookUp(host)).toEqual(searched('/home/me/bin/chromium-browser', '/home/me/pg/bin', '/home/me/bin/redis-server'));
+		expect(lookUp(host)).toEqual(searched('/opt/me/bin/chromium-browser', '/opt/me/pg/bin', '/opt/me/bin/redis-server'));
 	});
 
 	it('installs with apt-get only on a Debian-like machine, as root, with apt-get on the PATH', () => {

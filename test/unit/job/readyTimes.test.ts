@@ -58,7 +58,7 @@ describe('ReadyTimeLearner', () => {
 	it('is keyed by a hash of the account and route, never the key', () => {
 		const account = { secret: 'sk-secret-123', baseUrl: 'https://modelslab.com' };
 		const key = readyTimesKey(account, '/api/v6/images/text2img');
-		expect(key).toMatch(/^[0-9a-f]{64}$/);
+		expect(key).toMatch(/^[0-9a-f]{64} \/api\/v6\/images\/text2img$/);
 		expect(key).not.toContain('sk-secret-123');
 		expect(readyTimesKey({ ...account, baseUrl: 'https://other.example' }, '/api/v6/images/text2img')).not.toBe(key);
 	});

@@ -329,10 +329,10 @@ describe('waitForResult with learned timings (job/readyTimes.ts)', () => {
 		const learner = new ReadyTimeLearner();
 		const times = readyTimesOf(account, route, learner);
 		for (let job = 0; job < 10; job++) times.record({ etaMs: ETA_MS, processingAt: 20_000, readyBy: 21_000 });
-		// window 20.5-21 s: steps of 150 ms (the least) to 21.25 s, then backing off, and a last fetch at the deadline
+		// window 20.5-21 s: steps of 150 ms (the least) to 21.25 s, then backing off from 250 ms × 1.5, and a last fetch at the deadline
 		const late = await runJob(120_000, 'countdown', times, 22_000);
-		expect(late.outcome).toEqual({ kind: 'timeout', lastStatus: 'processing', lastError: undefined, fetches: 9 });
-		expect(late.calls).toEqual([20_500, 20_650, 20_800, 20_950, 21_100, 21_250, 21_475, 21_813, 22_000]);
+		expect(late.outcome).toEqual({ kind: 'timeout', lastStatus: 'processing', lastError: undefined, fetches: 8 });
+		expect(late.calls).toEqual([20_500, 20_650, 20_800, 20_950, 21_100, 21_250, 21_625, 22_000]);
 
 		const controller = new AbortController();
 		const clock = fakeClock(() => controller.abort());
@@ -340,6 +340,18 @@ describe('waitForResult with learned timings (job/readyTimes.ts)', () => {
 		const outcome = await waitForResult({ first: processing(30), fetch: api.fetch, deadline: 600_000, clock, signal: controller.signal, readyTimes: times });
 		expect(outcome).toEqual({ kind: 'cancelled' });
 		expect(api.calls).toEqual([]);
+	});
+
+	it('trusts a learned plan for an eta over 30 s no further than the eta schedule: the first fetch is never later', async () => {
+		const learner = new ReadyTimeLearner();
+		const times = readyTimesOf(account, route, learner);
+		for (let job = 0; job < 10; job++) times.record({ etaMs: ETA_MS, processingAt: 13_000, readyBy: 14_000 });
+		// learned: ready at 0.45 × eta. A create that says 417 s: 0.45 × 417 s = 188 s, but the eta schedule fetches at 15 s
+		const clock = fakeClock();
+		const api = scripted([success], clock);
+		await waitForResult({ first: processing(417), fetch: api.fetch, deadline: 600_000, clock, readyTimes: times });
+		expect(api.calls).toEqual([15_000]);
+		expect(pollTimes(POLL.etaMaxMs).next()).toBe(15_000);
 	});
 
 	it('a fetch answer\'s eta that departs from the create\'s plans the rest anew, even on a learned plan; one that counts it down does not', async () => {
