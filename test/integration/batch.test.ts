@@ -173,3 +173,33 @@ describe('a batch of 50 with random faults (fixed seed)', () => {
 		expect(sandbox().faults.filter((fault) => fault.times !== Infinity)).toEqual([]);
 	}, 60_000);
 });
+
+describe("a finished job's files download while the next item starts", () => {
+	it('Concurrency 1: the next create goes while the last image downloads, and at most one such download besides', async () => {
+		// every download takes 600 ms; each job 200 ms
+		sandbox().injectFault({ route: 'cdn', kind: 'delay', ms: 600, times: Infinity });
+		const prompts = ['row 1', 'row 2', 'row 3'];
+		const result = await runNode(sandbox(), {
+			parameters: text2imgParams({ prompt: '={{ $json.prompt }}', width: 256, height: 256, concurrency: 1 }),
+			inputItems: prompts.map((prompt) => ({ json: { prompt } })),
+		});
+		expect(result.status).toBe('success');
+		const counters = sandbox().counters();
+		const creates = counters.requests.filter((request) => request.route === 'create').map((request) => request.t);
+		const downloads = counters.cdnLog.map((record) => record.t);
+		expect(creates).toHaveLength(3);
+		expect(downloads).toHaveLength(3);
+		// row 2's job starts while row 1's image is still downloading …
+		expect(creates[1]).toBeGreaterThanOrEqual(downloads[0]);
+		expect(creates[1]).toBeLessThan(downloads[0] + 600);
+		// … but row 3's waits for that download: one finished job's download at a time besides the job
+		expect(creates[2]).toBeGreaterThanOrEqual(downloads[0] + 600);
+		// every row still gets its own image, in order
+		expect(result.outputs.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		const jobs = counters.jobs;
+		result.binaries.forEach((binary, index) => {
+			expect(jobs[index].prompt).toBe(prompts[index]);
+			expect(binary.data.equals(sandbox().jobBytes(jobs[index].id, 0))).toBe(true);
+		});
+	});
+});

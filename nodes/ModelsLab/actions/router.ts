@@ -6,6 +6,7 @@ import { parseParameters, readFields } from '../parameters/validate';
 import { concurrencySchema } from '../schemas/settings';
 import type { NodeError } from '../api/errors';
 import { ensureNodeError } from '../api/errors';
+import { onJobDone } from '../job/handOn';
 import { findOperation } from './operation';
 import { operationsOf } from './resources';
 
@@ -34,9 +35,10 @@ function errorItem(this: IExecuteFunctions, error: NodeError, itemIndex: number)
 }
 
 /**
- * Runs the chosen operation for every input item, up to `concurrency` at a time, and returns the
- * results in input order, each paired to its item. With "continue on fail" a failing item becomes
- * an error item and the others go on; otherwise no new item starts and the first error is thrown.
+ * Runs the chosen operation for every input item, up to `concurrency` jobs at a time, and returns the
+ * results in input order, each paired to its item. An item whose job is done starts the next while its
+ * files download (while no more than `concurrency` others download). With "continue on fail" a failing item
+ * becomes an error item and the others go on; otherwise no new item starts and the first error is thrown.
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
@@ -57,23 +59,36 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	let next = 0;
 	const failures: Array<{ itemIndex: number; error: NodeError }> = [];
 
-	const worker = async () => {
-		while (next < items.length && failures.length === 0 && !cancelSignal?.aborted) {
-			const itemIndex = next++;
-			try {
-				results[itemIndex] = await handler.execute.call(this, itemIndex);
-			} catch (caught) {
-				const error = ensureNodeError(this.getNode(), caught, itemIndex);
-				if (this.continueOnFail()) {
-					results[itemIndex] = [errorItem.call(this, error, itemIndex)];
-				} else {
-					failures.push({ itemIndex, error });
-				}
+	const runItem = async (itemIndex: number) => {
+		try {
+			results[itemIndex] = await handler.execute.call(this, itemIndex);
+		} catch (caught) {
+			const error = ensureNodeError(this.getNode(), caught, itemIndex);
+			if (this.continueOnFail()) {
+				results[itemIndex] = [errorItem.call(this, error, itemIndex)];
+			} else {
+				failures.push({ itemIndex, error });
 			}
 		}
 	};
-	// in-flight items finish before an error is thrown, so no wait loop outlives the node
+	const downloading = new Set<Promise<void>>();
+	const worker = async () => {
+		while (next < items.length && failures.length === 0 && !cancelSignal?.aborted) {
+			const itemIndex = next++;
+			let handOn: () => void = () => undefined;
+			const handedOn = new Promise<'handedOn'>((resolve) => (handOn = () => resolve('handedOn')));
+			const stopListening = onJobDone(this, itemIndex, handOn);
+			const run = runItem(itemIndex).finally(stopListening);
+			if ((await Promise.race([run, handedOn])) !== 'handedOn') continue;
+			// its job is done: its files download while this worker starts the next item
+			downloading.add(run);
+			void run.finally(() => downloading.delete(run));
+			while (downloading.size > concurrency) await Promise.race(downloading);
+		}
+	};
+	// in-flight items finish before an error is thrown, so no wait loop or download outlives the node
 	await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+	await Promise.all(downloading);
 	if (failures.length > 0) {
 		throw failures.reduce((first, failure) => (failure.itemIndex < first.itemIndex ? failure : first)).error;
 	}

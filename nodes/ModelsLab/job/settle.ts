@@ -12,6 +12,7 @@ import { jobFailure, queuedWithoutIdError, timeoutError } from './failures';
 import type { FetchState } from './fetch';
 import { fetchKnownJob } from './fetch';
 import { readyTimesOf } from './readyTimes';
+import { jobDone } from './handOn';
 import { waitForResult } from './waitForResult';
 
 /** Where settleJob's answer comes from: this item's own create, or a fetch of a job made elsewhere (Fetch Result). */
@@ -61,7 +62,10 @@ export async function settleJob(
 	// Fetch Result waits for takes one
 	const place = created?.place ?? (waiting ? occupyPlace(accountQueue(context), context.clock) : undefined);
 	if (!waiting) place?.done();
-	if (status === 'success') return await successItems.call(this, answer, requestId, context.settings, context);
+	if (status === 'success') {
+		jobDone(this, context.itemIndex);
+		return await successItems.call(this, answer, requestId, context.settings, context);
+	}
 	if (status !== 'processing') throw jobFailure.call(this, answer, requestId, context);
 	if (!context.settings.waitForCompletion) return [pendingItem(answer, requestId, context)];
 	if (!requestId) throw queuedWithoutIdError.call(this, context);
@@ -86,6 +90,7 @@ export async function settleJob(
 		place!.done(jobMs);
 		switch (outcome.kind) {
 			case 'success':
+				jobDone(this, context.itemIndex);
 				return await successItems.call(this, outcome.answer, requestId, context.settings, context);
 			case 'failed':
 			case 'unknownStatus':

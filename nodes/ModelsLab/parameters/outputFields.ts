@@ -93,7 +93,7 @@ export const concurrencyField: INodeProperties = {
 	type: 'number',
 	typeOptions: { minValue: LIMITS.concurrency.min, maxValue: LIMITS.concurrency.max },
 	default: 5,
-	description: `Items processed at the same time, ${rangeText(LIMITS.concurrency)}. Set to your plan's queue limit (5 pay-as-you-go, 10 or 15 on bigger plans).`,
+	description: `Items whose jobs run at the same time, ${rangeText(LIMITS.concurrency)}. Set to your plan's queue limit (5 pay-as-you-go, 10 or 15 on bigger plans). A finished job's files download while the next item starts.`,
 };
 
 /**
