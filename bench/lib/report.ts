@@ -538,8 +538,8 @@ function longEtaSection(l: LongEtaResult): string[] {
 		out.push('');
 		out.push(
 			"The node keeps, per account and route, when each of its jobs was ready against the create's eta (the middle of its last two fetches). " +
-				'From 10 jobs it fetches first where a tenth of them were ready and then in steps of a quarter of that window, at most 800 ms, until the ' +
-				'latest were ready. Fetch etas that only count the create\'s down say nothing new, and it does not plan from them.',
+				'From 10 jobs, where the eta is off (half of them ready more than 10 % before or after it, as here), it fetches first where a tenth ' +
+				'of them were ready and then in steps of a quarter of that window (150 to 800 ms) until the latest were ready. Fetch etas that only count the create\'s down say nothing new, and it does not plan from them.',
 		);
 		out.push('');
 	}

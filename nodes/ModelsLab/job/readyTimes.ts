@@ -32,6 +32,11 @@ export const LEARNING = {
 	windowSteps: 4,
 	/** … unless the window would then take more fetches than this. */
 	windowFetchesMax: 12,
+	/**
+	 * The learned plan replaces the eta schedule only where the eta is off: the jobs' median ready time is
+	 * further than this from it. An eta that is right on the whole suits the eta schedule, which fetches less.
+	 */
+	etaOffBy: 0.1,
 } as const;
 
 /** One job the wait saw finish, in ms after its create's answer. */
@@ -48,6 +53,8 @@ export interface ReadySample {
 export interface ReadyWindow {
 	from: number;
 	to: number;
+	/** The middle: half of the jobs were ready by then. */
+	median: number;
 	/** The jobs it is learned from. */
 	jobs: number;
 }
@@ -56,16 +63,19 @@ function quantile(sorted: number[], q: number): number {
 	return sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(q * sorted.length)))];
 }
 
+/** When a job was ready, as far as its fetches tell: the middle of its last two, or a quarter before the first. */
+export function readyEstimate(sample: ReadySample): number {
+	return sample.processingAt > 0 ? (sample.processingAt + sample.readyBy) / 2 : LEARNING.unseenEarlier * sample.readyBy;
+}
+
 /** The window the samples give, or undefined while there are fewer than `minJobs`. */
 export function readyWindow(samples: readonly ReadySample[]): ReadyWindow | undefined {
 	const usable = samples.filter((sample) => sample.etaMs > 0);
 	if (usable.length < LEARNING.minJobs) return undefined;
-	const earliest = usable
-		.map((s) => (s.processingAt > 0 ? (s.processingAt + s.readyBy) / 2 : LEARNING.unseenEarlier * s.readyBy) / s.etaMs)
-		.sort((a, b) => a - b);
+	const earliest = usable.map((s) => readyEstimate(s) / s.etaMs).sort((a, b) => a - b);
 	const latest = usable.map((s) => s.readyBy / s.etaMs).sort((a, b) => a - b);
 	const from = quantile(earliest, LEARNING.earlyQuantile);
-	return { from, to: Math.max(from, quantile(latest, LEARNING.lateQuantile)), jobs: usable.length };
+	return { from, to: Math.max(from, quantile(latest, LEARNING.lateQuantile)), median: quantile(earliest, 0.5), jobs: usable.length };
 }
 
 /** The learned timings of this process, bounded in accounts × routes and in jobs per route. */
@@ -86,6 +96,7 @@ export class ReadyTimeLearner {
 		const samples = this.routes.get(key);
 		return samples ? readyWindow(samples) : undefined;
 	}
+
 }
 
 let processLearner = new ReadyTimeLearner();

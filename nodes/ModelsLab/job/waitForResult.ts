@@ -12,8 +12,9 @@
  * or more still to go plans the rest anew from it, unless its eta only counts the create's down (it
  * says nothing new), so a long job is fetched close to when it is ready.
  *
- * Once the account's jobs on a route are known (job/readyTimes.ts), a job it created is fetched where
- * those jobs were ready instead: from the earliest tenth to the latest, in short steps (`learnedPollTimes`).
+ * Once the account's jobs on a route are known (job/readyTimes.ts) and show its etas to be off, a job it
+ * created is fetched where those jobs were ready instead: from the earliest tenth to the latest, in short
+ * steps (`learnedPollTimes`). Where the etas are right on the whole, the eta schedule fetches less.
  */
 import type { ApiAnswer } from '../api/answer';
 import { readEtaSeconds, readStatus } from '../api/answer';
@@ -92,12 +93,6 @@ function reportedEtaMs(answer: ApiAnswer): number | undefined {
 	return eta === undefined ? undefined : eta * 1000;
 }
 
-/** The eta an answer gives, in ms, within [0, etaMaxMs]; undefined when it gives none. */
-function etaMs(answer: ApiAnswer): number | undefined {
-	const eta = reportedEtaMs(answer);
-	return eta === undefined ? undefined : Math.min(eta, POLL.etaMaxMs);
-}
-
 export interface PollTimes {
 	/** The time (ms after the wait began) of the next fetch, as long as every fetch finds the job still processing. */
 	next(): number;
@@ -156,18 +151,25 @@ export function learnedPollTimes(eta: number, window: Pick<ReadyWindow, 'from' |
 	};
 }
 
+/** The eta schedule of a create's eta (trusted up to 30 s). */
+const etaSchedule = (eta: number) => pollTimes(Math.min(eta, POLL.etaMaxMs));
+
+/** The learned window where the eta is off (the jobs' median ready time far from it); else none. */
+function windowWhereEtaIsOff(readyTimes: ReadyTimes | undefined): ReadyWindow | undefined {
+	const window = readyTimes?.window();
+	return window && Math.abs(window.median - 1) > LEARNING.etaOffBy ? window : undefined;
+}
+
 export async function waitForResult(options: WaitOptions): Promise<WaitOutcome> {
 	const clock = options.clock ?? systemClock;
 	const { signal, deadline, readyTimes } = options;
 	const isRetryable = options.isRetryable ?? markedRetryable;
 	const startedAt = clock.now();
 	const firstEta = reportedEtaMs(options.first);
-	const window = readyTimes?.window();
+	const window = windowWhereEtaIsOff(readyTimes);
 	// the schedule, and the time it counts from: a fresh eta of 2 s or more plans the rest anew from its answer
 	let origin = startedAt;
-	let schedule = window
-		? learnedPollTimes(firstEta ?? POLL.defaultEtaMs, window)
-		: pollTimes(etaMs(options.first) ?? POLL.defaultEtaMs);
+	let schedule = window ? learnedPollTimes(firstEta ?? POLL.defaultEtaMs, window) : etaSchedule(firstEta ?? POLL.defaultEtaMs);
 	// the create's eta: a fetch answer's eta that only counts it down is no news, until one departs from it
 	let createEta = firstEta === undefined ? undefined : { at: startedAt, etaMs: firstEta };
 	let target = origin + schedule.next();

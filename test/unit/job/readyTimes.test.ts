@@ -14,18 +14,18 @@ const job = (processingAt: number, readyBy: number) => ({ etaMs: ETA, processing
 describe('readyWindow: where an account route\'s jobs were ready, as multiples of their eta', () => {
 	it('knows nothing before 10 jobs', () => {
 		expect(readyWindow(Array.from({ length: 9 }, () => job(5000, 6000)))).toBeUndefined();
-		expect(readyWindow(Array.from({ length: 10 }, () => job(5000, 6000)))).toEqual({ from: 0.55, to: 0.6, jobs: 10 });
+		expect(readyWindow(Array.from({ length: 10 }, () => job(5000, 6000)))).toEqual({ from: 0.55, to: 0.6, median: 0.55, jobs: 10 });
 	});
 
 	it('starts where a tenth were ready (the middle of each job\'s last two fetches), ends where 95 % surely were', () => {
 		// jobs ready between i s and i + 1 s, for i = 1 … 20
 		const samples = Array.from({ length: 20 }, (_, i) => job((i + 1) * 1000, (i + 2) * 1000));
-		// sorted middles 1.5 … 20.5 s: the 3rd (index 2) is 3.5 s; sorted ready-by 2 … 21 s: the 20th (index 19) is 21 s
-		expect(readyWindow(samples)).toEqual({ from: 0.35, to: 2.1, jobs: 20 });
+		// sorted middles 1.5 … 20.5 s: the 3rd (index 2) is 3.5 s, the 11th 11.5 s; sorted ready-by 2 … 21 s: the 20th is 21 s
+		expect(readyWindow(samples)).toEqual({ from: 0.35, to: 2.1, median: 1.15, jobs: 20 });
 	});
 
 	it('reads a job found ready at the first fetch as ready a quarter before it, so the next plan starts earlier', () => {
-		expect(readyWindow(Array.from({ length: 10 }, () => job(0, 8000)))).toEqual({ from: 0.6, to: 0.8, jobs: 10 });
+		expect(readyWindow(Array.from({ length: 10 }, () => job(0, 8000)))).toEqual({ from: 0.6, to: 0.8, median: 0.6, jobs: 10 });
 	});
 
 	it('ignores jobs whose eta was 0', () => {
@@ -39,7 +39,7 @@ describe('ReadyTimeLearner', () => {
 		const learner = new ReadyTimeLearner();
 		for (let i = 0; i < 60; i++) learner.record('route', job(i < 10 ? 1000 : 5000, i < 10 ? 2000 : 6000));
 		// the 10 early jobs are forgotten
-		expect(learner.window('route')).toEqual({ from: 0.55, to: 0.6, jobs: LEARNING.keepJobs });
+		expect(learner.window('route')).toEqual({ from: 0.55, to: 0.6, median: 0.55, jobs: LEARNING.keepJobs });
 	});
 
 	it('keeps 200 accounts × routes, forgetting the least recently used', () => {

@@ -262,7 +262,7 @@ describe('waitForResult with learned timings (job/readyTimes.ts)', () => {
 		// the 10th job: ready between 17.9 and 19.9 s. A tenth of the jobs were ready by 16.6 s (the middle of
 		// 16.1-17.1 s), all by 19.9 s: fetches from 16.6 s in steps of 3.3 s / 4, at most 800 ms
 		times.record({ etaMs: ETA_MS, processingAt: 17_900, readyBy: 19_900 });
-		expect(times.window()).toEqual({ from: 16_600 / ETA_MS, to: 19_900 / ETA_MS, jobs: 10 });
+		expect(times.window()).toEqual({ from: 16_600 / ETA_MS, to: 19_900 / ETA_MS, median: 17_000 / ETA_MS, jobs: 10 });
 		expect((await runJob(18_200, 'countdown', plansOnly)).calls).toEqual([16_600, 17_400, 18_200]);
 		// another account, or another route of the same account, has learned nothing
 		expect(readyTimesOf({ ...account, secret: 'sk-other' }, route, learner).window()).toBeUndefined();
@@ -323,6 +323,42 @@ describe('waitForResult with learned timings (job/readyTimes.ts)', () => {
 		expect(p95(latencies)).toBeLessThanOrEqual(p95(jobs.map((job) => loopFetches(job.ready) * 5000 - job.ready)));
 		expect(mean(jobs.map((job) => job.fetches))).toBeLessThan(mean(jobs.map((job) => loopFetches(job.ready))));
 		expect(median(jobs.map((job) => job.fetches))).toBeLessThan(median(jobs.map((job) => loopFetches(job.ready))));
+	});
+
+	/** A job of `etaS` seconds' eta, ready `readyMs` after its create; fetches report the time truly left. */
+	async function runShortJob(readyMs: number, etaS: number, readyTimes: ReadyTimes) {
+		const clock = fakeClock();
+		const calls: number[] = [];
+		const fetch = async (): Promise<ApiAnswer> => {
+			calls.push(clock.time);
+			return clock.time >= readyMs ? success : processing(Math.max(1, Math.ceil((readyMs - clock.time) / 1000)));
+		};
+		await waitForResult({ first: processing(etaS), fetch, deadline: 600_000, clock, readyTimes });
+		return calls;
+	}
+
+	it('keeps the eta schedule where the eta is right on the whole: jobs of 3 s ± 30 % whose eta says 3 s', async () => {
+		const random = seeded(3);
+		const times = readyTimesOf(account, route, new ReadyTimeLearner());
+		for (let job = 0; job < 20; job++) await runShortJob(Math.round(3000 * (0.7 + 0.6 * random())), 3, times);
+		// half the jobs were ready by 0.9-1.1 × the eta: the eta schedule, which fetches less, stays
+		expect(Math.abs(times.window()!.median - 1)).toBeLessThanOrEqual(0.1);
+		expect(await runShortJob(2900, 3, times)).toEqual([2625, 3225]);
+	});
+
+	it('plans from the jobs seen where the eta is off: jobs of 2 s ± 30 % whose eta is their time in whole seconds, rounded up', async () => {
+		const random = seeded(5);
+		const times = readyTimesOf(account, route, new ReadyTimeLearner());
+		for (let job = 0; job < 20; job++) {
+			const ready = Math.round(2000 * (0.7 + 0.6 * random()));
+			await runShortJob(ready, Math.ceil(ready / 1000), times);
+		}
+		// half the jobs were ready by 0.85 × their eta or earlier: the eta is off
+		expect(times.window()!.median).toBeLessThan(0.9);
+		// a job of 2.1 s says eta 3: the eta schedule's first fetch is 2.625 s; the learned one collects it within 200 ms
+		const calls = await runShortJob(2100, 3, times);
+		expect(calls[0]).toBeLessThan(2625);
+		expect(calls[calls.length - 1] - 2100).toBeLessThan(200);
 	});
 
 	it('a learned plan still stops at Max Wait Time, and at once on cancel', async () => {
