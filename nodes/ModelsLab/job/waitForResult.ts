@@ -131,14 +131,16 @@ export function pollTimes(eta: number, { fresh = false } = {}): PollTimes {
  * ready and half the window again (what a few jobs have not shown yet), then the growing backoff. An eta
  * over 30 s is trusted no further than without learning: the first fetch is never later than then.
  */
-export function learnedPollTimes(eta: number, window: Pick<ReadyWindow, 'from' | 'to'>): PollTimes {
+export function learnedPollTimes(eta: number, window: Pick<ReadyWindow, 'from' | 'to'>): PollTimes & { readonly stepMs: number } {
 	const span = (window.to - window.from) * eta;
 	const from = eta > POLL.etaMaxMs ? Math.min(window.from * eta, pollTimes(POLL.etaMaxMs).next()) : window.from * eta;
 	const to = window.to * eta + 0.5 * span;
 	const widest = Math.max(LEARNING.stepMaxMs, (to - from) / LEARNING.windowFetchesMax);
 	let step = Math.round(Math.min(Math.max(span / LEARNING.windowSteps, LEARNING.stepMinMs), widest));
+	const stepMs = step;
 	let last: number | undefined;
 	return {
+		stepMs,
 		next() {
 			if (last === undefined) last = Math.max(Math.round(from), POLL.minStepMs);
 			else {
@@ -169,9 +171,11 @@ export async function waitForResult(options: WaitOptions): Promise<WaitOutcome> 
 	const window = windowWhereEtaIsOff(readyTimes);
 	// the schedule, and the time it counts from: a fresh eta of 2 s or more plans the rest anew from its answer
 	let origin = startedAt;
-	let schedule = window ? learnedPollTimes(firstEta ?? POLL.defaultEtaMs, window) : etaSchedule(firstEta ?? POLL.defaultEtaMs);
-	// the create's eta: a fetch answer's eta that only counts it down is no news, until one departs from it
-	let createEta = firstEta === undefined ? undefined : { at: startedAt, etaMs: firstEta };
+	const learned = window ? learnedPollTimes(firstEta ?? POLL.defaultEtaMs, window) : undefined;
+	let schedule = learned ?? etaSchedule(firstEta ?? POLL.defaultEtaMs);
+	// the create's eta: a fetch answer's eta that only counts it down is no news, until one departs from it,
+	// unless a learned window too wide for short steps plans the wait: then the countdown is the closer word
+	let createEta = firstEta === undefined || (learned && learned.stepMs > LEARNING.stepMaxMs) ? undefined : { at: startedAt, etaMs: firstEta };
 	let target = origin + schedule.next();
 	let errorDelay = 0;
 	let lastStatus = 'processing';

@@ -361,6 +361,17 @@ describe('waitForResult with learned timings (job/readyTimes.ts)', () => {
 		expect(calls[calls.length - 1] - 2100).toBeLessThan(200);
 	});
 
+	it('on a learned window too wide for short steps, a fetch eta that counts the create\'s down still plans the rest', async () => {
+		const times = readyTimesOf(account, route, new ReadyTimeLearner());
+		// jobs ready anywhere in 15-60 s: steps of 5.5 s would leave a job waiting up to that long
+		for (let job = 0; job < 20; job++) times.record({ etaMs: ETA_MS, processingAt: 15_000 + job * 2250, readyBy: 16_000 + job * 2250 });
+		// ready at 29.2 s, close to what the create said: the answer at 20 s (where a tenth were ready) says 10 s,
+		// which counts the create's 30 s down, and the rest is planned from it (without: 25.5 s, then 31 s)
+		const job = await runJob(29_200, 'timeLeft', times);
+		expect(job.calls).toEqual([20_000, 28_313, 30_213]);
+		expect(job.latency).toBeLessThan(1100);
+	});
+
 	it('a learned plan still stops at Max Wait Time, and at once on cancel', async () => {
 		const learner = new ReadyTimeLearner();
 		const times = readyTimesOf(account, route, learner);
