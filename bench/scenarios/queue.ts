@@ -101,6 +101,7 @@ function tagged(kind: WorkflowKind, tag: string, baseUrl: string, path: string):
 		ITEMS: QUEUE.itemsPerExecution,
 		SIZE: 512,
 		CONCURRENCY: kind === 'node' ? QUEUE.concurrency : undefined,
+		OUTPUT: kind === 'node' ? 'binary' : undefined,
 		BASE_URL: kind !== 'node' ? baseUrl : undefined,
 		API_KEY: kind !== 'node' ? SANDBOX_KEYS.standard : undefined,
 	});
