@@ -64,7 +64,7 @@ function quantile(sorted: number[], q: number): number {
 }
 
 /** When a job was ready, as far as its fetches tell: the middle of its last two, or a quarter before the first. */
-export function readyEstimate(sample: ReadySample): number {
+function readyEstimate(sample: ReadySample): number {
 	return sample.processingAt > 0 ? (sample.processingAt + sample.readyBy) / 2 : LEARNING.unseenEarlier * sample.readyBy;
 }
 
