@@ -199,7 +199,7 @@ export function installedPackageSuite(version: N8nVersion): void {
 
 		it('every workflow file uses the installed node type, typeVersion 1', () => {
 			const files = filesUnder(WORKFLOWS_DIR).filter((file) => file.endsWith('.json'));
-			expect(files.length).toBe(10);
+			expect(files.length).toBe(11);
 			for (const file of files) {
 				const workflow = JSON.parse(readFileSync(file, 'utf8')) as { nodes: Array<{ type: string; typeVersion: number }> };
 				const ours = workflow.nodes.filter((node) => node.type.startsWith(`${PACKAGE_NAME}.`));
@@ -342,6 +342,57 @@ export function installedPackageSuite(version: N8nVersion): void {
 				})),
 			);
 			expectStoredImages(items, [0, 1].map((index) => ({ id: queued.id, index, width: 512, height: 512 })));
+		});
+
+		it('v7: Generate Image (Imagen 4, Story) waits on the v7 route; Generate Image (Seedream 4.5) with wait off, then Fetch Result (Images v7) collects it', async () => {
+			sandbox.configure({ processingMs: 2500 });
+			const execution = await executeSucceeded('e2eV7GenFetch001');
+
+			const T2I = '/api/v7/images/text-to-image';
+			const creates = apiCalls().filter((call) => call.path === T2I);
+			expect(creates).toEqual([
+				{ path: T2I, body: { key: STANDARD_KEY, model_id: 'imagen-4', prompt: 'a ceramic mug on a sunlit kitchen table', aspect_ratio: '9:16' } },
+				{ path: T2I, body: { key: STANDARD_KEY, model_id: 'seedream-4.5', prompt: 'a canvas tote bag on a beach at sunset', aspect_ratio: '16:9' } },
+			]);
+			const [waited, later] = requests()
+				.filter((request) => request.path === T2I)
+				.map((request) => request.response as ProcessingAnswer);
+			expect([waited.status, later.status]).toEqual(['processing', 'processing']);
+			// every other call fetches one of the two jobs on the v7 route, with nothing but the key; both jobs were fetched
+			const fetches = apiCalls().filter((call) => call.path !== T2I);
+			const fetchPaths = [waited.id, later.id].map((id) => `/api/v7/images/fetch/${id}`);
+			expect(fetches.map((call) => ({ ofAJob: fetchPaths.includes(call.path), body: call.body }))).toEqual(fetches.map(() => ({ ofAJob: true, body: { key: STANDARD_KEY } })));
+			expect(new Set(fetches.map((call) => call.path))).toEqual(new Set(fetchPaths));
+
+			/** A v7 item's json: the size read from the PNG (v7 answers' meta has none), the Format it was made for. */
+			const v7Json = (id: number, format: string | null, width: number, height: number) => {
+				const answer = successAnswer(id);
+				return { ...successJson(answer, 0, format), width, height };
+			};
+			const waitedItems = nodeOutput(execution, 'Generate Image');
+			expect(waitedItems).toEqual([
+				{
+					json: v7Json(waited.id, 'story', 576, 1024),
+					binary: { data: binaryRef('e2eV7GenFetch001', successAnswer(waited.id), 0) },
+					pairedItem: { item: 0 },
+				},
+			]);
+			expectStoredImages(waitedItems, [{ id: waited.id, index: 0, width: 576, height: 1024 }]);
+			expect(successAnswer(waited.id).meta).toMatchObject({ model_id: 'imagen-4', aspect_ratio: '9:16' });
+
+			expect(nodeOutput(execution, 'Generate Later')).toEqual([
+				{ json: { id: String(later.id), status: 'processing', eta: later.eta, futureLinks: later.future_links }, pairedItem: { item: 0 } },
+			]);
+			const fetchedItems = nodeOutput(execution, 'Fetch Result');
+			expect(fetchedItems).toEqual([
+				{
+					json: v7Json(later.id, null, 1024, 576),
+					binary: { data: binaryRef('e2eV7GenFetch001', successAnswer(later.id), 0) },
+					pairedItem: { item: 0 },
+				},
+			]);
+			expectStoredImages(fetchedItems, [{ id: later.id, index: 0, width: 1024, height: 576 }]);
+			expect(sandbox.counters().creates).toBe(2);
 		});
 
 		it('validation error (width 2048): the run fails with the field-named message, the sandbox saw nothing', async () => {
