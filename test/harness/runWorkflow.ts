@@ -39,6 +39,8 @@ const WORKFLOW_ID = 'harness-workflow';
 /** The node under test, in the short form (`opts.node`). */
 export interface NodeUnderTest {
 	type: string;
+	/** Defaults to a new UUID per run; n8n keeps a saved node's ID across executions. */
+	id?: string;
 	/** Defaults to `NODE_UNDER_TEST_NAME`. */
 	name?: string;
 	/** Defaults to the type's latest version. */
@@ -269,7 +271,7 @@ function prepare(opts: RunOptions): {
 		parameters: {},
 	};
 	const underTest: INode = {
-		id: randomUUID(),
+		id: node.id ?? randomUUID(),
 		name,
 		type: node.type,
 		typeVersion,

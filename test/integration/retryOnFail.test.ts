@@ -90,6 +90,23 @@ describe('Retry On Fail: each row billed once', () => {
 		expect(sandbox().counters().creates).toBe(4);
 	});
 
+	it('a job that fails while it is waited for is created again; the rows whose jobs finished are fetched by ID (1, 2, 1)', async () => {
+		sandbox().configure({ processingMs: 400 });
+		sandbox().injectFault({ route: 'create', kind: 'failed', prompt: 'second row' });
+		const result = await run(rowParams());
+
+		expect(result.error).toBeUndefined();
+		// every create was answered "processing": the failure came from a fetch
+		expect(requests().filter((request) => request.route === 'create').map((request) => (request.response as { status: string }).status)).toEqual(['processing', 'processing', 'processing', 'processing']);
+		expect(createsPerRow()).toEqual([1, 2, 1]);
+		const [failed, second] = jobsOf('second row');
+		expect(failed.state).toBe('failed');
+		const [first] = jobsOf('first row');
+		const [third] = jobsOf('third row');
+		expectImagesOfJobs(result, [first.id, second.id, third.id]);
+		expect(sandbox().counters().creates).toBe(4);
+	});
+
 	it('a job still processing when Max Wait Time ran out is waited for again on its ID, never created again', async () => {
 		sandbox().configure({ processingMs: 2500 });
 		const result = await run(rowParams({ maxWaitTime: 1 }), { inputItems: rows(['first row']), settings: { waitBetweenTries: 1000 } });
@@ -241,8 +258,10 @@ describe('Retry On Fail: each row billed once', () => {
 	});
 
 	it('the same workflow run again, as a new execution, creates its own jobs: a user who runs it again wants new images', async () => {
-		const first = await run(rowParams({ output: 'urls' }), { inputItems: rows(['first row']) });
-		const second = await run(rowParams({ output: 'urls' }), { inputItems: rows(['first row']) });
+		// the same saved node (n8n keeps its ID): only the execution differs
+		const savedNode = { inputItems: rows(['first row']), settings: { id: 'saved-modelslab-node' } };
+		const first = await run(rowParams({ output: 'urls' }), savedNode);
+		const second = await run(rowParams({ output: 'urls' }), savedNode);
 
 		expect(first.executionId).not.toBe(second.executionId);
 		expect(createsPerRow(['first row'])).toEqual([2]);

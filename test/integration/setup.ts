@@ -44,7 +44,7 @@ export interface NodeRun {
 	inputItems?: INodeExecutionData[];
 	continueOnFail?: boolean;
 	/** The node's Settings: On Error, Retry On Fail, Max Tries, Wait Between Tries. */
-	settings?: Pick<NodeUnderTest, 'onError' | 'retryOnFail' | 'maxTries' | 'waitBetweenTries'>;
+	settings?: Pick<NodeUnderTest, 'id' | 'onError' | 'retryOnFail' | 'maxTries' | 'waitBetweenTries'>;
 	credentials?: { standardKey?: string; enterpriseKey?: string };
 	cancelAfterMs?: number;
 	/** The node's version; default the latest. */

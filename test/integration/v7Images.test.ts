@@ -226,6 +226,35 @@ describe('Other model ID, model from an expression, Fetch Result', () => {
 		expect(sandbox().counters().requests).toEqual([]);
 	});
 
+	it.each([
+		['a prompt that is an object', { prompt: '={{ { a: 1 } }}' }, 'Invalid parameters: Prompt must be text, got {"a":1}'],
+		['a Webhook URL that is no URL', { options: { webhook: 'not a url' } }, 'Invalid parameters: Webhook URL must be an http(s) URL, got "not a url"'],
+		['a Model ID that is an object', { otherModelId: { __rl: true, mode: 'id', value: '={{ { id: 1 } }}' } }, 'Model ID must be text, got {"id":1}'],
+		['a Model ID of several words', { otherModelId: { __rl: true, mode: 'id', value: 'flux pro' } }, 'Model ID must be one word of at most 200 characters, got "flux pro"'],
+	])('Other: %s is refused before anything is sent, as for a catalog model', async (_what, extra, message) => {
+		const result = await runNode(sandbox(), {
+			parameters: generate({ model: 'other', otherModelId: { __rl: true, mode: 'id', value: 'sdxl' }, ...extra }),
+		});
+		expect(result.error?.message).toBe(message);
+		expect(result.error?.description).toBe(NOTHING_SENT);
+		expect(sandbox().counters().requests).toEqual([]);
+	});
+
+	it('Other: a community model the listing offers (sdxl) with its diffusion fields in Extra Body', async () => {
+		const result = await runNode(sandbox(), {
+			parameters: generate({ model: 'other', otherModelId: { __rl: true, mode: 'list', value: 'sdxl' }, extraBody: '{"width": 768, "height": 512, "negative_prompt": "blurry"}', output: 'binary' }),
+		});
+		expect(result.error).toBeUndefined();
+		expect(apiCalls(sandbox())).toEqual([{ path: T2I, body: { key: KEY, model_id: 'sdxl', prompt: 'a mug on a table', width: 768, height: 512, negative_prompt: 'blurry' } }]);
+		expect(pngSize(result.binaries[0].data)).toEqual({ width: 768, height: 512 });
+	});
+
+	it('Edit Image: an Image Source that is neither choice is refused naming both', async () => {
+		const result = await runNode(sandbox(), { parameters: edit({ model: 'nano-banana-pro', imageSource: 'drive' }) });
+		expect(result.error?.message).toBe('Image Source must be one of binary, url, got "drive"');
+		expect(sandbox().counters().requests).toEqual([]);
+	});
+
 	it('a model from an expression: each row its model, and only that model\'s fields are read', async () => {
 		const rows = [{ json: { model: 'imagen-4' } }, { json: { model: 'flux-2-pro' } }, { json: { model: 'nano-banana-t2i' } }];
 		// Width and Height hold values only Flux may read (Format Custom); samples only Imagen Ultra would take

@@ -74,6 +74,23 @@ describe('every catalog model: accepted, processed, fetched on the v7 route, dra
 	});
 });
 
+describe('the community models the listing offers (flux, sdxl, midjourney): both routes, diffusion fields', () => {
+	test.each([
+		['flux', T2I, () => ({ width: 768, height: 512, samples: 2, negative_prompt: 'blurry', guidance_scale: 7.5, seed: 12 }), 768, 512, 2],
+		['sdxl', T2I, () => ({}), 1024, 1024, 1],
+		['midjourney', I2I, () => ({ init_image: ref(1), strength: 0.6 }), 1024, 1024, 1],
+		['flux', I2I, () => ({ init_image: refs(1), width: 512, height: 640 }), 512, 640, 1],
+	] as const)('%s on %s', async (id, path, fields, width, height, samples) => {
+		sb().configure({ processingMs: 60 });
+		const created = await call(path, { model_id: id, prompt: `a test of ${id}`, ...fields() });
+		expect(created.json).toMatchObject({ status: 'processing' });
+		expect(created.json.future_links).toHaveLength(samples);
+		const done = await settle(created.json.id);
+		expect(done).toMatchObject({ status: 'success', meta: { model_id: id } });
+		for (const link of done.output) expect(await sizeOf(link)).toEqual({ width, height });
+	});
+});
+
 describe('answers in the v6 images shapes', () => {
 	test('processing: eta, fetch_result on the v7 fetch route, future links, meta with the request fields', async () => {
 		sb().configure({ processingMs: 1000, etaSeconds: 7 });
@@ -133,7 +150,11 @@ describe('refusals: HTTP 200 {status:"error", message:{field:[...]}}, before any
 	const cases: Case[] = [
 		['no model_id', T2I, { prompt: 'p' }, { model_id: ['The model id field is required.'] }],
 		['a model_id that is no string', T2I, { prompt: 'p', model_id: 4 }, { model_id: ['The model id must be a string.'] }],
-		['an unknown model', T2I, { prompt: 'p', model_id: 'flux' }, { model_id: ['The selected model id is invalid.'] }],
+		['an unknown model', T2I, { prompt: 'p', model_id: 'flux-9-ultra' }, { model_id: ['The selected model id is invalid.'] }],
+		['a community model\'s width over 1024', T2I, { prompt: 'p', model_id: 'sdxl', width: 2048 }, { width: ['The width must be between 512 and 1024.'] }],
+		['a reference on a community model\'s text-to-image', T2I, { prompt: 'p', model_id: 'flux', init_image: away(1) }, { init_image: ['The init image field is prohibited.'] }],
+		['a community model\'s edit without an image', I2I, { prompt: 'p', model_id: 'sdxl', strength: 0.5 }, { init_image: ['The init image field is required.'] }],
+		['a community model\'s strength over 1', I2I, { prompt: 'p', model_id: 'flux', init_image: away(1), strength: 2 }, { strength: ['The strength must be between 0 and 1.'] }],
 		['an unknown model (edit)', I2I, { prompt: 'p', model_id: 'seedream-4.5-edit', init_image: [away(1)] }, { model_id: ['The selected model id is invalid.'] }],
 		['an edit model on text-to-image', T2I, { prompt: 'p', model_id: 'seededit-i2i' }, { model_id: ['The model id seededit-i2i only works on /api/v7/images/image-to-image.'] }],
 		['a generate model on image-to-image', I2I, { prompt: 'p', model_id: 'imagen-4', aspect_ratio: '1:1' }, { model_id: ['The model id imagen-4 only works on /api/v7/images/text-to-image.'] }],

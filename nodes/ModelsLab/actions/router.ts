@@ -7,6 +7,7 @@ import { concurrencySchema } from '../schemas/settings';
 import type { NodeError } from '../api/errors';
 import { ensureNodeError } from '../api/errors';
 import { onJobDone } from '../job/handOn';
+import { endOfTry } from '../job/retryMemory';
 import { findOperation } from './operation';
 import { operationsOf } from './resources';
 
@@ -89,6 +90,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	// in-flight items finish before an error is thrown, so no wait loop or download outlives the node
 	await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 	await Promise.all(downloading);
+	if (items.length) endOfTry.call(this);
 	if (failures.length > 0) {
 		throw failures.reduce((first, failure) => (failure.itemIndex < first.itemIndex ? failure : first)).error;
 	}

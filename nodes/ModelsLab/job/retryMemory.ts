@@ -34,9 +34,13 @@ export function retentionMs(node: { maxTries?: number; waitBetweenTries?: number
 	return tries * (maxWaitTimeSeconds * 1000 + between + MARGIN_MS);
 }
 
-/** A bounded map from item keys to their jobs, each entry kept for its retention after its last update. */
+/**
+ * A bounded map from item keys to their jobs. An entry lives for its retention after its last update,
+ * and again after the end of each try of its run (`refreshRun`): one try of a big batch may take far
+ * longer than one job, and n8n's next try must still find the first rows' jobs.
+ */
 export class RetryMemory {
-	private readonly entries = new Map<string, { job: RememberedJob; expiresAt: number }>();
+	private readonly entries = new Map<string, { job: RememberedJob; expiresAt: number; retention: number; run: string }>();
 
 	constructor(
 		private readonly maxEntries = RETRY_MEMORY.maxEntries,
@@ -55,18 +59,29 @@ export class RetryMemory {
 		return undefined;
 	}
 
-	remember(key: string, job: RememberedJob, retention: number): void {
-		// re-inserted, so the map's order is the order of last updates: the first entries are the stalest
-		this.entries.delete(key);
-		this.entries.set(key, { job, expiresAt: this.now() + retention });
-		for (const [oldest, { expiresAt }] of this.entries) {
-			if (this.entries.size <= this.maxEntries && expiresAt > this.now()) break;
-			this.entries.delete(oldest);
+	remember(key: string, job: RememberedJob, retention: number, run = ''): void {
+		this.store(key, { job, retention, run, expiresAt: this.now() + retention });
+	}
+
+	/** Every live entry of `run` lives its retention again from now: the try that wrote them has ended. */
+	refreshRun(run: string): void {
+		for (const [key, entry] of [...this.entries]) {
+			if (entry.run === run && entry.expiresAt > this.now()) this.store(key, { ...entry, expiresAt: this.now() + entry.retention });
 		}
 	}
 
 	forget(key: string): void {
 		this.entries.delete(key);
+	}
+
+	private store(key: string, entry: { job: RememberedJob; expiresAt: number; retention: number; run: string }): void {
+		// re-inserted, so the map's order is the order of last updates: the first entries are the stalest
+		this.entries.delete(key);
+		this.entries.set(key, entry);
+		for (const [oldest, { expiresAt }] of this.entries) {
+			if (this.entries.size <= this.maxEntries && expiresAt > this.now()) break;
+			this.entries.delete(oldest);
+		}
 	}
 }
 
@@ -96,17 +111,9 @@ export function itemMemory(
 ): ItemMemory | undefined {
 	const node = this.getNode();
 	if (node.retryOnFail !== true) return undefined;
+	const run = runOf.call(this);
 	const hash = createHash('sha256');
-	for (const part of [
-		this.getExecutionId(),
-		node.id,
-		this.getWorkflowDataProxy(itemIndex).$runIndex,
-		itemIndex,
-		account.baseUrl,
-		account.secret,
-	]) {
-		hash.update(`${String(part)}\n`);
-	}
+	for (const part of [run, itemIndex, account.baseUrl, account.secret]) hash.update(`${String(part)}\n`);
 	// a file counts by its digest; JSON.stringify hands a replacer a Buffer's toJSON(), so read the holder's own value
 	hash.update(
 		JSON.stringify(identity, function (this: Record<string, unknown>, name: string, value: unknown) {
@@ -118,9 +125,19 @@ export function itemMemory(
 	const retention = retentionMs(node, maxWaitTimeSeconds);
 	return {
 		recall: () => memory.recall(key),
-		remember: (job) => memory.remember(key, job, retention),
+		remember: (job) => memory.remember(key, job, retention, run),
 		forget: () => memory.forget(key),
 	};
+}
+
+/** The node's run that n8n may retry: its execution, node and run index. */
+function runOf(this: IExecuteFunctions): string {
+	return [this.getExecutionId(), this.getNode().id, this.getWorkflowDataProxy(0).$runIndex].map(String).join('\n');
+}
+
+/** At the end of a try of the node: its items' entries live for their retention from now. */
+export function endOfTry(this: IExecuteFunctions, memory: RetryMemory = processMemory): void {
+	if (this.getNode().retryOnFail === true) memory.refreshRun(runOf.call(this));
 }
 
 function digest(bytes: Buffer): string {

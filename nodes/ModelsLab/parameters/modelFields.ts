@@ -141,6 +141,8 @@ function referenceFields(models: ImageModel[]): INodeProperties[] {
 			displayName: 'Image Source',
 			name: 'imageSource',
 			type: 'options',
+			// a fixed choice: from an expression n8n would show, and require, the fields of every source
+			noDataExpression: true,
 			options: [
 				{ name: 'Binary Files', value: 'binary', description: 'Files of the input item, uploaded to ModelsLab first (free)' },
 				{ name: 'URLs', value: 'url', description: 'Links ModelsLab can fetch, passed on as they are' },

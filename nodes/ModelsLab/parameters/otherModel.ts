@@ -5,6 +5,9 @@ import { NodeOperationError } from 'n8n-workflow';
 import { OTHER_MODEL } from './modelFields';
 import { describeValue } from './validate';
 
+/** ModelsLab's model IDs are short slugs; anything longer is a mistake, not a model. */
+const MAX_MODEL_ID_LENGTH = 200;
+
 /** Body fields the node sets itself; Extra Body may not replace them. */
 const OWN_FIELDS = ['key', 'model_id', 'prompt', 'init_image', 'init_image_2'];
 
@@ -31,8 +34,11 @@ export function extraBody(this: IExecuteFunctions, itemIndex: number, value: unk
 
 /** Other Model ID…: the model ID given and the Extra Body fields. */
 export function otherModel(this: IExecuteFunctions, itemIndex: number): { id: string; extra: IDataObject } {
-	const id = String(this.getNodeParameter('otherModelId', itemIndex, '', { extractValue: true }) ?? '').trim();
+	const given = this.getNodeParameter('otherModelId', itemIndex, '', { extractValue: true }) as unknown;
+	if (typeof given !== 'string' && typeof given !== 'number') throw refusal.call(this, itemIndex, `Model ID must be text, got ${describeValue(given)}`);
+	const id = String(given).trim();
 	if (!id) throw refusal.call(this, itemIndex, 'Model ID is required for Other Model ID…');
+	if (id.length > MAX_MODEL_ID_LENGTH || /\s/.test(id)) throw refusal.call(this, itemIndex, `Model ID must be one word of at most ${MAX_MODEL_ID_LENGTH} characters, got ${describeValue(id)}`);
 	return { id, extra: extraBody.call(this, itemIndex, this.getNodeParameter('extraBody', itemIndex, '{}')) };
 }
 

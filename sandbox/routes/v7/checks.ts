@@ -4,8 +4,8 @@
 import type { SandboxContext } from '../../core/context';
 import { type Body, type FieldChecker, isAbsent } from '../../core/validation';
 import type { Checked } from '../../jobs/create';
-import { type V7Direction, type V7Samples, type V7Size, V7_IMAGE_MODELS } from './catalog';
-import { checkReferences, checkV7Create, hostedSize, listedString, parseRatio, prohibit, type Size } from './fields';
+import { type V7Direction, type V7Samples, type V7Size, V7_COMMUNITY_MODELS, V7_IMAGE_MODELS } from './catalog';
+import { checkReferences, checkV7Create, hostedSize, listedString, parseRatio, prohibit, type Size, urlField } from './fields';
 
 export const V7_PATHS: Readonly<Record<V7Direction, string>> = {
 	generate: '/api/v7/images/text-to-image',
@@ -79,9 +79,40 @@ function checkSamples(c: FieldChecker, samples: V7Samples | undefined): number {
 	return n;
 }
 
+/** The community models the listing offers (flux, sdxl, midjourney) serve both routes, with diffusion-style fields. */
+const COMMUNITY_ENTRIES = (['generate', 'edit'] as const).flatMap((direction) =>
+	Object.keys(V7_COMMUNITY_MODELS).map((id) => ({ id, direction, community: true as const })),
+);
+
+/**
+ * A community model's fields (reference §2: `model-selection.mdx`, the image-generation skill): `width`
+ * and `height` 512–1024 (default 1024), `samples` 1–4, `negative_prompt`, `guidance_scale`, `seed`, and
+ * for an edit `strength` 0–1 and `init_image`, one link or a list (the skill sends a list).
+ */
+function communityPlan(c: FieldChecker, direction: V7Direction): { size: Size; samples: number } {
+	const side = (field: 'width' | 'height') => c.num(field, { int: true, min: 512, max: 1024, def: DEFAULT_SIDE }) ?? DEFAULT_SIDE;
+	const size = { width: side('width'), height: side('height') };
+	const samples = c.num('samples', { int: true, min: 1, max: 4, def: 1 }) ?? 1;
+	c.optionalString('negative_prompt');
+	c.num('guidance_scale', { min: 1, max: 20 });
+	c.seed();
+	if (direction === 'generate') {
+		prohibit(c, ['init_image', 'strength']);
+		return { size, samples };
+	}
+	c.num('strength', { min: 0, max: 1 });
+	if (Array.isArray(c.body.init_image)) checkReferences(c, { min: 1, max: 1, sentAs: 'list' });
+	else urlField(c, 'init_image');
+	return { size, samples };
+}
+
 /** A v7 images create body: field errors, or the job (drawn at the size the model and request give). */
 export function checkV7Image(ctx: SandboxContext, body: Body, direction: V7Direction): Checked {
-	return checkV7Create(body, { models: V7_IMAGE_MODELS, direction, paths: V7_PATHS }, (c, model) => {
+	return checkV7Create(body, { models: [...V7_IMAGE_MODELS, ...COMMUNITY_ENTRIES], direction, paths: V7_PATHS }, (c, model) => {
+		if ('community' in model) {
+			const plan = communityPlan(c, direction);
+			return { samples: plan.samples, size: () => plan.size };
+		}
 		const size = checkSize(c, model.size);
 		const firstReference = checkReferences(c, model.references);
 		const samples = checkSamples(c, model.samples);

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INode } from 'n8n-workflow';
 
 import type { RememberedJob } from '../../../nodes/ModelsLab/job/retryMemory';
-import { RetryMemory, itemMemory, retentionMs } from '../../../nodes/ModelsLab/job/retryMemory';
+import { RetryMemory, endOfTry, itemMemory, retentionMs } from '../../../nodes/ModelsLab/job/retryMemory';
 
 const JOB: RememberedJob = { kind: 'accepted', requestId: '13441520', finished: true };
 const ACCOUNT = { secret: 'the-secret-key', baseUrl: 'https://modelslab.com' };
@@ -53,6 +53,21 @@ describe('RetryMemory', () => {
 		expect(memory.size).toBe(1);
 	});
 
+	it('refreshRun: the live entries of that run live their retention again from now; other runs and expired entries do not', () => {
+		const memory = new RetryMemory(10, clock);
+		memory.remember('first row', JOB, 1000, 'run A');
+		memory.remember('other run', JOB, 1000, 'run B');
+		memory.remember('gone', JOB, 100, 'run A');
+		now += 900; // a long try: the first row's entry is close to its end, 'gone' has expired
+		memory.refreshRun('run A');
+		now += 900;
+		expect(memory.recall('first row')).toEqual(JOB);
+		expect(memory.recall('other run')).toBeUndefined();
+		expect(memory.recall('gone')).toBeUndefined();
+		now += 100;
+		expect(memory.recall('first row')).toBeUndefined();
+	});
+
 	it('forget removes an entry', () => {
 		const memory = new RetryMemory(3, clock);
 		memory.remember('a', JOB, 10_000);
@@ -90,5 +105,35 @@ describe('itemMemory: the key of an item', () => {
 		expect(remembered(memory, context({}), ['text2img', { prompt: 'a cup' }, [Buffer.from('file bytes')]])).toBeUndefined();
 		// a file counts by its bytes
 		expect(remembered(memory, context({}), ['text2img', { prompt: 'a mug' }, [Buffer.from('other bytes')]])).toBeUndefined();
+	});
+});
+
+describe('endOfTry: a big batch\'s first rows outlive a try longer than their retention', () => {
+	const context = (node: Partial<INode>) =>
+		({
+			getNode: () => ({ id: 'node-1', retryOnFail: true, maxTries: 2, waitBetweenTries: 0, ...node }) as INode,
+			getExecutionId: () => '41',
+			getWorkflowDataProxy: () => ({ $runIndex: 0 }),
+		}) as unknown as IExecuteFunctions;
+
+	it('refreshes the run\'s items when the node\'s try ends', () => {
+		let now = 0;
+		const memory = new RetryMemory(100, () => now);
+		const ctx = context({});
+		const retention = retentionMs(ctx.getNode(), 1); // 2 × (1 s + 1 s + 5 s)
+		itemMemory.call(ctx, 0, ACCOUNT, 1, ['text2img', 'row 1'], memory)!.remember(JOB);
+		now += retention - 1; // the rest of the batch took almost the whole retention
+		endOfTry.call(ctx, memory);
+		now += retention - 1; // n8n's next try reaches row 1 late too
+		expect(itemMemory.call(ctx, 0, ACCOUNT, 1, ['text2img', 'row 1'], memory)!.recall()).toEqual(JOB);
+		now += 1;
+		expect(itemMemory.call(ctx, 0, ACCOUNT, 1, ['text2img', 'row 1'], memory)!.recall()).toBeUndefined();
+	});
+
+	it('does nothing without Retry On Fail', () => {
+		const memory = new RetryMemory(100);
+		const refresh = jest.spyOn(memory, 'refreshRun');
+		endOfTry.call(context({ retryOnFail: false }), memory);
+		expect(refresh).not.toHaveBeenCalled();
 	});
 });

@@ -7,7 +7,7 @@ import { startJobContext } from '../../job/context';
 import { runJob } from '../../job/runJob';
 import type { InputImage } from '../../media/inputImages';
 import { readInputImage, uploadImage } from '../../media/inputImages';
-import { modelFields } from '../../parameters/modelFields';
+import { OTHER_MODEL, modelFields } from '../../parameters/modelFields';
 import { waitAndOutputFields } from '../../parameters/outputFields';
 import { chosenModel, otherModel, refusal } from '../../parameters/otherModel';
 import { describeValue, parseParameters, readFields } from '../../parameters/validate';
@@ -26,6 +26,9 @@ export type ModelsFacts<Value extends string> = Omit<OperationFacts<Value>, 'api
 
 /** The reference images of an edit, in the order given: files read and checked, or links checked. */
 async function readReferences(this: IExecuteFunctions, itemIndex: number, values: Record<string, unknown>): Promise<InputImage[]> {
+	if (values.imageSource !== 'binary' && values.imageSource !== 'url') {
+		throw refusal.call(this, itemIndex, `Image Source must be one of binary, url, got ${describeValue(values.imageSource)}`);
+	}
 	const list = (value: unknown) =>
 		String(value ?? '')
 			.split(values.imageSource === 'url' ? /[\n,]/ : ',')
@@ -78,6 +81,7 @@ export function modelsOperation<Value extends string>(
 	const fields = modelFields(direction, catalog);
 	const properties: INodeProperties[] = [...fields, ...waitAndOutputFields];
 	const schemas = new Map(catalog.map((model) => [model.id, modelSchema(model)]));
+	const otherSchema = modelSchema({ id: OTHER_MODEL, name: 'Other Model ID…', direction, size: { by: 'none' }, source: '' });
 	const byName = (name: string) => fields.filter((field) => field.name === name).slice(0, 1);
 	return {
 		facts: { ...facts, apis: ['v7Images'] },
@@ -88,10 +92,9 @@ export function modelsOperation<Value extends string>(
 			const wanted = ['prompt', 'options', ...(model?.size.by === 'none' || !model ? [] : ['format']), ...(model?.samples ? ['samples'] : [])];
 			const values = readFields.call(this, wanted.flatMap(byName), itemIndex);
 			if (model?.size.by === 'pixels' && values.format === CUSTOM_FORMAT) Object.assign(values, readFields.call(this, [...byName('width'), ...byName('height')], itemIndex));
-			const params: ModelParams = model
-				? parseParameters(this.getNode(), schemas.get(model.id)!, values, properties, itemIndex)
-				: { prompt: String(values.prompt ?? ''), options: (values.options ?? {}) as ModelParams['options'] };
-			if (!params.prompt.trim()) throw refusal.call(this, itemIndex, 'Prompt is required');
+			// Other Model ID… is checked as a model that takes no size: its prompt and options have the same rules
+			const schema = model ? schemas.get(model.id)! : otherSchema;
+			const params: ModelParams = parseParameters(this.getNode(), schema, values, properties, itemIndex);
 			const other = model ? undefined : otherModel.call(this, itemIndex);
 			const referenceValues = direction === 'edit' ? readFields.call(this, ['imageSource', 'inputBinaryFields', 'imageUrls'].flatMap(byName), itemIndex) : {};
 			const references = direction === 'edit' ? await readReferences.call(this, itemIndex, referenceValues) : [];
