@@ -1,12 +1,10 @@
 /**
  * What a file ModelsLab made (or a user gave) is, read from its bytes: its type (PNG, JPEG, WebP,
- * GIF; MP4 and WebM), whether it is whole, its extension, and an image's pixel size.
+ * GIF, AVIF, HEIC; MP4, QuickTime, WebM and Matroska), whether it is whole, its extension, and an
+ * image's pixel size.
  */
 
 export type MediaKind = 'image' | 'video';
-
-/** MP4's `ftyp` brands that mean QuickTime rather than MPEG-4. */
-const QUICKTIME_BRANDS = new Set(['qt  ']);
 
 /** A WebM or Matroska file: an EBML header whose DocType names it (in the first bytes). */
 function ebmlDocType(b: Buffer): string | undefined {
@@ -19,6 +17,7 @@ function ebmlDocType(b: Buffer): string | undefined {
 	return head.slice(at + 3, at + 3 + length);
 }
 
+/** Formats with a fixed magic number: their bytes alone confirm or contradict a claimed type. */
 const SIGNATURES: Array<{ mimeType: string; test: (bytes: Buffer) => boolean }> = [
 	{
 		mimeType: 'image/png',
@@ -30,18 +29,48 @@ const SIGNATURES: Array<{ mimeType: string; test: (bytes: Buffer) => boolean }> 
 		test: (b) => b.length > 12 && b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP',
 	},
 	{ mimeType: 'image/gif', test: (b) => b.length > 6 && b.toString('latin1', 0, 4) === 'GIF8' },
-	{
-		mimeType: 'video/quicktime',
-		test: (b) => b.length >= 12 && b.toString('latin1', 4, 8) === 'ftyp' && QUICKTIME_BRANDS.has(b.toString('latin1', 8, 12)),
-	},
-	{ mimeType: 'video/mp4', test: (b) => b.length >= 12 && b.toString('latin1', 4, 8) === 'ftyp' },
 	{ mimeType: 'video/webm', test: (b) => ebmlDocType(b) === 'webm' },
 	{ mimeType: 'video/x-matroska', test: (b) => ebmlDocType(b) === 'matroska' },
 ];
 
+/** `ftyp` brands of HEIF images (AVIF and HEIC are HEIF): an ISO-BMFF file with one is no video. */
+const IMAGE_BRANDS = new Map([
+	...['avif', 'avis'].map((brand) => [brand, 'image/avif'] as const),
+	...['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx'].map((brand) => [brand, 'image/heic'] as const),
+]);
+
+/** HEIF's codec-neutral brands: a compatible brand tells AVIF from HEIC, else HEIF is filed as HEIC. */
+const GENERIC_IMAGE_BRANDS = new Set(['mif1', 'msf1']);
+
+/** `ftyp` brands that mean QuickTime rather than MPEG-4. */
+const QUICKTIME_BRANDS = new Set(['qt  ']);
+
+/**
+ * The brands of the `ftyp` box at the start, major first, or none unless its header is whole (size,
+ * type, major brand, minor version): an image brand is read only from a real box, not stray bytes.
+ */
+function ftypBrands(b: Buffer): string[] {
+	if (b.length < 16 || b.readUInt32BE(0) < 16) return [];
+	const end = Math.min(b.readUInt32BE(0), b.length);
+	const brands = [b.toString('latin1', 8, 12)];
+	for (let at = 16; at + 4 <= end; at += 4) brands.push(b.toString('latin1', at, at + 4));
+	return brands;
+}
+
+/** An ISO-BMFF file's type from its brands: AVIF or HEIC images, QuickTime, and MP4 for any other brand. */
+function isoBmffType(b: Buffer): string | undefined {
+	if (b.length < 12 || b.toString('latin1', 4, 8) !== 'ftyp') return undefined;
+	const [major = '', ...compatible] = ftypBrands(b);
+	const image = GENERIC_IMAGE_BRANDS.has(major)
+		? (compatible.map((brand) => IMAGE_BRANDS.get(brand)).find(Boolean) ?? 'image/heic')
+		: IMAGE_BRANDS.get(major);
+	if (image) return image;
+	return QUICKTIME_BRANDS.has(b.toString('latin1', 8, 12)) ? 'video/quicktime' : 'video/mp4';
+}
+
 /** The type read from the bytes themselves, image or video: servers send wrong or missing content types. */
 export function detectMimeType(bytes: Buffer): string | undefined {
-	return SIGNATURES.find((signature) => signature.test(bytes))?.mimeType;
+	return SIGNATURES.find((signature) => signature.test(bytes))?.mimeType ?? isoBmffType(bytes);
 }
 
 export function kindOf(mimeType: string): MediaKind | undefined {
@@ -49,7 +78,6 @@ export function kindOf(mimeType: string): MediaKind | undefined {
 	if (mimeType.startsWith('video/')) return 'video';
 	return undefined;
 }
-
 
 /** The image type read from the bytes themselves: undefined for anything else, a video included. */
 export function detectImageMimeType(bytes: Buffer): string | undefined {
@@ -59,8 +87,8 @@ export function detectImageMimeType(bytes: Buffer): string | undefined {
 
 /**
  * The type of an image: from its bytes, else from a declared `image/*` type the node cannot
- * recognise itself (AVIF, BMP …). Undefined when the bytes are no image: an error page, a
- * message, or a PNG/JPEG/WebP/GIF claim that the bytes contradict.
+ * recognise itself (BMP …, or an AVIF/HEIC without a readable `ftyp` box). Undefined when the bytes
+ * are no image: an error page, a message, or a PNG/JPEG/WebP/GIF claim that the bytes contradict.
  */
 export function imageMimeType(bytes: Buffer, declared?: string): string | undefined {
 	const detected = detectImageMimeType(bytes);

@@ -17,7 +17,7 @@ import { redactSecret } from '../api/redact';
 import { modelsLabApiRequest } from '../api/request';
 import { RETRY_POLICIES, retryWithin } from '../time/retry';
 import type { ApiContext } from '../api/context';
-import { detectImageMimeType, imageSize } from './fileTypes';
+import { detectImageMimeType, detectMimeType, imageSize } from './fileTypes';
 
 export interface ImageInfo {
 	mimeType: string;
@@ -39,7 +39,8 @@ export function imageProblem(bytes: Buffer): string | undefined {
 	if (bytes.length > LIMITS.inputImageBytes.max) {
 		return `is ${(bytes.length / 1024 / 1024).toFixed(2)} MB; ModelsLab takes images of up to 5 MB`;
 	}
-	const type = detectImageMimeType(bytes);
+	// any type the bytes show, a video's too, so the refusal can name it
+	const type = detectMimeType(bytes);
 	if (!type || !(INPUT_IMAGE_TYPES as readonly string[]).includes(type)) {
 		return `is not a PNG, JPEG or WebP image${type ? ` (it is ${type})` : ''}`;
 	}

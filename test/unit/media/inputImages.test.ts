@@ -1,6 +1,7 @@
 import { imageProblem, readImageInfo } from '../../../nodes/ModelsLab/media/inputImages';
 import { readHeader } from '../../../sandbox/images/imageFormat';
 import { encodePng } from '../../../sandbox/images/png';
+import { box, ftyp } from './isoBmff';
 
 /** A RIFF/WEBP file with one chunk of the given type and payload. */
 function riff(type: string, payload: number[]): Buffer {
@@ -81,5 +82,12 @@ describe('imageProblem: what makes a file unusable as an input', () => {
 		expect(imageProblem(Buffer.from('GIF89a\x01\x00\x01\x00;', 'latin1'))).toBe('is not a PNG, JPEG or WebP image (it is image/gif)');
 		expect(imageProblem(Buffer.from('%PDF-1.7'))).toBe('is not a PNG, JPEG or WebP image');
 		expect(imageProblem(Buffer.from([0xff, 0xd8, 0xff, 0xd9]))).toBe('is image data (image/jpeg) whose size cannot be read (a damaged file?)');
+	});
+
+	it('names the type of a video or an AVIF given as an input image', () => {
+		const mp4 = Buffer.concat([ftyp('isom', 'isom', 'iso2', 'avc1', 'mp41'), box('mdat', Buffer.alloc(16))]);
+		expect(imageProblem(mp4)).toBe('is not a PNG, JPEG or WebP image (it is video/mp4)');
+		const avif = Buffer.concat([ftyp('avif', 'avif', 'mif1'), box('mdat', Buffer.alloc(16))]);
+		expect(imageProblem(avif)).toBe('is not a PNG, JPEG or WebP image (it is image/avif)');
 	});
 });

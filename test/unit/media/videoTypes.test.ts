@@ -7,16 +7,9 @@ import {
 	isCompleteFile,
 } from '../../../nodes/ModelsLab/media/fileTypes';
 import { encodePng } from '../../../sandbox/images/png';
+import { box } from './isoBmff';
 
 const PNG = encodePng(2, 2, Buffer.alloc(12, 200));
-
-/** An MP4 box: 32-bit size, type, payload. */
-const box = (type: string, payload: Buffer) => {
-	const head = Buffer.alloc(8);
-	head.writeUInt32BE(8 + payload.length, 0);
-	head.write(type, 4, 'latin1');
-	return Buffer.concat([head, payload]);
-};
 
 // the `ftyp` box ffmpeg writes for an H.264 .mp4: major brand isom, minor version 0x200, brands isom iso2 avc1 mp41
 const FTYP_ISOM = Buffer.from('0000002066747970' + '69736f6d' + '00000200' + '69736f6d69736f32617663316d703431', 'hex');
