@@ -6,11 +6,16 @@ import { comeBackLater } from '../api/answer';
 import type { NodeError } from '../api/errors';
 import { cancelledError, ensureNodeError, failureOf } from '../api/errors';
 import { modelsLabApiRequest } from '../api/request';
-import { CREATE_RESENDS, pause } from '../time/retry';
+import { RETRY_POLICIES, retryWithin } from '../time/retry';
 import type { QueuePlace, Refusal } from './accountQueue';
 import { accountQueue, acquirePlace } from './accountQueue';
 import type { JobContext } from './context';
 import { asAnswer, jobFailure } from './failures';
+
+const RESENDS = RETRY_POLICIES.createResends;
+
+/** The wait a refusal asks for, else the policy's default for its kind. */
+const askedWaitMs = (seconds: number | undefined, defaultMs: number) => (seconds ?? defaultMs / 1000) * 1000;
 
 /**
  * A create the account accepted. Its job holds `place` in the account's queue (job/accountQueue.ts)
@@ -62,7 +67,7 @@ async function sendCreate(
 		place.done();
 		return {
 			error: () => jobFailure.call(this, answer, undefined, context),
-			waitMs: (later.seconds ?? CREATE_RESENDS.spamFilterWaitSeconds) * 1000,
+			waitMs: askedWaitMs(later.seconds, RESENDS.spamFilterDelayMs),
 		};
 	} catch (error) {
 		const failure = failureOf(error);
@@ -72,41 +77,49 @@ async function sendCreate(
 		}
 		return {
 			error: () => ensureNodeError(this.getNode(), error, context.itemIndex),
-			waitMs: (failure.retryAfterSeconds ?? CREATE_RESENDS.defaultWaitSeconds) * 1000,
+			waitMs: askedWaitMs(failure.retryAfterSeconds, RESENDS.firstDelayMs),
 			queued: { refusal: place.refused(), probeable: failure.queueFull === true },
 		};
 	}
 }
 
+/**
+ * Sends the create until it is accepted, on the createResends policy. Only a refusal that created
+ * nothing is resent (sendCreate throws any other failure): a 429 waits in the account's queue, the
+ * spam filter waits what it asks.
+ */
 export async function createJob(this: IExecuteFunctions, route: string, body: IDataObject, context: JobContext): Promise<AcceptedCreate> {
 	const queue = accountQueue(context);
 	const signal = this.getExecutionCancelSignal();
 	const cancelled = () => cancelledError(this.getNode(), context.itemIndex);
-	for (let resends = 0; ; resends++) {
+	const waiting = { clock: context.clock, signal, cancelled, deadline: context.deadline, policy: RESENDS };
+	return await retryWithin<AcceptedCreate>(waiting, async () => {
 		const place = await acquirePlace(queue, context.clock, signal);
 		if (!place) throw cancelled();
 		const sent = await sendCreate.call(this, route, body, context, place);
-		if ('accepted' in sent) return sent.accepted;
+		if ('accepted' in sent) return { done: sent.accepted };
 		const { waitMs, queued } = sent;
-		// the account's queue is full and nothing of this process is in it: probe it sooner than
-		// retry_after (job/accountQueue.ts); any other 429 waits what it asks
-		const probeMs = queued?.probeable ? queued.refusal.probeDelay(waitMs) : undefined;
-		const inTime = context.clock.now() + (probeMs ?? waitMs) < context.deadline;
-		if (resends >= CREATE_RESENDS.maxRetries || !inTime) {
+		const giveUp = () => {
 			queued?.refusal.giveUp();
 			throw sent.error();
-		}
-		if (!queued) {
-			await pause({ clock: context.clock, signal, cancelled }, waitMs);
-			continue;
-		}
-		const woken = await queued.refusal.waitForPlace(probeMs ?? waitMs, signal);
-		if (woken === 'cancelled') {
-			queued.refusal.giveUp();
-			throw cancelled();
-		}
-		// a place freed by a job of this same account, or a probe sent before retry_after, is no resend:
-		// only retry_after passing counts
-		if (woken === 'freed' || (probeMs !== undefined && probeMs < waitMs)) resends--;
-	}
+		};
+		if (!queued) return { giveUp, waitMs };
+		// the account's queue is full and nothing of this process is in it: probe it sooner than
+		// retry_after (job/accountQueue.ts); any other 429 waits what it asks
+		const probeMs = queued.probeable ? queued.refusal.probeDelay(waitMs) : undefined;
+		return {
+			giveUp,
+			waitMs: probeMs ?? waitMs,
+			wait: async (ms) => {
+				const woken = await queued.refusal.waitForPlace(ms, signal);
+				if (woken === 'cancelled') {
+					queued.refusal.giveUp();
+					throw cancelled();
+				}
+				// a place freed by a job of this same account, or a probe sent before retry_after, is no resend:
+				// only retry_after passing counts
+				return woken === 'freed' || (probeMs !== undefined && probeMs < waitMs) ? 'uncounted' : 'counted';
+			},
+		};
+	});
 }

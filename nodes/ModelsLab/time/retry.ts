@@ -1,7 +1,8 @@
 /**
  * The one way the node waits and tries again: a cancel-aware pause, and `retryWithin`, which repeats
  * an attempt on a named policy's schedule within an end time. The eta-based poll schedule
- * (job/waitForResult.ts) and the account queue's wait for a freed place are their own algorithms.
+ * (job/waitForResult.ts) and the account queue's wait for a freed place are their own algorithms;
+ * a refused create's resends wait through the latter (an attempt's own `wait`).
  */
 import type { Clock } from './clock';
 
@@ -28,14 +29,14 @@ export const RETRY_POLICIES = {
 	uploads: { firstDelayMs: 1000, factor: 2, maxDelayMs: 2000, maxAttempts: 3, startWithin: 'before' },
 	/** An image download failed or was cut short: at least 3 tries, more while Max Wait Time lasts. */
 	downloads: { firstDelayMs: 250, factor: 2, maxDelayMs: 4000, minAttempts: 3, startWithin: 'before' },
-} as const satisfies Record<string, RetryPolicy & { graceMs?: number }>;
-
-/**
- * A create refused with a "come back later" (429 queue full, the spam filter) was not accepted, so it
- * is the one create that may be sent again: at most `maxRetries` times, within Max Wait Time, after
- * the wait the answer asks for (`retry_after` or seconds in its text), else these defaults.
- */
-export const CREATE_RESENDS = { maxRetries: 5, defaultWaitSeconds: 10, spamFilterWaitSeconds: 30 };
+	/**
+	 * A create refused with "come back later" (429 queue full, the spam filter) created nothing, so it is
+	 * the one create sent again: at most 5 times, within Max Wait Time, after the wait the refusal asks
+	 * for (`retry_after`, seconds in its text), else 10 s after a 429 and `spamFilterDelayMs` after the
+	 * spam filter. A 429's wait ended by a freed place or an early probe (job/accountQueue.ts) is no resend.
+	 */
+	createResends: { firstDelayMs: 10_000, factor: 1, maxDelayMs: 10_000, maxAttempts: 6, startWithin: 'before', spamFilterDelayMs: 30_000 },
+} as const satisfies Record<string, RetryPolicy & { graceMs?: number; spamFilterDelayMs?: number }>;
 
 export interface Waiting {
 	clock: Clock;
@@ -60,12 +61,17 @@ export type Attempt<T> =
 			waitMs?: number;
 			/** Clock time by which the next attempt must start; default the deadline. */
 			end?: number;
+			/**
+			 * Waits `ms` in place of the pause (and throws when cancelled): 'uncounted' when what ended the
+			 * wait makes the next attempt no retry, so it counts against no attempt limit.
+			 */
+			wait?: (ms: number) => Promise<'counted' | 'uncounted'>;
 	  };
 
 /**
  * Runs `attempt` (given its number, from 1, and the policy's current delay) until it is done or no
- * try is left: past `maxAttempts`, or when the wait would start the next attempt after the end
- * (`minAttempts` are made whatever the time).
+ * try is left: past `maxAttempts` counted attempts, or when the wait would start the next attempt
+ * after the end (`minAttempts` are made whatever the time).
  */
 export async function retryWithin<T>(
 	options: Waiting & { policy: RetryPolicy; deadline?: number },
@@ -73,17 +79,19 @@ export async function retryWithin<T>(
 ): Promise<T> {
 	const { policy, clock } = options;
 	let delay = policy.firstDelayMs;
+	let counted = 0;
 	for (let attemptNumber = 1; ; attemptNumber++) {
 		const step = await attempt(attemptNumber, delay);
 		if ('done' in step) return step.done;
+		counted++;
 		const wait = step.waitMs ?? delay;
 		const end = step.end ?? options.deadline ?? Infinity;
 		const now = clock.now();
 		const inTime = policy.startWithin === 'by' ? now < end && now + wait <= end : now + wait < end;
-		const anotherTry =
-			attemptNumber < (policy.maxAttempts ?? Infinity) && (inTime || attemptNumber < (policy.minAttempts ?? 0));
+		const anotherTry = counted < (policy.maxAttempts ?? Infinity) && (inTime || counted < (policy.minAttempts ?? 0));
 		if (!anotherTry) return step.giveUp();
-		await pause(options, wait);
+		if (!step.wait) await pause(options, wait);
+		else if ((await step.wait(wait)) === 'uncounted') counted--;
 		delay = Math.min(Math.round(delay * policy.factor), policy.maxDelayMs);
 	}
 }
