@@ -72,7 +72,8 @@ function startImageFields(): INodeProperties[] {
 	return imageInputFields('image').map((field) => ({ ...field, description: reworded(field.description), ...(field.hint ? { hint: reworded(field.hint) } : {}) }));
 }
 
-function videoWaitAndOutputFields(): INodeProperties[] {
+/** The wait and output fields of a video job: the image operations' own, one for one (same names), with video wording and defaults. */
+export function videoWaitAndOutputFields(): INodeProperties[] {
 	return waitAndOutputFields.map((field) => {
 		switch (field.name) {
 			case 'waitForCompletion':

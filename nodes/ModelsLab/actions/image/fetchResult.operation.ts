@@ -1,8 +1,9 @@
 /** Fetch Result: collect a job by its request ID, later or after a crash, without paying again. */
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { waitAndOutputFields } from '../../parameters/outputFields';
+import { videoWaitAndOutputFields } from '../../parameters/videoFields';
 import { startJobContext } from '../../job/context';
 import { collectJob } from '../../job/runJob';
 import { describeValue, parseParameters } from '../../parameters/validate';
@@ -15,6 +16,23 @@ import { API_PARAMETER } from '../operation';
 
 const defaultApi = API_KINDS[0];
 const REQUEST_ID = new RegExp(`^[\\w.-]{1,${LIMITS.requestId.max}}$`);
+
+/**
+ * The wait and output fields: the image operations' own, and for API Video v7 the video operations'
+ * variant of each field that differs (900 s, 200 MB, video wording), under the same saved names. n8n
+ * shows, fills in and saves the variant whose display options match, so every other API keeps its defaults.
+ */
+function fetchWaitAndOutputFields(): INodeProperties[] {
+	const video = videoWaitAndOutputFields();
+	return waitAndOutputFields.flatMap((field, index) =>
+		video[index] === field
+			? [field]
+			: [
+					...updateDisplayOptions({ hide: { [API_PARAMETER]: ['v7Video'] } }, [field]),
+					...updateDisplayOptions({ show: { [API_PARAMETER]: ['v7Video'] } }, [video[index]]),
+				],
+	);
+}
 
 /** Which jobs an API holds: those of the operations that create jobs on it, in the registry's order. */
 function jobsOf(kind: ApiKind, makers: readonly Operation[]): string {
@@ -54,7 +72,7 @@ function fields(makers: readonly Operation[]): INodeProperties[] {
 		default: defaultApi,
 		description: 'Which API created the job (an operation\'s errors name it); it picks the credential and the fetch route',
 	},
-	...waitAndOutputFields,
+	...fetchWaitAndOutputFields(),
 	];
 }
 
