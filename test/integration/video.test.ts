@@ -169,3 +169,59 @@ describe('Video fields', () => {
 		expect(imageFields.find((field) => field.name === 'maxImageSize')?.default).toBe(50);
 	});
 });
+
+describe('Video: a model from an expression, Other Model ID…, the last frame from a file', () => {
+	it('a model from an expression: each row gets its own model\'s default duration, ratio and resolution, not another model\'s', async () => {
+		sandbox().configure({ processingMs: 0 });
+		const models = ['kling-v2-1-master-i2v', 'wan2.6-i2v', 'Hailuo-2.3-i2v'];
+		const result = await runNode(sandbox(), {
+			parameters: video('imageToVideo', { model: '={{ $json.model }}', concurrency: 1 }),
+			inputItems: models.map((model) => ({ json: { model } })),
+		});
+		expect(result.error).toBeUndefined();
+		expect(apiCalls(sandbox()).filter((call) => call.path === I2V).map((call) => call.body)).toEqual(models.map((model) => ({ key: KEY, model_id: model, prompt: 'the mug turns slowly', ...DEFAULT_FIELDS[model] })));
+
+		sandbox().reset();
+		const textModels = ['seedance-t2v', 'veo-3.1', 'wan2.6-t2v'];
+		const text = await runNode(sandbox(), {
+			parameters: video('textToVideo', { model: '={{ $json.model }}', concurrency: 1 }),
+			inputItems: textModels.map((model) => ({ json: { model } })),
+		});
+		expect(text.error).toBeUndefined();
+		expect(apiCalls(sandbox()).filter((call) => call.path === T2V).map((call) => call.body)).toEqual(textModels.map((model) => ({ key: KEY, model_id: model, prompt: 'the mug turns slowly', ...DEFAULT_FIELDS[model] })));
+	});
+
+	it('a model from an expression with a value set for all rows: a model that lacks it is still refused, naming its own values', async () => {
+		const result = await runNode(sandbox(), {
+			parameters: video('textToVideo', { model: '={{ $json.model }}', duration: '12' }),
+			inputItems: [{ json: { model: 'veo-3.1' } }],
+		});
+		expect(result.error?.message).toBe('Invalid parameters: Duration (Seconds) must be one of 4, 6, 8 for Veo 3.1 (Google) (seconds), got "12"');
+		expect(sandbox().counters().requests).toEqual([]);
+	});
+
+	it('Other Model ID… on Image to Video: one image link, as most image-to-video models take it, and the Extra Body fields', async () => {
+		sandbox().configure({ processingMs: 0 });
+		const result = await runNode(sandbox(), {
+			parameters: video('imageToVideo', { model: 'other', otherModelId: { __rl: true, mode: 'id', value: 'kling-v2-1-i2v' }, extraBody: '{"duration": "10"}' }),
+		});
+		expect(result.error).toBeUndefined();
+		expect(apiCalls(sandbox())[0]).toEqual({ path: I2V, body: { key: KEY, model_id: 'kling-v2-1-i2v', prompt: 'the mug turns slowly', init_image: PHOTO, duration: '10' } });
+	});
+
+	it('the last frame from a binary field: uploaded after the start image; a missing field is named as Last Frame Binary Field', async () => {
+		sandbox().configure({ processingMs: 0 });
+		const png = (shade: number) => ({ data: encodePng(16, 16, Buffer.alloc(16 * 16 * 3, shade)).toString('base64'), mimeType: 'image/png', fileName: `frame-${shade}.png` });
+		const parameters = video('imageToVideo', { model: 'Hailuo-02-start-end-frame', imageSource: 'binary', inputBinaryField: 'start', lastFrameBinaryField: 'end' });
+		const missing = await runNode(sandbox(), { parameters, inputItems: [{ json: {}, binary: { start: png(10) } }] });
+		expect(missing.error?.message).toBe('Last Frame Binary Field "end": item 0 has no binary field "end"');
+		expect(sandbox().counters().requests).toEqual([]);
+
+		const result = await runNode(sandbox(), { parameters, inputItems: [{ json: {}, binary: { start: png(10), end: png(200) } }] });
+		expect(result.error).toBeUndefined();
+		const [startUpload, endUpload, create] = apiCalls(sandbox());
+		expect([startUpload.path, endUpload.path, create.path]).toEqual([UPLOAD, UPLOAD, I2V]);
+		const linkOf = (index: number) => (sandbox().counters().requests[index].response as { output: string[] }).output[0];
+		expect(create.body).toEqual({ key: KEY, model_id: 'Hailuo-02-start-end-frame', prompt: 'the mug turns slowly', init_image: [linkOf(0), linkOf(1)] });
+	});
+});

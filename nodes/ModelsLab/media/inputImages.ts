@@ -67,9 +67,11 @@ export async function readInputImage(
 	itemIndex: number,
 	name: ImageInputName,
 	input: ImageInputParams,
+	/** the field the user filled in, where it is not the input's usual one (a video's Last Frame Binary Field) */
+	binaryLabel = FIELD_LABELS[name].binary,
 ): Promise<InputImage> {
 	if (input.source === 'url') return { name, source: 'url', url: input.url };
-	const field = `${FIELD_LABELS[name].binary} "${input.binaryField}"`;
+	const field = `${binaryLabel} "${input.binaryField}"`;
 	const binary = this.getInputData()[itemIndex]?.binary?.[input.binaryField];
 	if (!binary) {
 		const present = Object.keys(this.getInputData()[itemIndex]?.binary ?? {});
@@ -77,7 +79,7 @@ export async function readInputImage(
 			this,
 			itemIndex,
 			`${field}: item ${itemIndex} has no binary field "${input.binaryField}"`,
-			`Nothing was sent to ModelsLab. The item's binary fields: ${present.length ? present.join(', ') : 'none'}. Set ${FIELD_LABELS[name].binary} to the one that holds the ${name}, or use ${IMAGE_INPUTS[name].source === 'imageSource' ? 'Image' : 'Mask'} Source "URL".`,
+			`Nothing was sent to ModelsLab. The item's binary fields: ${present.length ? present.join(', ') : 'none'}. Set ${binaryLabel} to the one that holds the ${name}, or use ${IMAGE_INPUTS[name].source === 'imageSource' ? 'Image' : 'Mask'} Source "URL".`,
 		);
 	}
 	const bytes = await this.helpers.getBinaryDataBuffer(itemIndex, input.binaryField);

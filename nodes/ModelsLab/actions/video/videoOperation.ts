@@ -1,4 +1,5 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import { isExpression } from 'n8n-workflow';
 
 import { APIS } from '../../api/apis';
 import type { VideoDirection, VideoModel } from '../../catalogs/videos';
@@ -27,7 +28,27 @@ async function lastFrame(this: IExecuteFunctions, itemIndex: number, source: unk
 		return { name: 'image', source: 'url', url };
 	}
 	const binaryField = String(this.getNodeParameter('lastFrameBinaryField', itemIndex, 'lastFrame')).trim();
-	return await readInputImage.call(this, itemIndex, 'image', { source: 'binary', binaryField });
+	if (!binaryField) throw refusal.call(this, itemIndex, 'Last Frame Binary Field is required: the binary field holding the end frame');
+	return await readInputImage.call(this, itemIndex, 'image', { source: 'binary', binaryField }, 'Last Frame Binary Field');
+}
+
+/** The fields whose choices, and default, depend on the model. */
+const PER_MODEL_FIELDS = ['format', 'duration', 'resolution'];
+
+/**
+ * With a model from an expression n8n shows every model's variant of these fields and fills each with
+ * its first variant's default. A value the row's model lacks that is only another variant's default
+ * was never chosen: the model's own default stands for it.
+ */
+function ownDefaults(values: Record<string, unknown>, model: VideoModel, properties: INodeProperties[], everyVariant: INodeProperties[]): Record<string, unknown> {
+	const result = { ...values };
+	for (const name of PER_MODEL_FIELDS) {
+		const own = properties.find((field) => field.name === name && (field.displayOptions?.show?.model as string[] | undefined)?.includes(model.id));
+		const offered = (own?.options as INodePropertyOptions[] | undefined)?.map((option) => option.value);
+		if (!own || !offered || !(name in result) || offered.includes(result[name] as string)) continue;
+		if (everyVariant.some((field) => field.name === name && field.default === result[name])) result[name] = own.default;
+	}
+	return result;
 }
 
 /**
@@ -40,6 +61,8 @@ export function videoOperation<Value extends string>({ direction, ...facts }: Vi
 	const properties: INodeProperties[] = videoFields(direction, catalog);
 	const byName = (name: string) => properties.filter((field) => field.name === name).slice(0, 1);
 	const imageFields = ['imageSource', 'inputBinaryField', 'imageUrl'].flatMap((name) => properties.filter((field) => field.name === name));
+	// n8n may fill a field from the other video operation's variants too
+	const everyVariant = (['imageToVideo', 'textToVideo'] as const).flatMap((each) => videoFields(each, videoModelsFor(each, fullCatalog)));
 	return {
 		facts: { ...facts, apis: ['v7Video'] },
 		description: properties,
@@ -47,7 +70,8 @@ export function videoOperation<Value extends string>({ direction, ...facts }: Vi
 			const { chosen, model } = (chosenModel<VideoModel>).call(this, itemIndex, catalog);
 			// only the fields the chosen model takes are read: with a model from an expression, n8n keeps every model's
 			const wanted = ['prompt', 'options', ...(model?.aspectRatios ? ['format'] : []), ...(model?.durations ? ['duration'] : []), ...(model?.resolutions ? ['resolution'] : [])];
-			const values = readFields.call(this, wanted.flatMap(byName), itemIndex);
+			const read = readFields.call(this, wanted.flatMap(byName), itemIndex);
+			const values = model && isExpression(this.getNode().parameters.model) ? ownDefaults(read, model, properties, everyVariant) : read;
 			const images = direction === 'imageToVideo' ? chosenImageInputs(readFields.call(this, imageFields, itemIndex), ['image']) : {};
 			const schema = withImageInputs(model ? videoSchema(model) : videoSchema({ id: '', name: 'this model', direction, source: '' }), direction === 'imageToVideo' ? ['image'] : []);
 			const params = parseParameters(this.getNode(), schema, { ...values, ...images }, properties, itemIndex) as VideoParams & Record<string, unknown>;
@@ -68,7 +92,9 @@ export function videoOperation<Value extends string>({ direction, ...facts }: Vi
 					body: async (jobContext) => {
 						const links: string[] = [];
 						for (const image of inputs) links.push(image.source === 'url' ? image.url : await uploadImage.call(this, image, jobContext));
-						const image: IDataObject = links.length ? { init_image: model?.image?.sentAs === 'single' ? links[0] : links } : {};
+						// Other Model ID…: one link, as most image-to-video schemas take it (Kling, Hailuo, Wan, Seedance)
+						const single = model ? model.image?.sentAs === 'single' : true;
+						const image: IDataObject = links.length ? { init_image: single ? links[0] : links } : {};
 						const own = model ? videoBody(model, params) : { model_id: other!.id, prompt: params.prompt, ...toApiFields(params.options, 'boolean') };
 						return { ...own, ...other?.extra, ...image };
 					},
