@@ -12,7 +12,8 @@ import { runNode, startRecorder, text2imgParams, useSandbox } from './setup';
 
 const ITEMS = 50;
 const CONCURRENCY = 5;
-const MAX_WAIT_SECONDS = 3;
+// room for a fetch retry (1 s) on a loaded machine; "processing never ends" waits it out
+const MAX_WAIT_SECONDS = 5;
 
 // short jobs (first fetch at once), short 429 waits: the whole batch runs in a few seconds; the
 // latency makes requests overlap, so the peak shows the real concurrency
