@@ -22,7 +22,7 @@ export class ModelsLab implements INodeType {
 		// get the highest. No `defaultVersion`: with it, n8n 2.41's editor hides the Operation field
 		version: [1, 2],
 		subtitle: operationSubtitle(allOperations),
-		description: 'Generate and edit images with ModelsLab: Imagen, Nano Banana Pro, Seedream, FLUX.2, Flux, SDXL and community models',
+		description: 'Generate and edit images and make short videos with ModelsLab: Imagen, Nano Banana Pro, Seedream, FLUX.2, Flux, Seedance, Kling, Veo and more',
 		defaults: { name: 'ModelsLab' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -1,7 +1,9 @@
 import type { IHttpRequestOptions, ILoadOptionsFunctions } from 'n8n-workflow';
 
 import { IMAGE_MODELS } from '../../nodes/ModelsLab/catalogs/images';
-import { searchModels, searchV7ImageModels } from '../../nodes/ModelsLab/methods/listSearch';
+import { APIS, V7_MODELS_PATH } from '../../nodes/ModelsLab/api/apis';
+import { modelsLabApiRequest } from '../../nodes/ModelsLab/api/request';
+import { searchModels, searchV7ImageModels, searchV7VideoModels } from '../../nodes/ModelsLab/methods/listSearch';
 import { useSandbox } from './setup';
 
 const sandbox = useSandbox();
@@ -82,11 +84,35 @@ describe('Other Model ID picker (v7)', () => {
 		expect(results.map((model) => model.value)).toEqual(['sdxl']);
 	});
 
-	it('falls back to the node\'s catalog when the key cannot list models', async () => {
-		const { context } = loadOptionsContext('generate');
+	it.each([
+		['generate', 'seedream', ['seedream-4.5', 'seedream-4', 'seedream-t2i']],
+		['edit', 'seedream', ['seedream-4.5-i2i', 'seedream-4.0-i2i']],
+		// gen4_image_turbo is an edit model: Generate Image's fallback does not offer it
+		['generate', 'runway', ['gen4_image']],
+	])('falls back to the node\'s catalog when the key cannot list models: %s lists its own models (%s)', async (operation, filter, expected) => {
+		const { context } = loadOptionsContext(operation);
 		sandbox().injectFault({ route: 'v7Models', kind: 'status', status: 401 });
-		const { results } = await searchV7ImageModels.call(context, 'seedream');
-		const expected = [...new Set(IMAGE_MODELS.filter((model) => /seedream/i.test(`${model.name} ${model.id}`)).map((model) => model.id))];
-		expect(results.map((model) => model.value).sort()).toEqual(expected.sort());
+		const { results } = await searchV7ImageModels.call(context, filter);
+		expect(results.map((model) => model.value).sort()).toEqual([...expected].sort());
+		expect(results.every((model) => IMAGE_MODELS.some((entry) => entry.id === model.value && entry.direction === operation))).toBe(true);
+	});
+
+	it('the video picker falls back to the operation\'s own video models', async () => {
+		const { context } = loadOptionsContext('textToVideo');
+		sandbox().injectFault({ route: 'v7Models', kind: 'status', status: 401 });
+		const { results } = await searchV7VideoModels.call(context, 'kling');
+		expect(results.map((model) => model.value).sort()).toEqual(['kling-v2-1-master-t2v', 'kling-v2-5-turbo-t2v']);
+	});
+
+	it('a listing that fails with the key in its query string: the request\'s error names no key', async () => {
+		const { context } = loadOptionsContext('generate');
+		sandbox().injectFault({ route: 'v7Models', kind: 'status', status: 500 });
+		const error = await modelsLabApiRequest
+			.call(context, { api: APIS.v7Images, url: V7_MODELS_PATH, query: { feature: 'imagen', search: 'x' }, purpose: 'lookup' })
+			.then(() => undefined, (caught: unknown) => caught);
+		expect(error).toBeDefined();
+		const seen = JSON.stringify(error, Object.getOwnPropertyNames(error)) + String((error as Error).stack);
+		expect(seen).not.toContain(sandbox().standardKey);
+		expect(sandbox().counters().requests[0].url).toContain(`key=${sandbox().standardKey}`);
 	});
 });

@@ -40,7 +40,7 @@ const GENERATE_SIZES: Record<string, { story: IDataObject; portrait: IDataObject
 	'seedream-4': { story: { aspect_ratio: '9:16' }, portrait: { aspect_ratio: '3:4' } },
 	'seedream-t2i': { story: { width: 576, height: 1024 }, portrait: { width: 816, height: 1024 } },
 	'flux-2-pro': { story: { width: 576, height: 1024 }, portrait: { width: 816, height: 1024 } },
-	gen4_image: { story: { aspect_ratio: '9:16' }, portrait: { aspect_ratio: '3:4' } },
+	gen4_image: { story: { aspect_ratio: '9:16' }, portrait: { aspect_ratio: '9:16' } },
 };
 
 /** The same for the image-to-image models, with the references each takes at least (links passed on as they are). */

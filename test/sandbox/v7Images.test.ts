@@ -39,7 +39,7 @@ describe('every catalog model: accepted, processed, fetched on the v7 route, dra
 		['seedream-4', 'generate', () => ({ aspect_ratio: '2:3' }), 680, 1024],
 		['seedream-t2i', 'generate', () => ({ width: 640, height: 896 }), 640, 896],
 		['flux-2-pro', 'generate', () => ({ width: '512', height: 1024 }), 512, 1024],
-		['gen4_image', 'generate', () => ({ aspect_ratio: '4:3' }), 1024, 768],
+		['gen4_image', 'generate', () => ({ aspect_ratio: '16:9' }), 1024, 576],
 		['nano-banana-pro', 'edit', () => ({ init_image: refs(2), aspect_ratio: '3:2' }), 1024, 680],
 		['seedream-4.5-i2i', 'edit', () => ({ init_image: refs(3), aspect_ratio: '16:9' }), 1024, 576],
 		['seedream-4.0-i2i', 'edit', (own) => ({ init_image: [own, ref(1)] }), 64, 48],

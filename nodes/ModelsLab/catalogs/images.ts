@@ -48,7 +48,7 @@ export const IMAGE_MODELS: readonly ImageModel[] = [
 	{ id: 'seedream-4', name: 'Seedream 4 (ByteDance)', direction: 'generate', size: { by: 'ratio', ratios: SEEDREAM_RATIOS, required: true }, source: 'PY SeeDream4Schema' },
 	{ id: 'seedream-t2i', name: 'Seedream 3 (ByteDance)', direction: 'generate', size: { by: 'pixels', min: 512, max: 1024 }, source: 'PY SeeDreamT2ISchema' },
 	{ id: 'flux-2-pro', name: 'FLUX.2 Pro (Black Forest Labs)', direction: 'generate', size: { by: 'pixels', min: 512, max: 1024 }, source: 'PY Flux2ProSchema' },
-	{ id: 'gen4_image', name: 'Gen-4 Image (Runway)', direction: 'generate', size: { by: 'ratio', ratios: ['16:9', '9:16', '1:1', '4:3', '3:4'], required: true }, source: 'PY Gen4ImageSchema (the ratios both PY and the model page name)' },
+	{ id: 'gen4_image', name: 'Gen-4 Image (Runway)', direction: 'generate', size: { by: 'ratio', ratios: ['16:9', '9:16', '1:1'], required: true }, source: 'PY Gen4ImageSchema (the ratios PY names; the model page\'s longer list contradicts its own sample)' },
 	// image to image
 	{ id: 'nano-banana-pro', name: 'Nano Banana Pro (Google), up to 14 images', direction: 'edit', size: { by: 'ratio', ratios: 'any', required: false }, references: { min: 1, max: 14, sentAs: 'list' }, source: 'PY NanoBananaProImageEditSchema; model page google/nano-banana-pro-image-edit' },
 	{ id: 'seedream-4.5-i2i', name: 'Seedream 4.5 Edit (ByteDance), up to 10 images', direction: 'edit', size: { by: 'ratio', ratios: ['1:1', '4:3', '16:9', '9:16', '3:2', '2:3', '21:9'], required: true }, references: { min: 1, max: 10, sentAs: 'list' }, source: 'PY SeeDream45I2ISchema; model page byteplus/seedream-4.5-image-to-image' },

@@ -4,7 +4,7 @@ import { operations } from '../actions/image';
 import { findOperation } from '../actions/operation';
 import { requestOptionsSchema } from '../schemas/settings';
 import { modelsFor } from '../catalogs/images';
-import { VIDEO_MODELS } from '../catalogs/videos';
+import { videoModelsFor } from '../catalogs/videos';
 import { API_KINDS, APIS, MODEL_LIST_PATH, V7_MODELS_PATH } from '../api/apis';
 import { modelsLabApiRequest } from '../api/request';
 
@@ -71,12 +71,14 @@ async function searchV7(this: ILoadOptionsFunctions, feature: string, catalog: A
 	return { results };
 }
 
-/** Generate Image and Edit Image: ModelsLab's v7 image models (`feature=imagen`). */
+/** Generate Image and Edit Image: ModelsLab's v7 image models (`feature=imagen`); the fallback lists the operation's own. */
 export async function searchV7ImageModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	return await searchV7.call(this, 'imagen', [...modelsFor('generate'), ...modelsFor('edit')], filter);
+	const direction = this.getNodeParameter('operation', 'generate') === 'edit' ? 'edit' : 'generate';
+	return await searchV7.call(this, 'imagen', modelsFor(direction), filter);
 }
 
-/** The Video operations: ModelsLab's v7 video models (`feature=video_fusion`). */
+/** The Video operations: ModelsLab's v7 video models (`feature=video_fusion`); the fallback lists the operation's own. */
 export async function searchV7VideoModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	return await searchV7.call(this, 'video_fusion', [...VIDEO_MODELS], filter);
+	const direction = this.getNodeParameter('operation', 'imageToVideo') === 'textToVideo' ? 'textToVideo' : 'imageToVideo';
+	return await searchV7.call(this, 'video_fusion', videoModelsFor(direction), filter);
 }

@@ -4,7 +4,7 @@
  * per model, each with only the values that model's schema allows. The wait and output fields are the
  * image operations' own, with defaults that fit video.
  */
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import type { VideoDirection, VideoModel } from '../catalogs/videos';
 import { LIMITS, rangeText } from '../schemas/limits';
@@ -69,7 +69,12 @@ function lastFrameFields(models: VideoModel[]): INodeProperties[] {
 /** The image operations' input fields, speaking of the video's start image. */
 function startImageFields(): INodeProperties[] {
 	const reworded = (text?: string) => text?.replace(/the image to edit/g, 'the start image');
-	return imageInputFields('image').map((field) => ({ ...field, description: reworded(field.description), ...(field.hint ? { hint: reworded(field.hint) } : {}) }));
+	return imageInputFields('image').map((field) => ({
+		...field,
+		description: reworded(field.description),
+		...(field.hint ? { hint: reworded(field.hint) } : {}),
+		...(field.options ? { options: (field.options as INodePropertyOptions[]).map((option) => ({ ...option, description: reworded(option.description) })) } : {}),
+	}));
 }
 
 /** The wait and output fields of a video job: the image operations' own, one for one (same names), with video wording and defaults. */

@@ -41,7 +41,7 @@ export interface V7ImageModel {
 const IMAGEN_RATIOS = ['1:1', '3:4', '4:3', '9:16', '16:9'] as const;
 const SEEDREAM_RATIOS = ['1:1', '4:3', '3:4', '16:9', '9:16', '3:2', '2:3', '21:9'] as const;
 const SEEDREAM_EDIT_RATIOS = ['1:1', '4:3', '16:9', '9:16', '3:2', '2:3', '21:9'] as const; // no 3:4, as documented
-const GEN4_RATIOS = ['16:9', '9:16', '1:1', '4:3', '3:4'] as const;
+const GEN4_RATIOS = ['16:9', '9:16', '1:1'] as const;
 const KONTEXT_RATIOS = ['21:9', '16:9', '4:3', '3:2', '1:1', '2:3', '3:4', '9:16', '9:21'] as const;
 
 const required = (ratios: readonly string[] | 'any'): V7Size => ({ by: 'ratio', ratios, required: true });

@@ -46,7 +46,7 @@ const facts: OperationFacts<'fetchResult'> = {
 	value: 'fetchResult',
 	name: 'Fetch Result',
 	action: 'Fetch the result of a generation',
-	description: 'Collect the images of an earlier request by its ID',
+	description: 'Collect the images or video of an earlier request by its ID',
 	apis: API_KINDS,
 };
 
