@@ -39,6 +39,8 @@ export const DEFAULT_CONFIG: Readonly<SandboxConfig> = {
 	cdnNotFoundUntilReady: false,
 	imageNoiseBits: 0,
 	videoPayloadBytes: 4096,
+	videoMalformedMvhd: false,
+	cdnChunked: false,
 };
 
 type ConfigCheck = (v: unknown) => boolean;
@@ -65,6 +67,8 @@ const CONFIG_CHECKS: Record<keyof SandboxConfig, [string, ConfigCheck]> = {
 	cdnNotFoundUntilReady: ['a boolean', isBoolean],
 	imageNoiseBits: ['an integer in 0..8', (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 8],
 	videoPayloadBytes: ['an integer >= 0', (v) => Number.isSafeInteger(v) && (v as number) >= 0],
+	videoMalformedMvhd: ['a boolean', isBoolean],
+	cdnChunked: ['a boolean', isBoolean],
 };
 
 /** The known options of `partial`, checked; `accounts` is left to buildAccounts. */

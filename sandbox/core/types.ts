@@ -70,6 +70,10 @@ export interface SandboxConfig {
 	imageNoiseBits: number;
 	/** bytes of seeded payload in each video job's MP4 (`mdat`), fixed when the job is created; the image host streams it in chunks, so 100 MB costs no 100 MB of memory. Default 4096 */
 	videoPayloadBytes: number;
+	/** each video job's MP4 has a version 1 `mvhd` cut to 24 bytes (no duration): its boxes add up, but no header reader can parse it. Fixed when the job is created. Default false */
+	videoMalformedMvhd: boolean;
+	/** the CDN sends files without Content-Length (chunked), as some hosts do: a client learns the size only at the end. Default false */
+	cdnChunked: boolean;
 }
 
 export interface SandboxOptions extends Partial<SandboxConfig> {
@@ -182,7 +186,7 @@ export interface CdnRecord {
 	headers: Record<string, string | string[] | undefined>;
 	body: string;
 	status: number;
-	/** bytes of the file body actually sent */
+	/** bytes of the file body written so far: fewer than the file's when it was cut or the client hung up */
 	bytes?: number;
 	response?: unknown;
 	fault?: Fault['kind'];

@@ -129,22 +129,24 @@ export async function handleCdn(ctx: SandboxContext, req: http.IncomingMessage, 
 	const { size, chunks } = hosted.content();
 	let contentType: string | null = hosted.contentType;
 	if (fault?.kind === 'contentType') contentType = fault.value;
-	const headers: http.OutgoingHttpHeaders = { 'content-length': size, 'cache-control': 'public, max-age=86400' };
+	const headers: http.OutgoingHttpHeaders = { 'cache-control': 'public, max-age=86400' };
+	// without Content-Length Node sends the body chunked
+	if (!ctx.config.cdnChunked) headers['content-length'] = size;
 	if (contentType) headers['content-type'] = contentType;
 	entry.status = 200;
-	entry.bytes = size;
+	entry.bytes = 0;
 	res.writeHead(200, headers);
 	if (req.method === 'HEAD') return void res.end();
 	const cut = fault?.kind === 'truncate';
-	if (cut) entry.bytes = Math.floor(size / 2);
-	sendChunks(res, chunks, entry.bytes, cut);
+	sendChunks(res, chunks, entry, cut ? Math.floor(size / 2) : size, cut);
 }
 
 /**
  * Writes the first `limit` bytes of `chunks`, waiting whenever the socket is full, then ends the answer;
- * `cut`: destroys the socket instead, once those bytes are out (a download cut short).
+ * `cut`: destroys the socket instead, once those bytes are out (a download cut short). `entry.bytes`
+ * counts what was written so far, so a client that hangs up early is seen to have stopped the download.
  */
-function sendChunks(res: http.ServerResponse, chunks: Iterable<Buffer>, limit: number, cut: boolean): void {
+function sendChunks(res: http.ServerResponse, chunks: Iterable<Buffer>, entry: { bytes?: number }, limit: number, cut: boolean): void {
 	const it = chunks[Symbol.iterator]();
 	let sent = 0;
 	const next = (): void => {
@@ -152,6 +154,7 @@ function sendChunks(res: http.ServerResponse, chunks: Iterable<Buffer>, limit: n
 			const { value, done } = it.next();
 			const part = done ? Buffer.alloc(0) : value.subarray(0, limit - sent);
 			sent += part.length;
+			entry.bytes = sent;
 			if (done || sent >= limit) {
 				if (cut) res.write(part, () => res.destroy());
 				else res.end(part);

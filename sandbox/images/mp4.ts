@@ -20,6 +20,8 @@ export interface Mp4Spec {
 	seed: number;
 	/** the `mdat` payload's length */
 	payloadBytes: number;
+	/** a version 1 `mvhd` cut after its timescale (no duration), for readers that must survive a bad header */
+	malformedMvhd?: boolean;
 }
 
 /** A box: 32-bit size, four-letter type, then the children (or fields) as they are. */
@@ -57,7 +59,9 @@ function ftyp(): Buffer {
 	return box('ftyp', Buffer.from('isom', 'latin1'), u32(0x200), Buffer.from('isomiso2avc1mp41', 'latin1'));
 }
 
-function mvhd(durationMs: number): Buffer {
+function mvhd(durationMs: number, malformed = false): Buffer {
+	// version 1 needs 108 bytes after version and flags; this one ends after creation, modification and timescale
+	if (malformed) return fullBox('mvhd', 1, 0, u32(0, 0, 0, 0, MP4_TIMESCALE));
 	// creation, modification, timescale, duration, rate 1.0, volume 1.0 + reserved, matrix, pre_defined, next track id
 	return fullBox('mvhd', 0, 0, u32(0, 0, MP4_TIMESCALE, durationMs, 0x00010000), u16(0x0100, 0), u32(0, 0), MATRIX, Buffer.alloc(24), u32(2));
 }
@@ -168,7 +172,7 @@ function mdia({ width, height, durationMs }: Mp4Spec): Buffer {
 
 /** ftyp and moov: everything before the `mdat`. */
 function head(spec: Mp4Spec): Buffer {
-	return Buffer.concat([ftyp(), box('moov', mvhd(spec.durationMs), box('trak', tkhd(spec), mdia(spec)))]);
+	return Buffer.concat([ftyp(), box('moov', mvhd(spec.durationMs, spec.malformedMvhd), box('trak', tkhd(spec), mdia(spec)))]);
 }
 
 /** The `mdat` header: a 32-bit size, or size 1 and a 64-bit size when the box is 4 GiB or more. */

@@ -25,7 +25,7 @@ export interface Image {
 export interface ImageRef {
 	what: string;
 	requestId?: string;
-	/** Max Image Size, in MB. */
+	/** Max Image Size (Max Video Size for videos), in MB. */
 	limitMb: number;
 	/** The most bytes to read: the limit, or 4/3 of it for base64 text. */
 	maxBytes: number;
@@ -34,7 +34,9 @@ export interface ImageRef {
 	context: ItemContext;
 }
 
+/** Names the cap's field as the user sees it: videos show the same saved field as Max Video Size (MB). */
 export function tooLarge(ref: ImageRef): string {
+	if (ref.media === 'video') return `larger than the ${ref.limitMb} MB limit set in Max Video Size (MB)`;
 	return `larger than the ${ref.limitMb} MB limit (Max Image Size)`;
 }
 

@@ -65,7 +65,13 @@ export class Mp4Walker {
 
 	/** The size of the first video track and the movie's duration, from `moov`. */
 	info(): VideoInfo | undefined {
-		return this.moov ? readMoov(this.moov) : undefined;
+		if (!this.moov) return undefined;
+		// a header this reader cannot parse gives no facts: the video itself downloaded fine
+		try {
+			return readMoov(this.moov);
+		} catch {
+			return undefined;
+		}
 	}
 
 	private closeMoov(): void {
@@ -89,8 +95,10 @@ function readMoov(moov: Buffer): VideoInfo | undefined {
 	let durationSeconds: number | null = null;
 	let size: { width: number; height: number } | undefined;
 	for (const [type, body] of children(moov)) {
-		if (type === 'mvhd' && body.length >= 20) {
+		if (type === 'mvhd') {
 			const v1 = body[0] === 1;
+			// version 1's 64-bit times put the duration's end at byte 32, version 0's at 20: shorter is malformed
+			if (body.length < (v1 ? 32 : 20)) return undefined;
 			const timescale = body.readUInt32BE(v1 ? 20 : 12);
 			const duration = v1 ? Number(body.readBigUInt64BE(24)) : body.readUInt32BE(16);
 			if (timescale > 0) durationSeconds = Math.round((duration / timescale) * 1000) / 1000;

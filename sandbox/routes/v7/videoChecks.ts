@@ -57,12 +57,12 @@ export function checkV7Video(ctx: SandboxContext, body: Body, direction: V7Video
 		if (model.audio) urlField(c, 'init_audio', false);
 		else prohibit(c, ['init_audio']);
 		const durationMs = 1000 * (duration === undefined ? DEFAULT_DURATION_SECONDS : Number(duration));
-		const { videoPayloadBytes: payloadBytes } = ctx.config;
+		const { videoPayloadBytes: payloadBytes, videoMalformedMvhd: malformedMvhd } = ctx.config;
 		const size = () => {
 			const listed = ratio === undefined ? null : parseRatio(ratio);
 			const shape = listed ? { width: listed.w, height: listed.h } : (hostedSize(ctx, firstImage) ?? DEFAULT_SHAPE);
 			return videoSize(shape.width, shape.height, resolution);
 		};
-		return { size, file: (job) => mp4File({ width: job.width, height: job.height, durationMs, seed: job.seed, payloadBytes }) };
+		return { size, file: (job) => mp4File({ width: job.width, height: job.height, durationMs, seed: job.seed, payloadBytes, malformedMvhd }) };
 	});
 }

@@ -1,12 +1,6 @@
 import { Mp4Walker, mp4Info } from '../../../nodes/ModelsLab/media/mp4';
+import { box } from './isoBmff';
 
-const box = (type: string, ...parts: Buffer[]) => {
-	const body = Buffer.concat(parts);
-	const head = Buffer.alloc(8);
-	head.writeUInt32BE(8 + body.length, 0);
-	head.write(type, 4, 'latin1');
-	return Buffer.concat([head, body]);
-};
 const u32 = (value: number) => {
 	const bytes = Buffer.alloc(4);
 	bytes.writeUInt32BE(value >>> 0, 0);
@@ -61,6 +55,23 @@ describe('MP4 header reader', () => {
 		broken.push(Buffer.from('0000000466747970', 'hex'));
 		expect(broken.complete).toBe(false);
 		expect(mp4Info(Buffer.from('<html>not a video</html>'))).toBeUndefined();
+	});
+
+	// a v1 mvhd cut after its timescale (no duration), a v0 one cut short, a tkhd without its size, a child past moov's end
+	const cut = (bytes: Buffer, length: number) => Buffer.concat([u32(length), bytes.subarray(4, length)]);
+	it.each([
+		['a version 1 mvhd of 24 bytes', box('moov', box('mvhd', u32(0x01000000), u64(0), u64(0), u32(1000)), box('trak', tkhd(720, 1280)))],
+		['a version 0 mvhd of 16 bytes', box('moov', box('mvhd', u32(0), u32(0), u32(0), u32(1000)), box('trak', tkhd(720, 1280)))],
+		['a tkhd cut before its size', box('moov', mvhd(1000, 5000), box('trak', cut(tkhd(720, 1280), 60)))],
+		['a trak that runs past the moov', box('moov', mvhd(1000, 5000), u32(500), Buffer.from('trak'), tkhd(720, 1280))],
+	])('%s: no facts, no error, and the boxes still add up', (_name, moov) => {
+		const bytes = Buffer.concat([FTYP, moov, box('mdat', Buffer.alloc(100, 3))]);
+		for (const size of [1, 7, bytes.length]) {
+			const walker = fedInChunks(bytes, size);
+			expect(() => walker.info()).not.toThrow();
+			expect(walker.info()).toBeUndefined();
+			expect(walker.complete).toBe(true);
+		}
 	});
 
 	it('a last box of size 0 runs to the end of the file', () => {
