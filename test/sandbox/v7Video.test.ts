@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { V7_VIDEO_MODELS, type V7VideoModel } from '../../sandbox/routes/v7/videoCatalog';
+import { V7_VIDEO_MODELS, V7_VIDEO_REQUIRED, type V7VideoModel } from '../../sandbox/routes/v7/videoCatalog';
 import { DEFAULT_ENTERPRISE_KEY as ENT, DEFAULT_STANDARD_KEY as STD } from '../../sandbox/server';
 import { useSandbox } from './useSandbox';
 import type { Json } from './v7Client';
@@ -348,7 +348,7 @@ describe('webhooks', () => {
 describe('refusals: HTTP 200 {status:"error", message:{field:[...]}}, before anything is billed', () => {
 	const away = (n: number) => `https://images.example.com/frame-${n}.png`;
 	type Case = [what: string, path: string, body: Record<string, unknown>, message: Record<string, string[]>];
-	const kling = { model_id: 'kling-v2-1-i2v', prompt: 'p', init_image: away(1) };
+	const kling = { model_id: 'kling-v2-1-i2v', prompt: 'p', init_image: away(1), duration: '5' };
 	const cases: Case[] = [
 		['no model_id', T2V, { prompt: 'p' }, { model_id: ['The model id field is required.'] }],
 		['a model_id that is no string', I2V, { prompt: 'p', model_id: ['veo-3.1'] }, { model_id: ['The model id must be a string.'] }],
@@ -379,6 +379,8 @@ describe('refusals: HTTP 200 {status:"error", message:{field:[...]}}, before any
 		['a duration not in the list', I2V, { ...kling, duration: '7' }, { duration: ['The selected duration is invalid.'] }],
 		['a duration with a unit', T2V, { model_id: 'sora-2', prompt: 'p', duration: '4s' }, { duration: ['The selected duration is invalid.'] }],
 		["Hailuo-2.3-i2v's durations are 6 and 10", I2V, { model_id: 'Hailuo-2.3-i2v', prompt: 'p', init_image: away(1), duration: '5' }, { duration: ['The selected duration is invalid.'] }],
+		['a Kling model without its duration (required by the SDK)', I2V, { model_id: 'kling-v2-1-i2v', prompt: 'p', init_image: away(1) }, { duration: ['The duration field is required.'] }],
+		['Kling 2.5 Turbo without its ratio and duration', T2V, { model_id: 'kling-v2-5-turbo-t2v', prompt: 'p' }, { aspect_ratio: ['The aspect ratio field is required.'], duration: ['The duration field is required.'] }],
 		['duration on a model without it', T2V, { model_id: 'seedance-t2v', prompt: 'p', duration: '5' }, { duration: ['The duration field is prohibited.'] }],
 		['a resolution not in the list', T2V, { model_id: 'seedance-t2v', prompt: 'p', resolution: '1080p' }, { resolution: ['The selected resolution is invalid.'] }],
 		['a resolution in another case', T2V, { model_id: 'wan2.6-t2v', prompt: 'p', resolution: '720P' }, { resolution: ['The selected resolution is invalid.'] }],
@@ -417,7 +419,9 @@ describe('refusals: HTTP 200 {status:"error", message:{field:[...]}}, before any
 			['resolution', (m) => m.resolutions],
 		];
 		for (const model of V7_VIDEO_MODELS) {
-			const base = { model_id: model.id, prompt: 'p', ...(model.image && { init_image: model.image.sentAs === 'list' ? [away(0), away(1)] : away(0) }) };
+			// a required option is sent with its first value: each field is then varied alone
+			const required = Object.fromEntries((V7_VIDEO_REQUIRED[model.id] ?? []).map((field) => [field, options.find(([name]) => name === field)![1](model)![0]]));
+			const base = { model_id: model.id, prompt: 'p', ...required, ...(model.image && { init_image: model.image.sentAs === 'list' ? [away(0), away(1)] : away(0) }) };
 			const path = model.direction === 'imageToVideo' ? I2V : T2V;
 			for (const [field, values] of options) {
 				for (const value of values(model) ?? []) expect([model.id, (await call(path, { ...base, [field]: value })).json.status]).toEqual([model.id, 'processing']);

@@ -60,3 +60,12 @@ export const V7_VIDEO_MODELS: readonly V7VideoModel[] = [
 	{ id: 'Hailuo-2.3-t2v', direction: 'textToVideo' },
 	{ id: 'seedance-1.0-pro-fast-t2v', direction: 'textToVideo' },
 ];
+
+/** Options ModelsLab's SDK schemas require (reference §3): the Kling models' duration, Kling 2.5 Turbo's ratio too. */
+export const V7_VIDEO_REQUIRED: Readonly<Record<string, readonly string[]>> = {
+	'kling-v2-1-master-i2v': ['duration'],
+	'Kling-V2-5-Turbo-i2v': ['duration'],
+	'kling-v2-1-i2v': ['duration'],
+	'kling-v2-5-turbo-t2v': ['duration', 'aspect_ratio'],
+	'kling-v2-1-master-t2v': ['duration'],
+};

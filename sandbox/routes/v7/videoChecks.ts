@@ -2,12 +2,12 @@
 // (input image, aspect ratio, duration, resolution, audio), and the MP4 its job makes: frame size and
 // duration. Field errors as the images family gives them, under `message`.
 import type { SandboxContext } from '../../core/context';
-import type { Body, FieldChecker } from '../../core/validation';
+import { type Body, type FieldChecker, isAbsent, label } from '../../core/validation';
 import { mp4File } from '../../images/mp4';
 import type { Checked } from '../../jobs/create';
 import type { V7References } from './catalog';
 import { checkReferences, checkV7Create, hostedSize, listedString, parseRatio, prohibit, type Size, urlField } from './fields';
-import { type V7VideoDirection, type V7VideoImage, V7_VIDEO_MODELS } from './videoCatalog';
+import { type V7VideoDirection, type V7VideoImage, V7_VIDEO_MODELS, V7_VIDEO_REQUIRED } from './videoCatalog';
 
 export const V7_VIDEO_PATHS: Readonly<Record<V7VideoDirection, string>> = {
 	imageToVideo: '/api/v7/video-fusion/image-to-video',
@@ -28,11 +28,11 @@ function inputImages(image: V7VideoImage | undefined): V7References | undefined 
 	return image.lastFrame ? { min: 2, max: 2, sentAs: 'list' } : { min: 1, max: Infinity, sentAs: 'list' };
 }
 
-/** An option the model lists: one of its values, as a string; an option it does not list is refused. */
-function option(c: FieldChecker, field: string, values: readonly string[] | undefined): string | undefined {
-	if (values) return listedString(c, field, values);
-	prohibit(c, [field]);
-	return undefined;
+/** An option the model lists: one of its values, as a string (present where required); an option it does not list is refused. */
+function option(c: FieldChecker, field: string, values: readonly string[] | undefined, required: readonly string[]): string | undefined {
+	if (!values) return void prohibit(c, [field]);
+	if (required.includes(field) && isAbsent(c.body[field])) return void c.add(field, `The ${label(field)} field is required.`);
+	return listedString(c, field, values);
 }
 
 const even = (x: number) => Math.max(2, Math.round(x / 2) * 2);
@@ -51,9 +51,10 @@ export function videoSize(w: number, h: number, resolution?: string): Size {
 export function checkV7Video(ctx: SandboxContext, body: Body, direction: V7VideoDirection): Checked {
 	return checkV7Create(body, { models: V7_VIDEO_MODELS, direction, paths: V7_VIDEO_PATHS }, (c, model) => {
 		const firstImage = checkReferences(c, inputImages(model.image));
-		const ratio = option(c, 'aspect_ratio', model.aspectRatios);
-		const duration = option(c, 'duration', model.durations);
-		const resolution = option(c, 'resolution', model.resolutions);
+		const required = V7_VIDEO_REQUIRED[model.id] ?? [];
+		const ratio = option(c, 'aspect_ratio', model.aspectRatios, required);
+		const duration = option(c, 'duration', model.durations, required);
+		const resolution = option(c, 'resolution', model.resolutions, required);
 		if (model.audio) urlField(c, 'init_audio', false);
 		else prohibit(c, ['init_audio']);
 		const durationMs = 1000 * (duration === undefined ? DEFAULT_DURATION_SECONDS : Number(duration));
