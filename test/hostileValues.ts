@@ -37,6 +37,9 @@ export const HOSTILE: unknown[] = [
 	Object.create(null),
 ];
 
+/** Names an object already has through its prototype: a lookup of a field by such a name finds something that is no field. */
+export const PROTOTYPE_NAMES: string[] = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'];
+
 /** Deterministic PRNG, so a failing run can be replayed from its seed. */
 export function prng(seed: number) {
 	let state = seed;

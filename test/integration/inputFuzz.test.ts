@@ -1,9 +1,14 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import * as text2img from '../../nodes/ModelsLab/actions/image/text2img.operation';
+import { IMAGE_MODELS } from '../../nodes/ModelsLab/catalogs/images';
+import { VIDEO_MODELS } from '../../nodes/ModelsLab/catalogs/videos';
+import { describeValue } from '../../nodes/ModelsLab/parameters/validate';
+import { LIMITS } from '../../nodes/ModelsLab/schemas/limits';
+import { httpUrl } from '../../nodes/ModelsLab/schemas/rules';
 import { encodePng } from '../../sandbox/images/png';
-import { HOSTILE, expectSafeFileName } from '../hostileValues';
-import { FLUX, fetchResultParams, runNode, text2imgParams, useSandbox } from './setup';
+import { HOSTILE, PROTOTYPE_NAMES, expectSafeFileName } from '../hostileValues';
+import { FLUX, apiCalls, fetchResultParams, runNode, text2imgParams, useSandbox } from './setup';
 
 /**
  * Bad input through the real node: every hostile value reaches every field from an expression
@@ -209,3 +214,188 @@ describe('hostile values from expressions, through the node', () => {
 	});
 });
 
+/**
+ * Generate Image, Edit Image and the Video resource (ModelsLab v7): the hostile values, and names every
+ * object has through its prototype, from an expression into one field per run. Each item is refused
+ * before anything is sent for it, naming the field, or its create carries a value the model allows.
+ */
+describe('hostile values from expressions, through the v7 images and video operations', () => {
+	const KEY = 'sandbox-standard-key';
+	const PHOTO = 'https://cdn.example.com/start.png';
+	const TAG = '={{ $json.p }}';
+	const CREATE_PATHS = {
+		generate: '/api/v7/images/text-to-image',
+		edit: '/api/v7/images/image-to-image',
+		imageToVideo: '/api/v7/video-fusion/image-to-video',
+		textToVideo: '/api/v7/video-fusion/text-to-video',
+	};
+	type V7Operation = keyof typeof CREATE_PATHS;
+	// a video create always answers "processing": not waiting keeps these runs to their creates
+	const BASE: Record<V7Operation, INodeParameters> = {
+		generate: { resource: 'image', model: 'imagen-4', format: 'square' },
+		edit: { resource: 'image', model: 'nano-banana-pro', format: 'square', imageSource: 'url', imageUrls: PHOTO },
+		imageToVideo: { resource: 'video', model: 'seedance-i2v', imageSource: 'url', imageUrl: PHOTO, waitForCompletion: false },
+		textToVideo: { resource: 'video', model: 'sora-2', waitForCompletion: false },
+	};
+	const HAILUO_START_END = 'Hailuo-02-start-end-frame';
+	const modelIds = (direction: V7Operation) => [...IMAGE_MODELS, ...VIDEO_MODELS].filter((model) => model.direction === direction).map((model) => model.id);
+	const rl = (value: string) => ({ __rl: true, mode: 'id', value });
+	const isText = (value: unknown, max: number): value is string => typeof value === 'string' && value.length <= max;
+	const isLink = (value: unknown) => typeof value === 'string' && httpUrl.safeParse(value).success;
+	const isLinkList = (value: unknown, length?: number) => Array.isArray(value) && value.length > 0 && (length === undefined || value.length === length) && value.every(isLink);
+	const oneOfValues = (values: readonly unknown[]) => (value: unknown) => values.includes(value);
+
+	/** Values that break a field today (reported, not fixed here): an object whose toString is no function (String() throws), and the 1 MB string. */
+	const TO_STRING_THROWS = HOSTILE.filter((v) => typeof (v as { toString?: unknown } | null | undefined)?.toString === 'string');
+	const MEGABYTE = HOSTILE.filter((v) => typeof v === 'string' && v.length >= 1024 * 1024);
+
+	interface V7Case {
+		operation: V7Operation;
+		field: string;
+		/** Labels the refusal may start with (after "Invalid parameters: " where the schema refuses). */
+		labels: string[];
+		parameters: INodeParameters;
+		/** Whether a create body that was sent carries an allowed value of the field. */
+		allowed: (body: IDataObject) => boolean;
+		/** Values that break the field today: run apart, as a known failure, until the node is fixed. */
+		bugs?: unknown[];
+	}
+
+	const CASES: V7Case[] = [
+		...(Object.keys(CREATE_PATHS) as V7Operation[]).flatMap((operation): V7Case[] => [
+			{ operation, field: 'model', labels: ['Model'], parameters: { model: EXPRESSION }, allowed: (body) => modelIds(operation).includes(body.model_id as string) },
+			// the item is traced by its Track ID here
+			{ operation, field: 'prompt', labels: ['Prompt'], parameters: { prompt: EXPRESSION, options: { trackId: TAG } }, allowed: (body) => isText(body.prompt, LIMITS.promptLength.max) && body.prompt.trim() !== '' },
+			{
+				operation,
+				field: 'otherModelId',
+				labels: ['Model ID'],
+				parameters: { model: 'other', otherModelId: rl(EXPRESSION) },
+				allowed: ({ model_id: id }) => isText(id, 200) && id !== '' && !/\s/.test(id),
+			},
+		]),
+		{ operation: 'generate', field: 'format', labels: ['Format'], parameters: { format: EXPRESSION }, allowed: (body) => oneOfValues(['1:1', '3:4', '4:3', '9:16', '16:9'])(body.aspect_ratio) },
+		...(['width', 'height'] as const).map((side): V7Case => ({
+			operation: 'generate',
+			field: side,
+			labels: [side === 'width' ? 'Width' : 'Height'],
+			parameters: { model: 'flux-2-pro', format: 'custom', width: 768, height: 768, [side]: EXPRESSION },
+			allowed: (body) => [body.width, body.height].every((value) => Number.isInteger(value) && (value as number) >= 512 && (value as number) <= 1024),
+		})),
+		{ operation: 'generate', field: 'samples', labels: ['Images'], parameters: { model: 'imagen-4.0-ultra', samples: EXPRESSION }, allowed: (body) => oneOfValues(['1', '2', '3', '4'])(body.samples) },
+		{ operation: 'generate', field: 'extraBody', labels: ['Extra Body (JSON)'], parameters: { model: 'other', otherModelId: rl('sdxl'), extraBody: EXPRESSION }, allowed: (body) => body.model_id === 'sdxl' },
+		...(['generate', 'textToVideo'] as const).flatMap((operation): V7Case[] => [
+			{ operation, field: 'options.webhook', labels: ['Webhook URL'], parameters: { options: { webhook: EXPRESSION } }, allowed: (body) => body.webhook === undefined || isLink(body.webhook) },
+			{ operation, field: 'options.trackId', labels: ['Track ID'], parameters: { options: { trackId: EXPRESSION } }, allowed: (body) => body.track_id === undefined || isText(body.track_id, LIMITS.shortText.max) },
+		]),
+		{ operation: 'edit', field: 'imageSource', labels: ['Image Source'], parameters: { imageSource: EXPRESSION }, allowed: () => false },
+		{
+			operation: 'edit',
+			field: 'inputBinaryFields',
+			// a list of no names is refused by the model's count of reference images
+			labels: ['Input Binary Field', 'Nano Banana Pro'],
+			parameters: { imageSource: 'binary', inputBinaryFields: EXPRESSION },
+			allowed: (body) => isLinkList(body.init_image),
+			bugs: [...MEGABYTE, ...TO_STRING_THROWS, ...PROTOTYPE_NAMES],
+		},
+		{ operation: 'edit', field: 'imageUrls', labels: ['Image URLs', 'Nano Banana Pro'], parameters: { imageUrls: EXPRESSION }, allowed: (body) => isLinkList(body.init_image), bugs: TO_STRING_THROWS },
+		{ operation: 'textToVideo', field: 'format', labels: ['Format'], parameters: { model: 'veo-3.1', format: EXPRESSION }, allowed: (body) => oneOfValues(['16:9', '9:16'])(body.aspect_ratio) },
+		{ operation: 'textToVideo', field: 'duration', labels: ['Duration (Seconds)'], parameters: { duration: EXPRESSION }, allowed: (body) => oneOfValues(['4', '8', '12'])(body.duration) },
+		{ operation: 'textToVideo', field: 'resolution', labels: ['Resolution'], parameters: { model: 'wan2.6-t2v', resolution: EXPRESSION }, allowed: (body) => oneOfValues(['720p', '1080p'])(body.resolution) },
+		{ operation: 'imageToVideo', field: 'imageSource', labels: ['Image Source'], parameters: { imageSource: EXPRESSION }, allowed: () => false },
+		{
+			operation: 'imageToVideo',
+			field: 'inputBinaryField',
+			labels: ['Input Binary Field'],
+			parameters: { imageSource: 'binary', inputBinaryField: EXPRESSION },
+			allowed: (body) => isLink(body.init_image),
+			bugs: PROTOTYPE_NAMES,
+		},
+		{ operation: 'imageToVideo', field: 'imageUrl', labels: ['Image URL'], parameters: { imageUrl: EXPRESSION }, allowed: (body) => isLink(body.init_image) },
+		{
+			operation: 'imageToVideo',
+			field: 'lastFrameUrl',
+			labels: ['Last Frame URL'],
+			parameters: { model: HAILUO_START_END, lastFrameUrl: EXPRESSION },
+			allowed: ({ init_image: links }) => isLinkList(links, 2) && (links as string[])[0] === PHOTO,
+			bugs: TO_STRING_THROWS,
+		},
+		{
+			operation: 'imageToVideo',
+			field: 'lastFrameBinaryField',
+			labels: ['Last Frame Binary Field'],
+			parameters: { model: HAILUO_START_END, imageSource: 'binary', inputBinaryField: 'data', lastFrameBinaryField: EXPRESSION },
+			allowed: ({ init_image: links }) => isLinkList(links, 2),
+			bugs: [...MEGABYTE, ...TO_STRING_THROWS, ...PROTOTYPE_NAMES],
+		},
+	];
+
+	const VALUES = [...HOSTILE, ...PROTOTYPE_NAMES];
+	/**
+	 * Every item has a start image ("data") and an end frame ("lastFrame"), and an image in a binary field named by
+	 * its value where that is short text, so a binary-field value that passes is read, uploaded and sent. A name
+	 * its prototype has must find nothing, so it names no field.
+	 */
+	const FRAME = { data: encodePng(8, 8, Buffer.alloc(8 * 8 * 3, 120)).toString('base64'), mimeType: 'image/png' };
+	const binaryOf = (v: unknown) => ({
+		data: FRAME,
+		lastFrame: FRAME,
+		...(typeof v === 'string' && v.length <= LIMITS.shortText.max && !PROTOTYPE_NAMES.includes(v) ? { [v]: FRAME } : {}),
+	});
+
+	/** The item a create belongs to, from its prompt, or its Track ID where the prompt is the hostile value. */
+	const itemOf = (body: IDataObject) => [body.prompt, body.track_id].map((tag) => /^item (\d+)$/.exec(String(tag))?.[1]).find(Boolean);
+
+	/** Runs one field with these values, one item each, and gives every item that broke the property, so one run shows them all. */
+	async function problemsOf({ operation, labels, parameters, allowed }: V7Case, values: unknown[]): Promise<string[]> {
+		sandbox().configure({ processingMs: 0 });
+		const items = values.map((v, index) => ({ json: { v, p: `item ${index}` } as IDataObject, binary: binaryOf(v) }));
+		const result = await runNode(sandbox(), {
+			parameters: { ...BASE[operation], operation, prompt: TAG, output: 'urls', concurrency: 10, ...parameters },
+			inputItems: items,
+			continueOnFail: true,
+		});
+		expect(result.status).toBe('success');
+		expect(result.outputs.map((item) => item.pairedItem)).toEqual(items.map((_item, item) => ({ item })));
+		const calls = apiCalls(sandbox());
+		const creates = calls.filter((call) => call.path === CREATE_PATHS[operation]).map((call) => call.body as IDataObject);
+		const sentFor = new Map(creates.map((body) => [Number(itemOf(body)), body]));
+		expect(sentFor.size).toBe(creates.length);
+		expect(creates.length).toBeLessThan(values.length);
+		// besides the creates, only the uploads of the files they carry
+		const uploads = creates.flatMap((body) => [body.init_image].flat()).filter((link) => link !== undefined && link !== PHOTO);
+		expect(calls.length - creates.length).toBe(uploads.length);
+		return result.outputs.flatMap((item, index) => {
+			const body = sentFor.get(index);
+			const value = describeValue(values[index]);
+			if (body === undefined) {
+				const message = String(item.json.error);
+				try {
+					expectFieldNamed(item.json, labels, message.startsWith('Invalid parameters: ') ? 'Invalid parameters: ' : '');
+					return [];
+				} catch {
+					return [`${value}: nothing sent, but the error is ${describeValue(message)} (${message.length} characters)`];
+				}
+			}
+			const sent = JSON.stringify(body);
+			return sent.includes('[object Object]') || body.key !== KEY || !allowed(body) ? [`${value}: sent ${describeValue(sent)}`] : [];
+		});
+	}
+
+	it.each(CASES.map((testCase) => [testCase.operation, testCase.field, testCase] as const))('%s: %s', async (_operation, _field, testCase) => {
+		expect(await problemsOf(testCase, VALUES.filter((v) => !testCase.bugs?.includes(v)))).toEqual([]);
+	});
+
+	// Known bugs, reported and left to the node's owner: each run fails today; once it passes, drop `bugs` from its case.
+	// - Input Binary Fields, Input Binary Field, Last Frame Binary Field: a name an object has through its prototype
+	//   ("__proto__", "toString"…) passes readInputImage's lookup, and getBinaryDataBuffer fails: an error with no message.
+	// - Image URLs, Input Binary Fields, Last Frame URL, Last Frame Binary Field: String() of { toString: 'x' } throws
+	//   "Cannot convert object to primitive value", which names no field.
+	// - Input Binary Fields, Last Frame Binary Field: a 1 MB name is refused, but quoted whole, twice: a 2 MB error.
+	it.failing.each(CASES.filter((testCase) => testCase.bugs).map((testCase) => [testCase.operation, testCase.field, testCase] as const))(
+		'%s: %s, values that break it today (known bug)',
+		async (_operation, _field, testCase) => {
+			expect(await problemsOf(testCase, testCase.bugs!)).toEqual([]);
+		},
+	);
+});
