@@ -3,7 +3,7 @@
  * `message` or `messege`, and it may be a string or a field -> messages object: read them all.
  */
 
-export type ApiStatus = 'success' | 'processing' | 'error' | 'failed';
+type ApiStatus = 'success' | 'processing' | 'error' | 'failed';
 
 /**
  * An answer as it may really come (see observed-answers.md): every field may be missing, null, or of

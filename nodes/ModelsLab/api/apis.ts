@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 /** The ModelsLab APIs this node calls; each is one entry of `APIS`. */
 export type ApiKind = 'standard' | 'enterprise' | 'imageEditing' | 'v7Images' | 'v7Video';
 
-export type CredentialType = 'modelsLabApi' | 'modelsLabEnterpriseApi';
+type CredentialType = 'modelsLabApi' | 'modelsLabEnterpriseApi';
 
 /**
  * What differs between the APIs: the credential and the fetch route. Each operation names its own

@@ -22,7 +22,7 @@ export interface FailedRequest {
 }
 
 /** Classification carried on errors in `context`, read by the wait loop and the create retry. */
-export interface FailureContext {
+interface FailureContext {
 	/** A fetch may simply be tried again (5xx, network, HTML instead of JSON). */
 	retryable?: boolean;
 	/** 429: the job was not accepted; the API asked us to wait this long. */

@@ -8,7 +8,7 @@ import type { IHttpRequestOptions } from 'n8n-workflow';
 import type { RequestPurpose } from './errors';
 
 /** What a request is for: an API call's purpose, or an image download. */
-export type TimedPurpose = RequestPurpose | 'download';
+type TimedPurpose = RequestPurpose | 'download';
 
 export interface RequestSettings {
 	/** ms; undefined: each purpose's own default. */
@@ -19,7 +19,7 @@ export interface RequestSettings {
 }
 
 /** Each purpose's timeout without a setting. */
-export const DEFAULT_TIMEOUT_MS: Record<TimedPurpose, number> = {
+const DEFAULT_TIMEOUT_MS: Record<TimedPurpose, number> = {
 	create: 120_000,
 	fetch: 30_000,
 	lookup: 30_000,
@@ -30,14 +30,14 @@ export const DEFAULT_TIMEOUT_MS: Record<TimedPurpose, number> = {
  * The timeout of a request: the setting, except that a create never times out sooner than its
  * default. An accepted create is billed, and a short timeout would turn it into a failed item.
  */
-export function timeoutFor(purpose: TimedPurpose, settings: RequestSettings = {}): number {
+function timeoutFor(purpose: TimedPurpose, settings: RequestSettings = {}): number {
 	const own = DEFAULT_TIMEOUT_MS[purpose];
 	if (settings.timeout === undefined) return own;
 	return purpose === 'create' ? Math.max(own, settings.timeout) : settings.timeout;
 }
 
 /** n8n's proxy option from a proxy URL, as n8n's declarative nodes build it. */
-export function proxyOption(proxy: string): IHttpRequestOptions['proxy'] {
+function proxyOption(proxy: string): IHttpRequestOptions['proxy'] {
 	const url = new URL(proxy);
 	const protocol = url.protocol.replace(/:$/, '');
 	return {

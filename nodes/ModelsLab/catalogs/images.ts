@@ -1,22 +1,22 @@
 /**
  * ModelsLab's v7 image models (POST /api/v7/images/text-to-image and /image-to-image), as data: each
  * model is one entry, and its fields, its rules and its request body are derived from it
- * (actions/image/models/). Sources: ModelsLab's Python SDK schemas (`providers/*\/schemas.py`), its
- * model pages and docs, distilled in the project's v7 reference. Adding a model is one entry here
- * and one in the sandbox's own catalog (sandbox/routes/v7/catalog.ts).
+ * (parameters/modelFields.ts, schemas/modelRules.ts). Sources: ModelsLab's Python SDK schemas
+ * (`providers/*\/schemas.py`), its model pages and docs, distilled in the project's v7 reference.
+ * Adding a model is one entry here and one in the sandbox's own catalog (sandbox/routes/v7/catalog.ts).
  */
 
 export type ModelDirection = 'generate' | 'edit';
 
 /** How a model takes the output's size: `aspect_ratio`, `width` and `height`, or not at all. */
-export type ModelSize =
+type ModelSize =
 	/** `ratios: 'any'` where ModelsLab documents no list: the preset's own ratio is sent. */
 	| { by: 'ratio'; ratios: readonly string[] | 'any'; required: boolean }
 	| { by: 'pixels'; min: number; max: number }
 	| { by: 'none' };
 
 /** How an edit model takes its reference images: a list, one value, or `init_image` and `init_image_2`. */
-export type ReferenceForm = 'list' | 'single' | 'pair';
+type ReferenceForm = 'list' | 'single' | 'pair';
 
 export interface ImageModel {
 	/** ModelsLab's `model_id`, exact case. */

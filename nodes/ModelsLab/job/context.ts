@@ -12,7 +12,7 @@ import type { Clock } from '../time/clock';
 import { systemClock } from '../time/clock';
 import type { ItemMemory } from './retryMemory';
 
-export interface JobSettings extends OutputSettings {
+interface JobSettings extends OutputSettings {
 	waitForCompletion: boolean;
 	/** Seconds. */
 	maxWaitTime: number;
@@ -43,7 +43,7 @@ export async function startJobContext(
 	const { requestOptions } = parseParameters(
 		node,
 		requestOptionsSchema,
-		{ requestOptions: this.getNodeParameter(requestOptionsField.name, itemIndex, {}) },
+		readFields.call(this, [requestOptionsField], itemIndex),
 		[requestOptionsField],
 		itemIndex,
 	);

@@ -39,7 +39,7 @@ function followable(link: unknown, context: JobContext, requestId: string): link
 }
 
 /** One fetch: through the answer's `fetch_result` when it is on the API's origin, else the documented route. */
-export async function fetchJob(
+async function fetchJob(
 	this: IExecuteFunctions,
 	requestId: string,
 	context: JobContext,

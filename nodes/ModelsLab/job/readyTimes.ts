@@ -40,7 +40,7 @@ export const LEARNING = {
 } as const;
 
 /** One job the wait saw finish, in ms after its create's answer. */
-export interface ReadySample {
+interface ReadySample {
 	/** The eta its create gave, in ms. */
 	etaMs: number;
 	/** The last fetch that found it processing; 0 when the first fetch found it ready. */

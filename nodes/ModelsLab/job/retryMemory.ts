@@ -22,7 +22,7 @@ const N8N_WAIT_BETWEEN_MS = { max: 5000, default: 1000 };
 /** Added to each try's time: the node's own work around the wait (uploads, downloads). */
 const MARGIN_MS = 5000;
 
-export const RETRY_MEMORY = {
+const RETRY_MEMORY = {
 	/** At most this many items are remembered in one process; the oldest go first. */
 	maxEntries: 20_000,
 };

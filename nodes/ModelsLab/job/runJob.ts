@@ -17,7 +17,7 @@ import type { RememberedJob } from './retryMemory';
 import { itemMemory } from './retryMemory';
 import { settleJob } from './settle';
 
-export interface JobRequest {
+interface JobRequest {
 	/** The operation's create route, on the context's API. */
 	route: string;
 	/** What the item asks for: its validated parameters and input files (Buffers count by digest). */

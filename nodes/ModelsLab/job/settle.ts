@@ -16,7 +16,7 @@ import { jobDone } from './handOn';
 import { waitForResult } from './waitForResult';
 
 /** Where settleJob's answer comes from: this item's own create, or a fetch of a job made elsewhere (Fetch Result). */
-export type JobOrigin = { created: AcceptedCreate } | { fetched: { requestId: string; state: FetchState } };
+type JobOrigin = { created: AcceptedCreate } | { fetched: { requestId: string; state: FetchState } };
 
 /** What a fetch of a finished job may lack (image_editing fetches carry no meta): kept from its first answer. */
 function firstAnswerOnly({ meta, generationTime }: ApiAnswer): ApiAnswer {

@@ -55,12 +55,12 @@ export const POLL = {
 } as const;
 
 /** The wait before sending a failed fetch again: the fetch-error retry policy's schedule (time/retry.ts). */
-export function nextErrorDelay(previousMs: number): number {
+function nextErrorDelay(previousMs: number): number {
 	const policy = RETRY_POLICIES.fetchErrors;
 	return previousMs ? Math.min(Math.round(previousMs * policy.factor), policy.maxDelayMs) : policy.firstDelayMs;
 }
 
-export type WaitOutcome =
+type WaitOutcome =
 	| { kind: 'success'; answer: ApiAnswer }
 	| { kind: 'failed'; answer: ApiAnswer }
 	/** A status that is none of the four: the caller reports it, with the value. */
@@ -68,7 +68,7 @@ export type WaitOutcome =
 	| { kind: 'timeout'; lastStatus: string; lastError?: Error; fetches: number }
 	| { kind: 'cancelled' };
 
-export interface WaitOptions {
+interface WaitOptions {
 	/** The `processing` answer that started the wait. */
 	first: ApiAnswer;
 	fetch: () => Promise<ApiAnswer>;
@@ -93,7 +93,7 @@ function reportedEtaMs(answer: ApiAnswer): number | undefined {
 	return eta === undefined ? undefined : eta * 1000;
 }
 
-export interface PollTimes {
+interface PollTimes {
 	/** The time (ms after the wait began) of the next fetch, as long as every fetch finds the job still processing. */
 	next(): number;
 }
@@ -131,7 +131,7 @@ export function pollTimes(eta: number, { fresh = false } = {}): PollTimes {
  * ready and half the window again (what a few jobs have not shown yet), then the growing backoff. An eta
  * over 30 s is trusted no further than without learning: the first fetch is never later than then.
  */
-export function learnedPollTimes(eta: number, window: Pick<ReadyWindow, 'from' | 'to'>): PollTimes & { readonly stepMs: number } {
+function learnedPollTimes(eta: number, window: Pick<ReadyWindow, 'from' | 'to'>): PollTimes & { readonly stepMs: number } {
 	const span = (window.to - window.from) * eta;
 	const from = eta > POLL.etaMaxMs ? Math.min(window.from * eta, pollTimes(POLL.etaMaxMs).next()) : window.from * eta;
 	const to = window.to * eta + 0.5 * span;

@@ -28,7 +28,7 @@ const TYPED_EXTENSIONS = /(\.(png|jpe?g|jpe|jfif|webp|gif|avif|bmp|tiff?|heic|he
  * extension, and half an emoji (a lone surrogate).
  */
 const UNSAFE_IN_NAME = /[/\\\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]|\p{Cs}/gu;
-export const MAX_FILE_NAME_LENGTH = 200;
+const MAX_FILE_NAME_LENGTH = 200;
 
 /**
  * The File Name option made safe: path separators and control characters become "_", an image

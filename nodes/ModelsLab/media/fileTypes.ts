@@ -175,7 +175,7 @@ export function checkOutputFile(bytes: Buffer, declaredType: string | undefined,
 	return { bytes, mimeType };
 }
 
-export interface ImageSize {
+interface ImageSize {
 	width: number;
 	height: number;
 }

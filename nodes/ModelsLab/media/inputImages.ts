@@ -19,7 +19,7 @@ import { RETRY_POLICIES, retryWithin } from '../time/retry';
 import type { ApiContext } from '../api/context';
 import { detectImageMimeType, detectMimeType, imageSize } from './fileTypes';
 
-export interface ImageInfo {
+interface ImageInfo {
 	mimeType: string;
 	width: number;
 	height: number;
@@ -100,7 +100,7 @@ export function checkMaskSize(this: IExecuteFunctions, itemIndex: number, image:
 	);
 }
 
-export function dataUri(image: { bytes: Buffer; info: ImageInfo }): string {
+function dataUri(image: { bytes: Buffer; info: ImageInfo }): string {
 	return `data:${image.info.mimeType};base64,${image.bytes.toString('base64')}`;
 }
 

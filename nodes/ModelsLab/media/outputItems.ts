@@ -15,7 +15,7 @@ import type { ImageSource } from './outputEntries';
 import { classifyImageEntry, decodeBase64 } from './outputEntries';
 import { storeVideo } from './videoDownload';
 
-export type OutputMode = 'binary' | 'urls';
+type OutputMode = 'binary' | 'urls';
 
 export interface OutputSettings {
 	output: OutputMode;

@@ -21,7 +21,7 @@ import {
 import type { OptionName, TopLevelField } from '../schemas/text2img';
 
 /** Text to Image on v6, on enterprise servers, or Image to Image / Inpaint (v6, an image in). */
-export type GenerationVariant = 'standard' | 'enterprise' | 'img2img';
+type GenerationVariant = 'standard' | 'enterprise' | 'img2img';
 
 type Field<Name extends string> = INodeProperties & { name: Name };
 
@@ -366,7 +366,7 @@ export function formatField(what: 'image' | 'canvas'): Field<'format'> {
 }
 
 /** Width and Height of Text to Image; Outpaint's canvas has its own. */
-export const DEFAULT_DIMENSION = 512;
+const DEFAULT_DIMENSION = 512;
 
 /** Width and Height count only for the Custom format. */
 export const forCustomFormat = { show: { format: [CUSTOM_FORMAT] } };

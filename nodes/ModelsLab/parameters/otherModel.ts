@@ -1,9 +1,9 @@
 /** The Other model choice of the v7 operations, and the refusals that name a field before anything is sent. */
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { OTHER_MODEL } from './modelFields';
-import { describeValue } from './validate';
+import { describeValue, readFields } from './validate';
 
 /** ModelsLab's model IDs are short slugs; anything longer is a mistake, not a model. */
 const MAX_MODEL_ID_LENGTH = 200;
@@ -16,7 +16,7 @@ export function refusal(this: IExecuteFunctions, itemIndex: number, message: str
 }
 
 /** Extra Body of the Other model: a JSON object whose fields go into the body as they are. */
-export function extraBody(this: IExecuteFunctions, itemIndex: number, value: unknown): IDataObject {
+function extraBody(this: IExecuteFunctions, itemIndex: number, value: unknown): IDataObject {
 	let parsed = value;
 	if (typeof value === 'string') {
 		try {
@@ -32,26 +32,32 @@ export function extraBody(this: IExecuteFunctions, itemIndex: number, value: unk
 }
 
 
-/** Other Model ID…: the model ID given and the Extra Body fields. */
-export function otherModel(this: IExecuteFunctions, itemIndex: number): { id: string; extra: IDataObject } {
-	const given = this.getNodeParameter('otherModelId', itemIndex, '', { extractValue: true }) as unknown;
+/** The value of the operation's field `name` (its first, if several), read with readFields. */
+function readField(this: IExecuteFunctions, itemIndex: number, fields: INodeProperties[], name: string): unknown {
+	return readFields.call(this, fields.filter((field) => field.name === name).slice(0, 1), itemIndex)[name];
+}
+
+/** Other Model ID…: the model ID given and the Extra Body fields, read from the operation's `fields`. */
+export function otherModel(this: IExecuteFunctions, itemIndex: number, fields: INodeProperties[]): { id: string; extra: IDataObject } {
+	const given = readField.call(this, itemIndex, fields, 'otherModelId');
 	if (typeof given !== 'string' && typeof given !== 'number') throw refusal.call(this, itemIndex, `Model ID must be text, got ${describeValue(given)}`);
 	const id = String(given).trim();
 	if (!id) throw refusal.call(this, itemIndex, 'Model ID is required for Other Model ID…');
 	if (id.length > MAX_MODEL_ID_LENGTH || /\s/.test(id)) throw refusal.call(this, itemIndex, `Model ID must be one word of at most ${MAX_MODEL_ID_LENGTH} characters, got ${describeValue(id)}`);
-	return { id, extra: extraBody.call(this, itemIndex, this.getNodeParameter('extraBody', itemIndex, '{}')) };
+	return { id, extra: extraBody.call(this, itemIndex, readField.call(this, itemIndex, fields, 'extraBody')) };
 }
 
 /**
- * The catalog model an item chose (its Model value, also from an expression), or undefined for
- * Other Model ID…; any other value is refused, naming the choices.
+ * The catalog model an item chose (its Model value in the operation's `fields`, also from an
+ * expression), or undefined for Other Model ID…; any other value is refused, naming the choices.
  */
 export function chosenModel<Model extends { id: string }>(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	catalog: readonly Model[],
+	fields: INodeProperties[],
 ): { chosen: unknown; model: Model | undefined } {
-	const chosen = this.getNodeParameter('model', itemIndex, catalog[0].id) as unknown;
+	const chosen = readField.call(this, itemIndex, fields, 'model');
 	const model = catalog.find((candidate) => candidate.id === chosen);
 	if (!model && chosen !== OTHER_MODEL) {
 		throw refusal.call(this, itemIndex, `Model must be one of ${[...catalog.map((entry) => entry.id), OTHER_MODEL].join(', ')}, got ${describeValue(chosen)}`);

@@ -34,7 +34,7 @@ export function describeValue(value: unknown): string {
 	return shorten(typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value));
 }
 
-export function describeIssue(issue: ZodIssue, input: unknown, labels: Map<string, string>): string {
+function describeIssue(issue: ZodIssue, input: unknown, labels: Map<string, string>): string {
 	const path = issue.path.map(String);
 	const field = labels.get(path.slice(0, 2).join('.')) ?? labels.get(path[0]) ?? path.join('.');
 	const value = valueAt(input, issue.path);
@@ -48,7 +48,7 @@ export function describeIssue(issue: ZodIssue, input: unknown, labels: Map<strin
 	return loraLike ? `${field}: ${issue.message}` : `${field} ${issue.message}, got ${describeValue(value)}`;
 }
 
-export type ValidationResult<T> = { ok: true; data: T } | { ok: false; problems: string[] };
+type ValidationResult<T> = { ok: true; data: T } | { ok: false; problems: string[] };
 
 export function validateParameters<Schema extends ZodTypeAny>(
 	schema: Schema,

@@ -4,7 +4,7 @@
  */
 import { oneOf } from './rules';
 
-export interface FormatPreset {
+interface FormatPreset {
 	value: string;
 	displayName: string;
 	width: number;
@@ -24,7 +24,7 @@ export const FORMAT_PRESETS = [
 	{ value: 'pin', displayName: 'Pin 2:3 (Pinterest)', width: 680, height: 1024, platformSize: '1000 × 1500 Pinterest pins' },
 ] as const satisfies readonly FormatPreset[];
 
-export type FormatName = typeof CUSTOM_FORMAT | (typeof FORMAT_PRESETS)[number]['value'];
+type FormatName = typeof CUSTOM_FORMAT | (typeof FORMAT_PRESETS)[number]['value'];
 
 export const FORMAT_NAMES = [CUSTOM_FORMAT, ...FORMAT_PRESETS.map((preset) => preset.value)] as [
 	FormatName,
@@ -34,7 +34,7 @@ export const FORMAT_NAMES = [CUSTOM_FORMAT, ...FORMAT_PRESETS.map((preset) => pr
 export const formatSchema = oneOf(FORMAT_NAMES, `one of ${FORMAT_NAMES.join(', ')}`);
 
 /** The preset named `format`, or undefined for `custom` and for a name that is none (validation names it). */
-export function formatPreset(format: unknown): FormatPreset | undefined {
+function formatPreset(format: unknown): FormatPreset | undefined {
 	return FORMAT_PRESETS.find((preset) => preset.value === format);
 }
 

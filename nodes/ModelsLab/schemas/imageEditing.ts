@@ -19,7 +19,7 @@ export const IMAGE_INPUTS = {
 export type ImageInputName = keyof typeof IMAGE_INPUTS;
 export type ImageInputFieldName = (typeof IMAGE_INPUTS)[ImageInputName][keyof (typeof IMAGE_INPUTS)['image']];
 
-export const IMAGE_SOURCES = ['binary', 'url'] as const;
+const IMAGE_SOURCES = ['binary', 'url'] as const;
 
 const binaryFieldName = z
 	.string({ invalid_type_error: 'must be text' })
@@ -37,7 +37,7 @@ function imageInputSchema(name: ImageInputName) {
 	};
 	return z.object(shape);
 }
-export const imageInputSchemas = { image: imageInputSchema('image'), mask: imageInputSchema('mask') };
+const imageInputSchemas = { image: imageInputSchema('image'), mask: imageInputSchema('mask') };
 
 /** An operation's schema with its image inputs: the field of each input's chosen source must be given. */
 export function withImageInputs<Schema extends AnyZodObject>(schema: Schema, inputs: readonly ImageInputName[]) {

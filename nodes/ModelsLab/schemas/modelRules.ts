@@ -16,7 +16,7 @@ import { httpUrl, integerIn, oneOf, text } from './rules';
 export const INPUT_FORMAT = 'input';
 
 /** Each preset's aspect ratio, as ModelsLab writes ratios. */
-export const PRESET_RATIOS: Record<(typeof FORMAT_PRESETS)[number]['value'], string> = {
+const PRESET_RATIOS: Record<(typeof FORMAT_PRESETS)[number]['value'], string> = {
 	square: '1:1',
 	portrait: '4:5',
 	story: '9:16',
@@ -58,7 +58,7 @@ export function formatsOf(model: ImageModel): string[] {
 }
 
 /** What a model's create body gets for a format: `aspect_ratio`, `width` and `height`, or nothing. */
-export function sizeFields(model: ImageModel, format: string | undefined, custom: { width?: number; height?: number }) {
+function sizeFields(model: ImageModel, format: string | undefined, custom: { width?: number; height?: number }) {
 	const preset = FORMAT_PRESETS.find((candidate) => candidate.value === format);
 	if (model.size.by === 'pixels') return preset ? { width: preset.width, height: preset.height } : { width: custom.width, height: custom.height };
 	if (model.size.by === 'ratio' && preset) return { aspectRatio: ratioFor(model, preset.value) };

@@ -6,7 +6,7 @@ import type { EnterpriseText2ImgParams, Text2ImgParams } from './text2img';
  * The one field-name mapping: a field's API name is its camelCase name in snake_case
  * (`numInferenceSteps` is sent as `num_inference_steps`).
  */
-export function apiFieldName(name: string): string {
+function apiFieldName(name: string): string {
 	return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 }
 

@@ -7,7 +7,7 @@ import { z } from 'zod';
 
 import { rangeText } from './limits';
 
-export type Range = { min: number; max: number };
+type Range = { min: number; max: number };
 
 /** Numeric strings from expressions ("512") count as numbers; anything else is left for zod to refuse. */
 export function toNumber(value: unknown): unknown {

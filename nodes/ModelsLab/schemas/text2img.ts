@@ -100,7 +100,7 @@ export const baseOptionsSchema = z
 	.strict();
 
 /** v6 adds the flux-only knobs. */
-export const standardOptionsSchema = baseOptionsSchema
+const standardOptionsSchema = baseOptionsSchema
 	.extend({
 		injectedNoiseAlpha: numberIn(LIMITS.injectedNoiseAlpha),
 		sigmaThreshold: numberIn(LIMITS.sigmaThreshold),
@@ -122,7 +122,7 @@ export const standardOptionsSchema = baseOptionsSchema
 	});
 
 /** Enterprise servers only run 21, 31 or 41 steps. */
-export const enterpriseOptionsSchema = baseOptionsSchema
+const enterpriseOptionsSchema = baseOptionsSchema
 	.extend({
 		numInferenceSteps: z.preprocess(
 			toNumber,

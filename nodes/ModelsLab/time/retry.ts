@@ -6,7 +6,7 @@
  */
 import type { Clock } from './clock';
 
-export interface RetryPolicy {
+interface RetryPolicy {
 	/** The wait before the second attempt. */
 	firstDelayMs: number;
 	/** Each later wait is the previous one times this, rounded, up to maxDelayMs. */
@@ -38,7 +38,7 @@ export const RETRY_POLICIES = {
 	createResends: { firstDelayMs: 10_000, factor: 1, maxDelayMs: 10_000, maxAttempts: 6, startWithin: 'before', spamFilterDelayMs: 30_000 },
 } as const satisfies Record<string, RetryPolicy & { graceMs?: number; spamFilterDelayMs?: number }>;
 
-export interface Waiting {
+interface Waiting {
 	clock: Clock;
 	signal?: AbortSignal;
 	/** The error to throw when the execution is cancelled during a pause. */
@@ -46,7 +46,7 @@ export interface Waiting {
 }
 
 /** Waits `ms`, or less: a cancelled execution ends the pause at once with `cancelled()`. */
-export async function pause({ clock, signal, cancelled }: Waiting, ms: number): Promise<void> {
+async function pause({ clock, signal, cancelled }: Waiting, ms: number): Promise<void> {
 	// a rejected sleep means the execution was cancelled: nothing else rejects it
 	await clock.sleep(ms, signal).catch(() => undefined);
 	if (signal?.aborted) throw cancelled();

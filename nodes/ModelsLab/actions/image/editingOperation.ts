@@ -22,7 +22,7 @@ export interface ImageFields {
 	mask?: 'mask_image';
 }
 
-export interface EditingDefinition<Value extends string, Schema extends AnyZodObject> {
+interface EditingDefinition<Value extends string, Schema extends AnyZodObject> {
 	/** Its facts, with its create route; the job is fetched on its API's fetch route. */
 	facts: Omit<OperationFacts<Value>, 'apis' | 'route'> & { api: Extract<ApiKind, 'standard' | 'imageEditing'>; route: string };
 	/** Its own fields, between the image inputs and the wait/output fields. */

@@ -6,7 +6,7 @@ import { waitAndOutputFields } from '../../parameters/outputFields';
 import { videoWaitAndOutputFields } from '../../parameters/videoFields';
 import { startJobContext } from '../../job/context';
 import { collectJob } from '../../job/runJob';
-import { describeValue, parseParameters } from '../../parameters/validate';
+import { describeValue, parseParameters, readFields } from '../../parameters/validate';
 import { LIMITS } from '../../schemas/limits';
 import { fetchApiSchema } from '../../schemas/settings';
 import { API_KINDS, APIS } from '../../api/apis';
@@ -89,7 +89,9 @@ export function fetchResultOperation(makers: readonly Operation[]): Operation<'f
 }
 
 async function collect(this: IExecuteFunctions, itemIndex: number, description: INodeProperties[]): Promise<INodeExecutionData[]> {
-	const rawId = this.getNodeParameter('requestId', itemIndex, '') as unknown;
+	const byName = (name: string) => description.filter((field) => field.name === name);
+	// the ID is checked before the API is read
+	const rawId = readFields.call(this, byName('requestId'), itemIndex).requestId;
 	const requestId = typeof rawId === 'number' || typeof rawId === 'string' ? String(rawId).trim() : '';
 	if (!REQUEST_ID.test(requestId)) {
 		throw new NodeOperationError(
@@ -101,7 +103,7 @@ async function collect(this: IExecuteFunctions, itemIndex: number, description: 
 	const { api } = parseParameters(
 		this.getNode(),
 		fetchApiSchema,
-		{ api: this.getNodeParameter(API_PARAMETER, itemIndex, defaultApi) },
+		readFields.call(this, byName(API_PARAMETER), itemIndex),
 		description,
 		itemIndex,
 	);

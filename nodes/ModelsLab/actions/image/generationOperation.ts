@@ -13,7 +13,7 @@ import { APIS } from '../../api/apis';
 import type { Operation, OperationFacts } from '../operation';
 
 /** A generation operation's facts: those of any operation, on one API whose models it offers. */
-export type GenerationFacts<Value extends string> = Omit<OperationFacts<Value>, 'apis' | 'modelList' | 'route'> & {
+type GenerationFacts<Value extends string> = Omit<OperationFacts<Value>, 'apis' | 'modelList' | 'route'> & {
 	api: Extract<ApiKind, 'standard' | 'enterprise'>;
 	route: string;
 };

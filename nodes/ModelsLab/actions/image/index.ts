@@ -38,8 +38,6 @@ const v7Makers = [generate, edit] as const;
 /** The operations that create jobs, Fetch Result, which collects any of them, then the v7 operations. */
 export const operations = [...v6Makers, fetchResultOperation([...v6Makers, ...v7Makers, ...video.operations]), ...v7Makers] as const;
 
-export type ImageOperation = (typeof operations)[number]['facts']['value'];
-
 export const resource: Resource = { name: 'Image', value: 'image' };
 
 export const description: INodeProperties[] = [

@@ -19,7 +19,7 @@ import { httpUrl } from '../../schemas/rules';
 import { APIS } from '../../api/apis';
 import type { Operation, OperationFacts } from '../operation';
 
-export type ModelsFacts<Value extends string> = Omit<OperationFacts<Value>, 'apis' | 'route'> & {
+type ModelsFacts<Value extends string> = Omit<OperationFacts<Value>, 'apis' | 'route'> & {
 	direction: ModelDirection;
 	route: string;
 };
@@ -87,7 +87,7 @@ export function modelsOperation<Value extends string>(
 		facts: { ...facts, apis: ['v7Images'] },
 		description: properties,
 		async execute(this: IExecuteFunctions, itemIndex: number) {
-			const { chosen, model } = (chosenModel<ImageModel>).call(this, itemIndex, catalog);
+			const { chosen, model } = (chosenModel<ImageModel>).call(this, itemIndex, catalog, fields);
 			// only the fields the chosen model takes are read: with a model from an expression, n8n keeps every model's
 			const wanted = ['prompt', 'options', ...(model?.size.by === 'none' || !model ? [] : ['format']), ...(model?.samples ? ['samples'] : [])];
 			const values = readFields.call(this, wanted.flatMap(byName), itemIndex);
@@ -95,7 +95,7 @@ export function modelsOperation<Value extends string>(
 			// Other Model ID… is checked as a model that takes no size: its prompt and options have the same rules
 			const schema = model ? schemas.get(model.id)! : otherSchema;
 			const params: ModelParams = parseParameters(this.getNode(), schema, values, properties, itemIndex);
-			const other = model ? undefined : otherModel.call(this, itemIndex);
+			const other = model ? undefined : otherModel.call(this, itemIndex, fields);
 			const referenceValues = direction === 'edit' ? readFields.call(this, ['imageSource', 'inputBinaryFields', 'imageUrls'].flatMap(byName), itemIndex) : {};
 			const references = direction === 'edit' ? await readReferences.call(this, itemIndex, referenceValues) : [];
 			if (model?.references) checkReferenceCount.call(this, itemIndex, model, references.length);

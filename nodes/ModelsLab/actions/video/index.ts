@@ -8,8 +8,6 @@ import * as textToVideo from './textToVideo.operation';
 /** The registry of the Video resource, in the editor's order (the first is the default). */
 export const operations = [imageToVideo, textToVideo] as const;
 
-export type VideoOperation = (typeof operations)[number]['facts']['value'];
-
 export const resource: Resource = { name: 'Video', value: 'video' };
 
 export const description: INodeProperties[] = [

@@ -18,16 +18,17 @@ import type { VideoParams } from '../../schemas/videoRules';
 import { videoBody, videoSchema } from '../../schemas/videoRules';
 import type { Operation, OperationFacts } from '../operation';
 
-export type VideoFacts<Value extends string> = Omit<OperationFacts<Value>, 'apis' | 'route'> & { direction: VideoDirection; route: string };
+type VideoFacts<Value extends string> = Omit<OperationFacts<Value>, 'apis' | 'route'> & { direction: VideoDirection; route: string };
 
 /** The end frame of a start-and-end model, from the same source as the start image. */
-async function lastFrame(this: IExecuteFunctions, itemIndex: number, source: unknown): Promise<InputImage> {
+async function lastFrame(this: IExecuteFunctions, itemIndex: number, source: unknown, properties: INodeProperties[]): Promise<InputImage> {
+	const read = (name: string) => readFields.call(this, properties.filter((field) => field.name === name), itemIndex)[name];
 	if (source === 'url') {
-		const url = String(this.getNodeParameter('lastFrameUrl', itemIndex, '')).trim();
+		const url = String(read('lastFrameUrl')).trim();
 		if (!httpUrl.safeParse(url).success) throw refusal.call(this, itemIndex, `Last Frame URL must be an http(s) URL, got ${describeValue(url)}`);
 		return { name: 'image', source: 'url', url };
 	}
-	const binaryField = String(this.getNodeParameter('lastFrameBinaryField', itemIndex, 'lastFrame')).trim();
+	const binaryField = String(read('lastFrameBinaryField')).trim();
 	if (!binaryField) throw refusal.call(this, itemIndex, 'Last Frame Binary Field is required: the binary field holding the end frame');
 	return await readInputImage.call(this, itemIndex, 'image', { source: 'binary', binaryField }, 'Last Frame Binary Field');
 }
@@ -67,7 +68,7 @@ export function videoOperation<Value extends string>({ direction, ...facts }: Vi
 		facts: { ...facts, apis: ['v7Video'] },
 		description: properties,
 		async execute(this: IExecuteFunctions, itemIndex: number) {
-			const { chosen, model } = (chosenModel<VideoModel>).call(this, itemIndex, catalog);
+			const { chosen, model } = (chosenModel<VideoModel>).call(this, itemIndex, catalog, properties);
 			// only the fields the chosen model takes are read: with a model from an expression, n8n keeps every model's
 			const wanted = ['prompt', 'options', ...(model?.aspectRatios ? ['format'] : []), ...(model?.durations ? ['duration'] : []), ...(model?.resolutions ? ['resolution'] : [])];
 			const read = readFields.call(this, wanted.flatMap(byName), itemIndex);
@@ -75,11 +76,11 @@ export function videoOperation<Value extends string>({ direction, ...facts }: Vi
 			const images = direction === 'imageToVideo' ? chosenImageInputs(readFields.call(this, imageFields, itemIndex), ['image']) : {};
 			const schema = withImageInputs(model ? videoSchema(model) : videoSchema({ id: '', name: 'this model', direction, source: '' }), direction === 'imageToVideo' ? ['image'] : []);
 			const params = parseParameters(this.getNode(), schema, { ...values, ...images }, properties, itemIndex) as VideoParams & Record<string, unknown>;
-			const other = model ? undefined : otherModel.call(this, itemIndex);
+			const other = model ? undefined : otherModel.call(this, itemIndex, properties);
 			const inputs: InputImage[] = [];
 			if (direction === 'imageToVideo') {
 				inputs.push(await readInputImage.call(this, itemIndex, 'image', imageInputOf(params, 'image')));
-				if (model?.image?.lastFrame) inputs.push(await lastFrame.call(this, itemIndex, params.imageSource));
+				if (model?.image?.lastFrame) inputs.push(await lastFrame.call(this, itemIndex, params.imageSource, properties));
 			}
 
 			const context = await startJobContext.call(this, APIS.v7Video, itemIndex, params.format ?? null, undefined, 'video');
