@@ -16,6 +16,7 @@ import { cancelledError, ensureNodeError, failureOf } from '../api/errors';
 import { redactSecret } from '../api/redact';
 import { modelsLabApiRequest } from '../api/request';
 import { RETRY_POLICIES, retryWithin } from '../time/retry';
+import { describeValue } from '../parameters/validate';
 import type { ApiContext } from '../api/context';
 import { detectImageMimeType, detectMimeType, imageSize } from './fileTypes';
 
@@ -71,14 +72,17 @@ export async function readInputImage(
 	binaryLabel = FIELD_LABELS[name].binary,
 ): Promise<InputImage> {
 	if (input.source === 'url') return { name, source: 'url', url: input.url };
-	const field = `${binaryLabel} "${input.binaryField}"`;
-	const binary = this.getInputData()[itemIndex]?.binary?.[input.binaryField];
-	if (!binary) {
-		const present = Object.keys(this.getInputData()[itemIndex]?.binary ?? {});
+	// the name as JSON, shortened: a pasted megabyte or a quote in it stays one readable line
+	const named = describeValue(input.binaryField);
+	const field = `${binaryLabel} ${named}`;
+	const binaries = this.getInputData()[itemIndex]?.binary ?? {};
+	// own fields only: "constructor" or "__proto__" name no file of the item
+	if (!Object.hasOwn(binaries, input.binaryField)) {
+		const present = Object.keys(binaries);
 		throw refusal.call(
 			this,
 			itemIndex,
-			`${field}: item ${itemIndex} has no binary field "${input.binaryField}"`,
+			`${field}: item ${itemIndex} has no binary field ${named}`,
 			`Nothing was sent to ModelsLab. The item's binary fields: ${present.length ? present.join(', ') : 'none'}. Set ${binaryLabel} to the one that holds the ${name}, or use ${IMAGE_INPUTS[name].source === 'imageSource' ? 'Image' : 'Mask'} Source "URL".`,
 		);
 	}

@@ -15,6 +15,14 @@ export function refusal(this: IExecuteFunctions, itemIndex: number, message: str
 	return new NodeOperationError(this.getNode(), message, { itemIndex, description: 'Nothing was sent to ModelsLab.' });
 }
 
+/** A text field's value as text ('' when empty); an object or a list is refused, naming the field. */
+export function textOf(this: IExecuteFunctions, itemIndex: number, label: string, value: unknown): string {
+	if (value === undefined || value === null) return '';
+	if (typeof value === 'string') return value;
+	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+	throw refusal.call(this, itemIndex, `${label} must be text, got ${describeValue(value)}`);
+}
+
 /** Extra Body of the Other model: a JSON object whose fields go into the body as they are. */
 function extraBody(this: IExecuteFunctions, itemIndex: number, value: unknown): IDataObject {
 	let parsed = value;

@@ -9,7 +9,7 @@ import type { InputImage } from '../../media/inputImages';
 import { readInputImage, uploadImage } from '../../media/inputImages';
 import { OTHER_MODEL, modelFields } from '../../parameters/modelFields';
 import { waitAndOutputFields } from '../../parameters/outputFields';
-import { chosenModel, otherModel, refusal } from '../../parameters/otherModel';
+import { chosenModel, otherModel, refusal, textOf } from '../../parameters/otherModel';
 import { describeValue, parseParameters, readFields } from '../../parameters/validate';
 import { CUSTOM_FORMAT } from '../../schemas/formats';
 import type { ModelParams } from '../../schemas/modelRules';
@@ -29,19 +29,20 @@ async function readReferences(this: IExecuteFunctions, itemIndex: number, values
 	if (values.imageSource !== 'binary' && values.imageSource !== 'url') {
 		throw refusal.call(this, itemIndex, `Image Source must be one of binary, url, got ${describeValue(values.imageSource)}`);
 	}
-	const list = (value: unknown) =>
-		String(value ?? '')
+	const list = (value: unknown, label: string) =>
+		textOf
+			.call(this, itemIndex, label, value)
 			.split(values.imageSource === 'url' ? /[\n,]/ : ',')
 			.map((entry) => entry.trim())
 			.filter(Boolean);
 	if (values.imageSource === 'url') {
-		return list(values.imageUrls).map((url) => {
+		return list(values.imageUrls, 'Image URLs').map((url) => {
 			if (!httpUrl.safeParse(url).success) throw refusal.call(this, itemIndex, `Image URLs: ${describeValue(url)} is not an http(s) URL`);
 			return { name: 'image', source: 'url', url };
 		});
 	}
 	const images: InputImage[] = [];
-	for (const binaryField of list(values.inputBinaryFields)) {
+	for (const binaryField of list(values.inputBinaryFields, 'Input Binary Fields')) {
 		images.push(await readInputImage.call(this, itemIndex, 'image', { source: 'binary', binaryField }));
 	}
 	return images;

@@ -8,7 +8,7 @@ import { startJobContext } from '../../job/context';
 import { runJob } from '../../job/runJob';
 import type { InputImage } from '../../media/inputImages';
 import { readInputImage, uploadImage } from '../../media/inputImages';
-import { chosenModel, otherModel, refusal } from '../../parameters/otherModel';
+import { chosenModel, otherModel, refusal, textOf } from '../../parameters/otherModel';
 import { describeValue, parseParameters, readFields } from '../../parameters/validate';
 import { videoFields } from '../../parameters/videoFields';
 import { chosenImageInputs, imageInputOf, withImageInputs } from '../../schemas/imageEditing';
@@ -24,11 +24,11 @@ type VideoFacts<Value extends string> = Omit<OperationFacts<Value>, 'apis' | 'ro
 async function lastFrame(this: IExecuteFunctions, itemIndex: number, source: unknown, properties: INodeProperties[]): Promise<InputImage> {
 	const read = (name: string) => readFields.call(this, properties.filter((field) => field.name === name), itemIndex)[name];
 	if (source === 'url') {
-		const url = String(read('lastFrameUrl')).trim();
+		const url = textOf.call(this, itemIndex, 'Last Frame URL', read('lastFrameUrl')).trim();
 		if (!httpUrl.safeParse(url).success) throw refusal.call(this, itemIndex, `Last Frame URL must be an http(s) URL, got ${describeValue(url)}`);
 		return { name: 'image', source: 'url', url };
 	}
-	const binaryField = String(read('lastFrameBinaryField')).trim();
+	const binaryField = textOf.call(this, itemIndex, 'Last Frame Binary Field', read('lastFrameBinaryField')).trim();
 	if (!binaryField) throw refusal.call(this, itemIndex, 'Last Frame Binary Field is required: the binary field holding the end frame');
 	return await readInputImage.call(this, itemIndex, 'image', { source: 'binary', binaryField }, 'Last Frame Binary Field');
 }
