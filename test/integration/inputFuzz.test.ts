@@ -153,8 +153,13 @@ describe('hostile values from expressions, through the node', () => {
 		expect(result.outputs).toHaveLength(HOSTILE.length);
 		const refused = result.outputs.filter((item) => String(item.json.error).startsWith(prefix));
 		for (const item of refused) expectFieldNamed(item.json, [], prefix);
-		// whatever passed validation was fetched twice (not found, and again when the 1 s grace ends); nothing else was sent
-		expect(sandbox().counters().fetches).toBe(2 * (HOSTILE.length - refused.length));
+		// whatever passed validation was fetched (not found), and again when the 1 s grace ended unless a loaded
+		// machine had already used up the second; nothing else was sent
+		const passed = HOSTILE.length - refused.length;
+		const { fetches, requests } = sandbox().counters();
+		expect(fetches).toBeGreaterThanOrEqual(passed);
+		expect(fetches).toBeLessThanOrEqual(2 * passed);
+		expect(requests.every((request) => request.route === 'fetch')).toBe(true);
 	});
 
 	it.each(HOSTILE.map((value, index) => [index, value] as const))('Concurrency: hostile value #%i', async (_index, v) => {
