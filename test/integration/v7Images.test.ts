@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameters, INodeType } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameters, INodeProperties, INodeType } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { ModelsLabApi } from '../../credentials/ModelsLabApi.credentials';
@@ -297,6 +297,10 @@ describe('adding a model is one catalog entry', () => {
 		direction: 'generate',
 		size: { by: 'ratio', ratios: ['2:3', '3:2'], required: true },
 		samples: { max: 2, wire: 'number' },
+		options: [
+			{ name: 'negativePrompt', label: 'Negative Prompt', kind: 'text', maxLength: 100, description: 'What the poster should not show' },
+			{ name: 'printReady', label: 'Print Ready', kind: 'boolean', description: 'Whether to add bleed' },
+		],
 		source: 'a test entry',
 	};
 	const operation = modelsOperation(
@@ -311,6 +315,14 @@ describe('adding a model is one catalog entry', () => {
 		expect(formats).toHaveLength(1);
 		expect(formats[0].options?.find((option) => 'value' in option && option.value === 'story')).toMatchObject({ description: 'Sends aspect ratio 2:3' });
 		expect(operation.description.filter((field) => field.name === 'samples' && field.displayOptions?.show?.model?.includes('poster-xl'))).toHaveLength(1);
+		// its own options, in Options, shown for it alone
+		const [options] = operation.description.filter((field) => field.name === 'options');
+		expect((options.options as INodeProperties[]).map((option) => [option.name, option.type, option.displayOptions?.show?.['/model'] ?? 'every model'])).toEqual([
+			['trackId', 'string', 'every model'],
+			['webhook', 'string', 'every model'],
+			['negativePrompt', 'string', ['poster-xl']],
+			['printReady', 'boolean', ['poster-xl']],
+		]);
 	});
 
 	it('its rules and its body, through a run of the operation', async () => {
@@ -342,10 +354,12 @@ describe('adding a model is one catalog entry', () => {
 				});
 			const refused = await run({ model: 'poster-xl', format: 'story', samples: 5 });
 			expect(refused.error?.message).toBe('Invalid parameters: Images must be between 1 and 2, got 5');
+			const longNegative = await run({ model: 'poster-xl', format: 'story', options: { negativePrompt: 'x'.repeat(101) } });
+			expect(longNegative.error?.message).toMatch(/^Invalid parameters: Negative Prompt must be at most 100 characters/);
 			expect(recorder.requests).toEqual([]);
-			await run({ model: 'poster-xl', format: 'landscape', samples: 2 });
+			await run({ model: 'poster-xl', format: 'landscape', samples: 2, options: { negativePrompt: 'text', printReady: true } });
 			expect(recorder.requests.map((request) => [request.url, JSON.parse(request.body)])).toEqual([
-				[T2I, { key: KEY, model_id: 'poster-xl', prompt: 'a poster', aspect_ratio: '3:2', samples: 2 }],
+				[T2I, { key: KEY, model_id: 'poster-xl', prompt: 'a poster', aspect_ratio: '3:2', samples: 2, negative_prompt: 'text', print_ready: true }],
 			]);
 		} finally {
 			await recorder.close();

@@ -1,4 +1,4 @@
-import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeParameters, INodeProperties } from 'n8n-workflow';
 
 import { allOperations } from '../../nodes/ModelsLab/actions/resources';
 import { findOperation } from '../../nodes/ModelsLab/actions/operation';
@@ -55,7 +55,11 @@ const DEFAULT_FIELDS: Record<string, IDataObject> = {
 
 describe('the node\'s video catalog and the sandbox\'s agree', () => {
 	it('every model, in order, with the same image form, ratios, durations and resolutions', () => {
-		const rulesOf = (model: VideoModel) => Object.fromEntries(Object.entries(model).filter(([key]) => key !== 'name' && key !== 'source'));
+		// an option's API name is its name in snake_case; its label and description are the editor's
+		const snake = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+		const optionRules = ({ name, label: _label, description: _description, ...rules }: NonNullable<VideoModel['options']>[number]) => ({ field: snake(name), ...rules });
+		const rulesOf = (model: VideoModel) =>
+			Object.fromEntries(Object.entries(model).filter(([key]) => key !== 'name' && key !== 'source').map(([key, value]) => [key, key === 'options' ? model.options!.map(optionRules) : value]));
 		expect(VIDEO_MODELS.map(rulesOf)).toEqual(V7_VIDEO_MODELS);
 	});
 });
@@ -223,5 +227,64 @@ describe('Video: a model from an expression, Other Model ID…, the last frame f
 		expect([startUpload.path, endUpload.path, create.path]).toEqual([UPLOAD, UPLOAD, I2V]);
 		const linkOf = (index: number) => (sandbox().counters().requests[index].response as { output: string[] }).output[0];
 		expect(create.body).toEqual({ key: KEY, model_id: 'Hailuo-02-start-end-frame', prompt: 'the mug turns slowly', init_image: [linkOf(0), linkOf(1)] });
+	});
+});
+
+describe('Video: each model\'s own options, from its catalog entry', () => {
+	it('Veo 3.1: Generate Audio off, a Negative Prompt and Enhance Prompt are sent with their API names, as added', async () => {
+		sandbox().configure({ processingMs: 0 });
+		const result = await runNode(sandbox(), {
+			parameters: video('textToVideo', { model: 'veo-3.1', options: { generateAudio: false, negativePrompt: 'text on screen', enhancePrompt: true } }),
+		});
+		expect(result.error).toBeUndefined();
+		expect(apiCalls(sandbox())[0]).toEqual({
+			path: T2V,
+			body: { key: KEY, model_id: 'veo-3.1', prompt: 'the mug turns slowly', ...DEFAULT_FIELDS['veo-3.1'], generate_audio: false, negative_prompt: 'text on screen', enhance_prompt: true },
+		});
+	});
+
+	it('Seedance text to video: Fixed Camera; nothing of a model\'s own options is sent unless added', async () => {
+		sandbox().configure({ processingMs: 0 });
+		await runNode(sandbox(), { parameters: video('textToVideo', { model: 'seedance-t2v', options: { cameraFixed: true, trackId: 'row-7' } }) });
+		expect(apiCalls(sandbox())[0].body).toEqual({ key: KEY, model_id: 'seedance-t2v', prompt: 'the mug turns slowly', ...DEFAULT_FIELDS['seedance-t2v'], camera_fixed: true, track_id: 'row-7' });
+	});
+
+	it('an option only another model takes is hidden for this one, and n8n drops its value: it is not sent', async () => {
+		sandbox().configure({ processingMs: 0 });
+		await runNode(sandbox(), { parameters: video('textToVideo', { model: 'sora-2', options: { generateAudio: false, trackId: 'row-1' } }) });
+		expect(apiCalls(sandbox())[0].body).toEqual({ key: KEY, model_id: 'sora-2', prompt: 'the mug turns slowly', ...DEFAULT_FIELDS['sora-2'], track_id: 'row-1' });
+	});
+
+	it('a model from an expression: each row sends the shared options and only its own model\'s', async () => {
+		sandbox().configure({ processingMs: 0 });
+		const models = ['veo-3.1', 'sora-2', 'seedance-t2v'];
+		await runNode(sandbox(), {
+			parameters: video('textToVideo', { model: '={{ $json.model }}', concurrency: 1, options: { generateAudio: false, cameraFixed: true, trackId: 'sheet' } }),
+			inputItems: models.map((model) => ({ json: { model } })),
+		});
+		const own: Record<string, IDataObject> = { 'veo-3.1': { generate_audio: false }, 'sora-2': {}, 'seedance-t2v': { camera_fixed: true } };
+		expect(apiCalls(sandbox()).filter((call) => call.path === T2V).map((call) => call.body)).toEqual(
+			models.map((model) => ({ key: KEY, model_id: model, prompt: 'the mug turns slowly', ...DEFAULT_FIELDS[model], ...own[model], track_id: 'sheet' })),
+		);
+	});
+
+	it('a value of the wrong kind is refused naming the option', async () => {
+		const result = await runNode(sandbox(), { parameters: video('textToVideo', { model: 'veo-3.1', options: { generateAudio: '={{ "no" }}' } }) });
+		expect(result.error?.message).toBe('Invalid parameters: Generate Audio must be true or false, got "no"');
+		expect(sandbox().counters().requests).toEqual([]);
+	});
+
+	it('the editor shows each model\'s own options for the models that take it, and the shared ones for every model and Other', () => {
+		const operation = findOperation(allOperations, 'textToVideo')!;
+		const [options] = operation.description.filter((field) => field.name === 'options');
+		const shown = (options.options as INodeProperties[]).map((option) => [option.name, option.displayOptions?.show?.['/model'] ?? 'every model']);
+		expect(shown).toEqual([
+			['trackId', 'every model'],
+			['webhook', 'every model'],
+			['cameraFixed', ['seedance-t2v']],
+			['generateAudio', ['veo-3.1', 'veo-3.1-fast']],
+			['negativePrompt', ['veo-3.1', 'veo-3.1-fast']],
+			['enhancePrompt', ['veo-3.1', 'veo-3.1-fast']],
+		]);
 	});
 });

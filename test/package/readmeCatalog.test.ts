@@ -63,6 +63,7 @@ export function videoTable(): string {
 			model.aspectRatios?.join(', ') ?? (model.image ? 'the input image\'s shape' : 'the model\'s own'),
 			model.durations ? `${model.durations.join(', ')} s` : '—',
 			model.resolutions?.join(', ') ?? '—',
+			model.options?.map((option) => option.label).join(', ') ?? '—',
 		].join(' | '),
 	);
 	return [VIDEO_START, ...rows.map((row) => `| ${row} |`), VIDEO_END].join('\n');

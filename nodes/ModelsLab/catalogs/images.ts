@@ -6,6 +6,8 @@
  * Adding a model is one entry here and one in the sandbox's own catalog (sandbox/routes/v7/catalog.ts).
  */
 
+import type { ModelOption } from './modelOptions';
+
 export type ModelDirection = 'generate' | 'edit';
 
 /** How a model takes the output's size: `aspect_ratio`, `width` and `height`, or not at all. */
@@ -29,6 +31,8 @@ export interface ImageModel {
 	references?: { min: number; max: number; sentAs: ReferenceForm };
 	/** `samples` where the model documents it; its wire type as ModelsLab's samples send it. */
 	samples?: { max: number; wire: 'string' | 'number' };
+	/** Its own optional fields, shown in Options for it alone. */
+	options?: readonly ModelOption[];
 	/** Where the entry comes from. */
 	source: string;
 }

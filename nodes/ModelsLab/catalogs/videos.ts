@@ -6,6 +6,9 @@
  * here and one in the sandbox's own catalog (sandbox/routes/v7/videoCatalog.ts).
  */
 
+import type { ModelOption } from './modelOptions';
+import { SEEDANCE_T2V_OPTIONS, VEO_OPTIONS } from './modelOptions';
+
 export type VideoDirection = 'imageToVideo' | 'textToVideo';
 
 export interface VideoModel {
@@ -18,6 +21,8 @@ export interface VideoModel {
 	aspectRatios?: readonly string[];
 	durations?: readonly string[];
 	resolutions?: readonly string[];
+	/** Its own optional fields, shown in Options for it alone. */
+	options?: readonly ModelOption[];
 	source: string;
 }
 
@@ -36,10 +41,10 @@ export const VIDEO_MODELS: readonly VideoModel[] = [
 	{ id: 'Hailuo-02-i2v', name: 'Hailuo 02 (MiniMax)', direction: 'imageToVideo', image: { sentAs: 'single' }, source: 'PY Hailuo02I2VSchema' },
 	{ id: 'Hailuo-02-start-end-frame', name: 'Hailuo 02 Start and End Frame (MiniMax)', direction: 'imageToVideo', image: { sentAs: 'list', lastFrame: true }, source: 'PY Hailuo02StartEndFrameSchema' },
 	// text to video
-	{ id: 'seedance-t2v', name: 'Seedance (ByteDance)', direction: 'textToVideo', aspectRatios: ['16:9', '4:3', '1:1', '9:21'], resolutions: ['720p', '480p'], source: 'PY SeeDanceT2VSchema' },
+	{ id: 'seedance-t2v', name: 'Seedance (ByteDance)', direction: 'textToVideo', aspectRatios: ['16:9', '4:3', '1:1', '9:21'], resolutions: ['720p', '480p'], options: SEEDANCE_T2V_OPTIONS, source: 'PY SeeDanceT2VSchema' },
 	{ id: 'wan2.6-t2v', name: 'Wan 2.6 (Alibaba)', direction: 'textToVideo', durations: ['5', '10'], resolutions: ['720p', '1080p'], source: 'model page alibaba_cloud/wan-2.6-text-to-video' },
-	{ id: 'veo-3.1', name: 'Veo 3.1 (Google)', direction: 'textToVideo', aspectRatios: ['16:9', '9:16'], durations: ['4', '6', '8'], source: 'model page google/Veo-3.1' },
-	{ id: 'veo-3.1-fast', name: 'Veo 3.1 Fast (Google)', direction: 'textToVideo', aspectRatios: ['16:9', '9:16'], durations: ['4', '6', '8'], source: 'model page google/Veo-3.1-fast' },
+	{ id: 'veo-3.1', name: 'Veo 3.1 (Google)', direction: 'textToVideo', aspectRatios: ['16:9', '9:16'], durations: ['4', '6', '8'], options: VEO_OPTIONS, source: 'model page google/Veo-3.1' },
+	{ id: 'veo-3.1-fast', name: 'Veo 3.1 Fast (Google)', direction: 'textToVideo', aspectRatios: ['16:9', '9:16'], durations: ['4', '6', '8'], options: VEO_OPTIONS, source: 'model page google/Veo-3.1-fast' },
 	{ id: 'sora-2', name: 'Sora 2 (OpenAI)', direction: 'textToVideo', aspectRatios: ['16:9', '9:16'], durations: ['4', '8', '12'], source: 'PY openai Sora2Schema; model page openai/sora-2-t2v' },
 	{ id: 'kling-v2-5-turbo-t2v', name: 'Kling 2.5 Turbo (Kling AI)', direction: 'textToVideo', aspectRatios: ['16:9', '9:16', '1:1'], durations: KLING_DURATIONS, source: 'PY KlingV25TurboT2VSchema' },
 	{ id: 'kling-v2-1-master-t2v', name: 'Kling 2.1 Master (Kling AI)', direction: 'textToVideo', durations: KLING_DURATIONS, source: 'PY KlingV21MasterT2VSchema' },

@@ -6,6 +6,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { ImageModel, ModelDirection } from '../catalogs/images';
+import type { ModelOption } from '../catalogs/modelOptions';
 import { CUSTOM_FORMAT, FORMAT_PRESETS } from '../schemas/formats';
 import { LIMITS, rangeText } from '../schemas/limits';
 import { INPUT_FORMAT, formatsOf, ratioFor, referenceCountText } from '../schemas/modelRules';
@@ -177,10 +178,39 @@ export function promptField(placeholder: string, description: string): INodeProp
 	return { displayName: 'Prompt', name: 'prompt', type: 'string', typeOptions: { rows: 3 }, default: '', required: true, placeholder, description };
 }
 
-export const optionsField: INodeProperties = optionsCollection([
+/** The options every v7 model takes. */
+const SHARED_OPTIONS: INodeProperties[] = [
 	{ displayName: 'Track ID', name: 'trackId', type: 'string', default: '', description: 'Your own ID, echoed back with the result (track_id)' },
 	{ displayName: 'Webhook URL', name: 'webhook', type: 'string', default: '', description: 'ModelsLab also posts the result there when done (documented for v6; polling remains the fallback)' },
-]);
+];
+
+/** A model's own option, shown for the models that take it (`/model`: the node's Model field). */
+function optionField(option: ModelOption, takenBy: string[]): INodeProperties {
+	const field = { displayName: option.label, name: option.name, description: option.description, displayOptions: { show: { '/model': takenBy } } };
+	return option.kind === 'boolean' ? { ...field, type: 'boolean', default: false } : { ...field, type: 'string', default: '', typeOptions: { rows: 2 } };
+}
+
+/**
+ * Options: the shared ones, then each model's own (its catalog `options`), each shown for the models
+ * that take it. n8n drops a hidden option's value, so a model gets only its own.
+ */
+export function optionsFields(models: ReadonlyArray<{ id: string; options?: readonly ModelOption[] }>): INodeProperties[] {
+	const own = new Map<string, { option: ModelOption; takenBy: string[] }>();
+	for (const model of models) {
+		for (const option of model.options ?? []) {
+			const entry = own.get(option.name) ?? { option, takenBy: [] };
+			own.set(option.name, { ...entry, takenBy: [...entry.takenBy, model.id] });
+		}
+	}
+	return [optionsCollection([...SHARED_OPTIONS, ...[...own.values()].map(({ option, takenBy }) => optionField(option, takenBy))])];
+}
+
+/** With a model from an expression n8n keeps every model's options: a row reads the shared ones and its model's own. */
+export function ownOptions(options: unknown, model: { options?: readonly ModelOption[] }): unknown {
+	if (!options || typeof options !== 'object' || Array.isArray(options)) return options;
+	const taken = new Set([...SHARED_OPTIONS, ...(model.options ?? [])].map((option) => option.name));
+	return Object.fromEntries(Object.entries(options).filter(([name]) => taken.has(name)));
+}
 
 /** Every field of a model operation on the models of one direction, in the editor's order. */
 export function modelFields(direction: ModelDirection, models: ImageModel[]): INodeProperties[] {
@@ -195,6 +225,6 @@ export function modelFields(direction: ModelDirection, models: ImageModel[]): IN
 		...formatFields(models),
 		...pixelFields(models),
 		...samplesFields(models),
-		optionsField,
+		...optionsFields(models),
 	];
 }

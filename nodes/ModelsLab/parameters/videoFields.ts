@@ -9,7 +9,7 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import type { VideoDirection, VideoModel } from '../catalogs/videos';
 import { LIMITS, rangeText } from '../schemas/limits';
 import { imageInputFields } from './generationFields';
-import { modelChoiceField, optionsField, otherModelFields, promptField } from './modelFields';
+import { modelChoiceField, optionsFields, otherModelFields, promptField } from './modelFields';
 import { waitAndOutputFields } from './outputFields';
 
 /** What Format calls each aspect ratio; the value sent is the ratio itself. */
@@ -139,7 +139,7 @@ export function videoFields(direction: VideoDirection, models: VideoModel[]): IN
 			default: first,
 			description: 'The video\'s resolution: only those this model offers',
 		})),
-		optionsField,
+		...optionsFields(models),
 		...videoWaitAndOutputFields(),
 	];
 }

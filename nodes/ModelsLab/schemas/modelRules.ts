@@ -10,7 +10,9 @@ import type { ImageModel } from '../catalogs/images';
 import { CUSTOM_FORMAT, FORMAT_PRESETS } from './formats';
 import { LIMITS } from './limits';
 import { toApiFields } from './requestBody';
-import { httpUrl, integerIn, oneOf, text } from './rules';
+import type { ModelOptionValues } from './modelOptions';
+import { modelOptionsSchema } from './modelOptions';
+import { integerIn, oneOf, text } from './rules';
 
 /** Edit only: no aspect ratio is sent, so the output follows the input images. */
 export const INPUT_FORMAT = 'input';
@@ -72,13 +74,9 @@ export interface ModelParams {
 	width?: number;
 	height?: number;
 	samples?: number;
-	options: { webhook?: string; trackId?: string };
+	options: ModelOptionValues;
 }
 
-const optionsSchema = z
-	.object({ webhook: httpUrl, trackId: text(LIMITS.shortText.max) })
-	.partial()
-	.strict();
 
 /** The zod schema of one model's fields, named after the model in every message. */
 export function modelSchema(model: ImageModel) {
@@ -86,7 +84,7 @@ export function modelSchema(model: ImageModel) {
 	const formatText = (allowed: string[]) => `one of ${allowed.join(', ')} for ${model.name}`;
 	const shape: Record<string, z.ZodTypeAny> = {
 		prompt: text(LIMITS.promptLength.max).refine((value) => value.trim() !== '', 'is required'),
-		options: optionsSchema.default({}),
+		options: modelOptionsSchema(model.options),
 	};
 	if (formats.length) shape.format = oneOf(formats as [string, ...string[]], formatText(formats));
 	if (model.size.by === 'pixels') {

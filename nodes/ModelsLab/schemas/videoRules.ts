@@ -5,14 +5,16 @@ import { z } from 'zod';
 import type { VideoModel } from '../catalogs/videos';
 import { LIMITS } from './limits';
 import { toApiFields } from './requestBody';
-import { httpUrl, oneOf, text } from './rules';
+import type { ModelOptionValues } from './modelOptions';
+import { modelOptionsSchema } from './modelOptions';
+import { oneOf, text } from './rules';
 
 export interface VideoParams {
 	prompt: string;
 	format?: string;
 	duration?: string;
 	resolution?: string;
-	options: { webhook?: string; trackId?: string };
+	options: ModelOptionValues;
 }
 
 /** Durations are strings on the wire; one from an expression may be a number. */
@@ -23,7 +25,7 @@ export function videoSchema(model: VideoModel) {
 		z.preprocess(asText, oneOf(values as [string, ...string[]], `one of ${values.join(', ')} for ${model.name} (${what})`));
 	const shape: Record<string, z.ZodTypeAny> = {
 		prompt: text(LIMITS.promptLength.max).refine((value) => value.trim() !== '', 'is required'),
-		options: z.object({ webhook: httpUrl, trackId: text(LIMITS.shortText.max) }).partial().strict().default({}),
+		options: modelOptionsSchema(model.options),
 	};
 	if (model.aspectRatios) shape.format = listed(model.aspectRatios, 'aspect ratios');
 	if (model.durations) shape.duration = listed(model.durations, 'seconds');

@@ -26,7 +26,18 @@ export interface V7VideoModel {
 	resolutions?: readonly string[];
 	/** takes an optional `init_audio` link */
 	audio?: 'optional';
+	/** its own optional fields and their kinds (a boolean, or text up to `maxLength`) */
+	options?: readonly V7VideoOption[];
 }
+
+export type V7VideoOption = { field: string; kind: 'boolean' } | { field: string; kind: 'text'; maxLength: number };
+
+/** Veo 3.x's fields (reference §3, the model pages): audio on by default, a negative prompt, prompt enhancement. */
+const VEO_OPTIONS: readonly V7VideoOption[] = [
+	{ field: 'generate_audio', kind: 'boolean' },
+	{ field: 'negative_prompt', kind: 'text', maxLength: 2000 },
+	{ field: 'enhance_prompt', kind: 'boolean' },
+];
 
 const SINGLE = { sentAs: 'single' } as const;
 const LIST = { sentAs: 'list' } as const;
@@ -50,10 +61,10 @@ export const V7_VIDEO_MODELS: readonly V7VideoModel[] = [
 	{ id: 'Hailuo-02-i2v', direction: 'imageToVideo', image: SINGLE },
 	{ id: 'Hailuo-02-start-end-frame', direction: 'imageToVideo', image: START_END },
 	// POST /api/v7/video-fusion/text-to-video
-	{ id: 'seedance-t2v', direction: 'textToVideo', aspectRatios: ['16:9', '4:3', '1:1', '9:21'], resolutions: ['720p', '480p'] },
+	{ id: 'seedance-t2v', direction: 'textToVideo', aspectRatios: ['16:9', '4:3', '1:1', '9:21'], resolutions: ['720p', '480p'], options: [{ field: 'camera_fixed', kind: 'boolean' }] },
 	{ id: 'wan2.6-t2v', direction: 'textToVideo', durations: FIVE_OR_TEN, resolutions: WAN_RESOLUTIONS },
-	{ id: 'veo-3.1', direction: 'textToVideo', aspectRatios: VEO_RATIOS, durations: VEO_DURATIONS },
-	{ id: 'veo-3.1-fast', direction: 'textToVideo', aspectRatios: VEO_RATIOS, durations: VEO_DURATIONS },
+	{ id: 'veo-3.1', direction: 'textToVideo', aspectRatios: VEO_RATIOS, durations: VEO_DURATIONS, options: VEO_OPTIONS },
+	{ id: 'veo-3.1-fast', direction: 'textToVideo', aspectRatios: VEO_RATIOS, durations: VEO_DURATIONS, options: VEO_OPTIONS },
 	{ id: 'sora-2', direction: 'textToVideo', aspectRatios: ['16:9', '9:16'], durations: ['4', '8', '12'] },
 	{ id: 'kling-v2-5-turbo-t2v', direction: 'textToVideo', aspectRatios: ['16:9', '9:16', '1:1'], durations: FIVE_OR_TEN },
 	{ id: 'kling-v2-1-master-t2v', direction: 'textToVideo', durations: FIVE_OR_TEN },

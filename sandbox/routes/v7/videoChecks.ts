@@ -55,6 +55,12 @@ export function checkV7Video(ctx: SandboxContext, body: Body, direction: V7Video
 		const ratio = option(c, 'aspect_ratio', model.aspectRatios, required);
 		const duration = option(c, 'duration', model.durations, required);
 		const resolution = option(c, 'resolution', model.resolutions, required);
+		for (const own of model.options ?? []) {
+			const value = c.body[own.field];
+			if (isAbsent(value)) continue;
+			if (own.kind === 'boolean' && typeof value !== 'boolean') c.add(own.field, `The ${label(own.field)} field must be true or false.`);
+			if (own.kind === 'text' && (typeof value !== 'string' || value.length > own.maxLength)) c.add(own.field, `The ${label(own.field)} must be a string of at most ${own.maxLength} characters.`);
+		}
 		if (model.audio) urlField(c, 'init_audio', false);
 		else prohibit(c, ['init_audio']);
 		const durationMs = 1000 * (duration === undefined ? DEFAULT_DURATION_SECONDS : Number(duration));

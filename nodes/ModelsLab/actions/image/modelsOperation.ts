@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { isExpression } from 'n8n-workflow';
 
 import type { ImageModel, ModelDirection } from '../../catalogs/images';
 import { IMAGE_MODELS, modelsFor } from '../../catalogs/images';
@@ -7,7 +8,7 @@ import { startJobContext } from '../../job/context';
 import { runJob } from '../../job/runJob';
 import type { InputImage } from '../../media/inputImages';
 import { readInputImage, uploadImage } from '../../media/inputImages';
-import { OTHER_MODEL, modelFields } from '../../parameters/modelFields';
+import { OTHER_MODEL, modelFields, ownOptions } from '../../parameters/modelFields';
 import { waitAndOutputFields } from '../../parameters/outputFields';
 import { chosenModel, otherModel, refusal, textOf } from '../../parameters/otherModel';
 import { describeValue, parseParameters, readFields } from '../../parameters/validate';
@@ -91,7 +92,8 @@ export function modelsOperation<Value extends string>(
 			const { chosen, model } = (chosenModel<ImageModel>).call(this, itemIndex, catalog, fields);
 			// only the fields the chosen model takes are read: with a model from an expression, n8n keeps every model's
 			const wanted = ['prompt', 'options', ...(model?.size.by === 'none' || !model ? [] : ['format']), ...(model?.samples ? ['samples'] : [])];
-			const values = readFields.call(this, wanted.flatMap(byName), itemIndex);
+			const read = readFields.call(this, wanted.flatMap(byName), itemIndex);
+			const values = model && isExpression(this.getNode().parameters.model) ? { ...read, options: ownOptions(read.options, model) } : read;
 			if (model?.size.by === 'pixels' && values.format === CUSTOM_FORMAT) Object.assign(values, readFields.call(this, [...byName('width'), ...byName('height')], itemIndex));
 			// Other Model ID… is checked as a model that takes no size: its prompt and options have the same rules
 			const schema = model ? schemas.get(model.id)! : otherSchema;

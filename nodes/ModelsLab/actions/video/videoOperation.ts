@@ -10,6 +10,7 @@ import type { InputImage } from '../../media/inputImages';
 import { readInputImage, uploadImage } from '../../media/inputImages';
 import { chosenModel, otherModel, refusal, textOf } from '../../parameters/otherModel';
 import { describeValue, parseParameters, readFields } from '../../parameters/validate';
+import { ownOptions } from '../../parameters/modelFields';
 import { videoFields } from '../../parameters/videoFields';
 import { chosenImageInputs, imageInputOf, withImageInputs } from '../../schemas/imageEditing';
 import { toApiFields } from '../../schemas/requestBody';
@@ -39,10 +40,10 @@ const PER_MODEL_FIELDS = ['format', 'duration', 'resolution'];
 /**
  * With a model from an expression n8n shows every model's variant of these fields and fills each with
  * its first variant's default. A value the row's model lacks that is only another variant's default
- * was never chosen: the model's own default stands for it.
+ * was never chosen: the model's own default stands for it. Options: the shared ones and the model's own.
  */
 function ownDefaults(values: Record<string, unknown>, model: VideoModel, properties: INodeProperties[], everyVariant: INodeProperties[]): Record<string, unknown> {
-	const result = { ...values };
+	const result: Record<string, unknown> = { ...values, options: ownOptions(values.options, model) };
 	for (const name of PER_MODEL_FIELDS) {
 		const own = properties.find((field) => field.name === name && (field.displayOptions?.show?.model as string[] | undefined)?.includes(model.id));
 		const offered = (own?.options as INodePropertyOptions[] | undefined)?.map((option) => option.value);
