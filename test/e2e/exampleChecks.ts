@@ -488,7 +488,7 @@ export const VIDEO_RESUME_PROMPT = 'A paper boat drifts down a rainy street, sof
 
 /**
  * examples/03 with a video job: Start generation switched to Video → Text to Video (Veo 3.1, 16:9, 8 s),
- * still with wait off and Options → Webhook URL `{{ $execution.resumeUrl }}`, and Fetch Result to API
+ * still with wait off and Options → Webhook URL `{{ $execution.resumeUrl }}` (and Generate Audio off), and Fetch Result to API
  * Video v7. The Wait node, the connections and everything else are example 03's, unchanged.
  */
 export function videoWebhookResume(): WorkflowJson {
@@ -506,7 +506,8 @@ export function videoWebhookResume(): WorkflowJson {
 			prompt: VIDEO_RESUME_PROMPT,
 			format: '16:9',
 			duration: '8',
-			options: (start.parameters as { options: unknown }).options,
+			// and Veo's own Generate Audio, turned off: a model's own option through real n8n
+			options: { ...(start.parameters as { options: object }).options, generateAudio: false },
 			waitForCompletion: false,
 		},
 		'Fetch result': { ...(fetch.parameters as Record<string, unknown>), api: 'v7Video' },
@@ -521,7 +522,7 @@ export function videoWebhookResume(): WorkflowJson {
 /**
  * examples/03 with a video job (videoWebhookResume) after it ended: exactly one create on
  * /api/v7/video-fusion/text-to-video with {key, model_id: veo-3.1, prompt, aspect_ratio: 16:9, duration:
- * 8, webhook: the resume URL}, answered `processing`; the sandbox called that resume URL once and n8n
+ * 8, webhook: the resume URL, generate_audio: false}, answered `processing`; the sandbox called that resume URL once and n8n
  * accepted it; the Wait node resumed with the webhook's body; then exactly one fetch, on
  * /api/v7/video-fusion/fetch/<id> after the webhook, and Fetch Result ended the run with the job's MP4
  * (1280 × 720, 8 s).
@@ -557,7 +558,7 @@ export async function expectVideoResumedByWebhook(
 	expect(job).toMatchObject({ route: 'v7TextToVideo', webhookUrl: call.url, width: 1280, height: 720, prompt: VIDEO_RESUME_PROMPT });
 
 	expect(create.path).toBe('/api/v7/video-fusion/text-to-video');
-	expect(create.body).toEqual({ key, model_id: 'veo-3.1', prompt: VIDEO_RESUME_PROMPT, aspect_ratio: '16:9', duration: '8', webhook: call.url });
+	expect(create.body).toEqual({ key, model_id: 'veo-3.1', prompt: VIDEO_RESUME_PROMPT, aspect_ratio: '16:9', duration: '8', webhook: call.url, generate_audio: false });
 	// Text to Video answered at once with the queued job
 	const [queued] = outputOf(execution, 'Start generation');
 	expect(queued.json).toEqual({ id: String(jobId), status: 'processing', eta: created.eta, futureLinks: [videoUrl] });
