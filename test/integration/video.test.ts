@@ -149,6 +149,33 @@ describe('Video: files, links and waiting', () => {
 		// the whole file never sat in memory while it streamed
 		expect(peak).toBeLessThan(60 * 1024 * 1024);
 	});
+
+	it('five 100 MB videos at Concurrency 5 (500 MB) stream in without holding them: under a third of their size', async () => {
+		sandbox().configure({ videoPayloadBytes: 100 * 1024 * 1024 });
+		const baseline = process.memoryUsage();
+		let peak = 0;
+		const sampler = setInterval(() => {
+			const now = process.memoryUsage();
+			peak = Math.max(peak, now.heapUsed + now.arrayBuffers - baseline.heapUsed - baseline.arrayBuffers);
+		}, 10);
+		try {
+			const result = await runNode(sandbox(), {
+				parameters: video('textToVideo', { model: 'Hailuo-2.3-t2v', output: 'binary', concurrency: 5 }),
+				inputItems: Array.from({ length: 5 }, (_, row) => ({ json: { row } })),
+				skipBinaryRead: true,
+			});
+			expect(result.error).toBeUndefined();
+			expect(result.outputs.map((item) => [item.pairedItem, (item.binary?.data as { fileSize?: string }).fileSize])).toEqual(
+				[0, 1, 2, 3, 4].map((row) => [{ item: row }, expect.stringMatching(/^10\d(\.\d+)? MB$/)]),
+			);
+			// each video downloaded once
+			expect(sandbox().counters().cdnLog.filter((record) => record.path.endsWith('.mp4'))).toHaveLength(5);
+		} finally {
+			clearInterval(sampler);
+		}
+		// measured about 75 MB, garbage not yet collected included; holding the videos would take 500 MB
+		expect(peak).toBeLessThan(160 * 1024 * 1024);
+	});
 });
 
 describe('Video: refused before anything is sent', () => {
