@@ -89,10 +89,25 @@ describe('Generate Image: the exact body of every catalog model', () => {
 		}
 	});
 
-	it('pixel models take Custom: the Width and Height given', async () => {
-		const result = await runNode(sandbox(), { parameters: generate({ model: 'flux-2-pro', format: 'custom', width: 640, height: 896 }) });
+	it.each(IMAGE_MODELS.filter((model) => model.size.by === 'pixels').map((model) => [model.id]))('%s takes Custom: the Width and Height given', async (model) => {
+		const result = await runNode(sandbox(), { parameters: generate({ model, format: 'custom', width: 640, height: 896 }) });
 		expect(result.error).toBeUndefined();
-		expect(apiCalls(sandbox())).toEqual([{ path: T2I, body: { key: KEY, model_id: 'flux-2-pro', prompt: 'a mug on a table', width: 640, height: 896 } }]);
+		expect(apiCalls(sandbox())).toEqual([{ path: T2I, body: { key: KEY, model_id: model, prompt: 'a mug on a table', width: 640, height: 896 } }]);
+	});
+
+	it('a v7 job that fails, or outlasts Max Wait Time, names Fetch Result\'s API Images v7 to collect it', async () => {
+		sandbox().injectFault({ route: 'v7TextToImage', kind: 'failed', prompt: 'a failing mug' });
+		const failed = await runNode(sandbox(), { parameters: generate({ model: 'imagen-4', prompt: 'a failing mug' }) });
+		const failedId = createAnswer().id;
+		expect(failed.error?.message).toBe(`ModelsLab failed request ${failedId}: Image generation failed`);
+		expect(failed.error?.description).toContain('(Fetch Result, API: Images v7)');
+
+		sandbox().reset();
+		sandbox().configure({ processingMs: 5000 });
+		const slow = await runNode(sandbox(), { parameters: edit({ model: 'flux-kontext-pro', imageSource: 'url', imageUrls: links(1)[0], maxWaitTime: 1 }) });
+		const slowId = createAnswer().id;
+		expect(slow.error?.message).toBe(`Request ${slowId} was still processing after 1 s (Max Wait Time)`);
+		expect(slow.error?.description).toContain(`Collect it with Fetch Result (API: Images v7) and request ID ${slowId}`);
 	});
 
 	it('Imagen 4 Ultra sends Images as a string, as ModelsLab\'s samples do, and gives one item per image', async () => {
