@@ -128,8 +128,8 @@ describe('Video: files, links and waiting', () => {
 		expect(fetched.outputs[0].json).toMatchObject({ id, status: 'success', videoUrl: expect.stringMatching(/\.mp4$/) });
 	});
 
-	it('memory stays bounded while a 100 MB video streams in', async () => {
-		sandbox().configure({ videoPayloadBytes: 100 * 1024 * 1024 });
+	/** What `run` added to the heap and array buffers at its peak, sampled every 10 ms. */
+	async function peakMemoryOf(run: () => Promise<void>): Promise<number> {
 		const baseline = process.memoryUsage();
 		let peak = 0;
 		const sampler = setInterval(() => {
@@ -137,28 +137,30 @@ describe('Video: files, links and waiting', () => {
 			peak = Math.max(peak, now.heapUsed + now.arrayBuffers - baseline.heapUsed - baseline.arrayBuffers);
 		}, 10);
 		try {
+			await run();
+		} finally {
+			clearInterval(sampler);
+		}
+		return peak;
+	}
+
+	it('memory stays bounded while a 100 MB video streams in', async () => {
+		sandbox().configure({ videoPayloadBytes: 100 * 1024 * 1024 });
+		const peak = await peakMemoryOf(async () => {
 			const result = await runNode(sandbox(), { parameters: video('textToVideo', { model: 'Hailuo-2.3-t2v', output: 'binary' }), skipBinaryRead: true });
 			expect(result.error).toBeUndefined();
 			// stored by n8n's filesystem mode: a file of the whole video, none of it in the item
 			const stored = result.outputs[0].binary?.data as { id?: string; data?: string; fileSize?: string };
 			expect(stored.id).toMatch(/^filesystem-v2:/);
 			expect(stored.fileSize).toMatch(/^10\d(\.\d+)? MB$/);
-		} finally {
-			clearInterval(sampler);
-		}
+		});
 		// the whole file never sat in memory while it streamed
 		expect(peak).toBeLessThan(60 * 1024 * 1024);
 	});
 
 	it('five 100 MB videos at Concurrency 5 (500 MB) stream in without holding them: under a third of their size', async () => {
 		sandbox().configure({ videoPayloadBytes: 100 * 1024 * 1024 });
-		const baseline = process.memoryUsage();
-		let peak = 0;
-		const sampler = setInterval(() => {
-			const now = process.memoryUsage();
-			peak = Math.max(peak, now.heapUsed + now.arrayBuffers - baseline.heapUsed - baseline.arrayBuffers);
-		}, 10);
-		try {
+		const peak = await peakMemoryOf(async () => {
 			const result = await runNode(sandbox(), {
 				parameters: video('textToVideo', { model: 'Hailuo-2.3-t2v', output: 'binary', concurrency: 5 }),
 				inputItems: Array.from({ length: 5 }, (_, row) => ({ json: { row } })),
@@ -170,9 +172,7 @@ describe('Video: files, links and waiting', () => {
 			);
 			// each video downloaded once
 			expect(sandbox().counters().cdnLog.filter((record) => record.path.endsWith('.mp4'))).toHaveLength(5);
-		} finally {
-			clearInterval(sampler);
-		}
+		});
 		// measured about 75 MB, garbage not yet collected included; holding the videos would take 500 MB
 		expect(peak).toBeLessThan(160 * 1024 * 1024);
 	});
