@@ -607,9 +607,24 @@ describe('the ModelsLab node in the n8n editor (Chromium)', () => {
 		await closeNode();
 	});
 
-	it('Text to Video: the Model list is the catalog\'s text-to-video models; Veo 3.1 offers its two formats and three lengths, Wan 2.6 lengths and resolutions, Hailuo 2.3 none', async () => {
+	/** The names "Add Option" of the Options collection offers (it lists the ones not added yet), then closes it again. */
+	async function addableOptions(): Promise<string[]> {
+		const add = page.locator(`${ndv} ${byTestId('collection-parameter-add')}`).first();
+		await add.click();
+		const items = page.locator(`${byTestId('collection-parameter-option')}:visible`);
+		await items.first().waitFor();
+		const names = await items.evaluateAll((list) => list.map((item) => (item.innerText ?? '').split('\n')[0].trim()));
+		await add.click();
+		await items.first().waitFor({ state: 'hidden' });
+		return names.sort();
+	}
+
+	it('Text to Video: the Model list is the catalog\'s text-to-video models; Veo 3.1 offers its two formats, three lengths and its own options, Wan 2.6 lengths and resolutions, Hailuo 2.3 none', async () => {
 		await openNode('Text to Video');
 		expect(await selectedOperation()).toBe('Text to Video');
+		// the fixture's Veo 3.1 has its own Generate Audio added (off); the rest of Veo's options can be added
+		expect(await visibleLabels()).toContain('Generate Audio');
+		expect(await addableOptions()).toEqual(['Enhance Prompt', 'Negative Prompt', 'Track ID', 'Webhook URL']);
 		expect(await choose('model', 'Veo 3.1 (Google)')).toEqual([...videoModelsFor('textToVideo').map((model) => model.name), 'Other Model ID…']);
 		expect(await videoFieldsShown()).toEqual(['Format', 'Duration (Seconds)']);
 		expect(await choose('format', 'Story / Reel 9:16')).toEqual(['Landscape 16:9', 'Story / Reel 9:16']);
@@ -618,6 +633,9 @@ describe('the ModelsLab node in the n8n editor (Chromium)', () => {
 		expect(await videoFieldsShown()).toEqual(['Duration (Seconds)', 'Resolution']);
 		await choose('model', 'Hailuo 2.3 (MiniMax)');
 		expect(await videoFieldsShown()).toEqual([]);
+		// Hailuo 2.3 has no options of its own: Veo's Generate Audio is hidden, only the shared ones remain
+		expect(await visibleLabels()).not.toContain('Generate Audio');
+		expect(await addableOptions()).toEqual(['Track ID', 'Webhook URL']);
 		await closeNode();
 	});
 
