@@ -57,7 +57,11 @@ describe('the node\'s video catalog and the sandbox\'s agree', () => {
 	it('every model, in order, with the same image form, ratios, durations and resolutions', () => {
 		// an option's API name is its name in snake_case; its label and description are the editor's
 		const snake = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
-		const optionRules = ({ name, label: _label, description: _description, ...rules }: NonNullable<VideoModel['options']>[number]) => ({ field: snake(name), ...rules });
+		const optionRules = (option: NonNullable<VideoModel['options']>[number]) => {
+			const rules: Record<string, unknown> = { ...option, field: snake(option.name) };
+			for (const editorOnly of ['name', 'label', 'description']) delete rules[editorOnly];
+			return rules;
+		};
 		const rulesOf = (model: VideoModel) =>
 			Object.fromEntries(Object.entries(model).filter(([key]) => key !== 'name' && key !== 'source').map(([key, value]) => [key, key === 'options' ? model.options!.map(optionRules) : value]));
 		expect(VIDEO_MODELS.map(rulesOf)).toEqual(V7_VIDEO_MODELS);
