@@ -2,6 +2,7 @@ import type { IDataObject, INode, INodeExecutionData, INodeParameters } from 'n8
 
 import { ModelsLabApi } from '../../credentials/ModelsLabApi.credentials';
 import { ModelsLab } from '../../nodes/ModelsLab/ModelsLab.node';
+import { RetryMemory } from '../../nodes/ModelsLab/job/retryMemory';
 import type { Fault, RequestRecord } from '../../sandbox/server';
 import { encodePng } from '../../sandbox/images/png';
 import type { SuccessAnswer } from '../expectedOutput';
@@ -88,6 +89,21 @@ describe('Retry On Fail: each row billed once', () => {
 		expect(byPath(fetches())).toEqual(byPath([fetchOf(first.id), fetchOf(third.id)]));
 		expectImagesOfJobs(result, [first.id, second.id, third.id]);
 		expect(sandbox().counters().creates).toBe(4);
+	});
+
+	it('each try of the node ends by refreshing its rows\' entries, so a long batch\'s first rows outlive the try', async () => {
+		const refreshed = jest.spyOn(RetryMemory.prototype, 'refreshRun');
+		try {
+			sandbox().injectFault({ route: 'create', kind: 'failed', prompt: 'second row' });
+			const result = await run(rowParams());
+			expect(result.error).toBeUndefined();
+			// two tries of the node (the second after the failed row), each refreshing the same run at its end
+			expect(refreshed).toHaveBeenCalledTimes(2);
+			expect(refreshed.mock.calls[0][0]).toBe(refreshed.mock.calls[1][0]);
+			expect(createsPerRow()).toEqual([1, 2, 1]);
+		} finally {
+			refreshed.mockRestore();
+		}
 	});
 
 	it('a job that fails while it is waited for is created again; the rows whose jobs finished are fetched by ID (1, 2, 1)', async () => {

@@ -206,24 +206,17 @@ describe('Video fields', () => {
 });
 
 describe('Video: a model from an expression, Other Model ID…, the last frame from a file', () => {
-	it('a model from an expression: each row gets its own model\'s default duration, ratio and resolution, not another model\'s', async () => {
+	it.each([
+		['imageToVideo', I2V, ['kling-v2-1-master-i2v', 'wan2.6-i2v', 'Hailuo-2.3-i2v']],
+		['textToVideo', T2V, ['seedance-t2v', 'veo-3.1', 'wan2.6-t2v']],
+	] as const)('%s, a model from an expression: each row gets its own model\'s default duration, ratio and resolution, not another model\'s', async (operation, path, models) => {
 		sandbox().configure({ processingMs: 0 });
-		const models = ['kling-v2-1-master-i2v', 'wan2.6-i2v', 'Hailuo-2.3-i2v'];
 		const result = await runNode(sandbox(), {
-			parameters: video('imageToVideo', { model: '={{ $json.model }}', concurrency: 1 }),
+			parameters: video(operation, { model: '={{ $json.model }}', concurrency: 1 }),
 			inputItems: models.map((model) => ({ json: { model } })),
 		});
 		expect(result.error).toBeUndefined();
-		expect(apiCalls(sandbox()).filter((call) => call.path === I2V).map((call) => call.body)).toEqual(models.map((model) => ({ key: KEY, model_id: model, prompt: 'the mug turns slowly', ...DEFAULT_FIELDS[model] })));
-
-		sandbox().reset();
-		const textModels = ['seedance-t2v', 'veo-3.1', 'wan2.6-t2v'];
-		const text = await runNode(sandbox(), {
-			parameters: video('textToVideo', { model: '={{ $json.model }}', concurrency: 1 }),
-			inputItems: textModels.map((model) => ({ json: { model } })),
-		});
-		expect(text.error).toBeUndefined();
-		expect(apiCalls(sandbox()).filter((call) => call.path === T2V).map((call) => call.body)).toEqual(textModels.map((model) => ({ key: KEY, model_id: model, prompt: 'the mug turns slowly', ...DEFAULT_FIELDS[model] })));
+		expect(apiCalls(sandbox()).filter((call) => call.path === path).map((call) => call.body)).toEqual(models.map((model) => ({ key: KEY, model_id: model, prompt: 'the mug turns slowly', ...DEFAULT_FIELDS[model] })));
 	});
 
 	it('a model from an expression with a value set for all rows: a model that lacks it is still refused, naming its own values', async () => {

@@ -15,7 +15,7 @@ import { asAnswer, jobFailure } from './failures';
 const RESENDS = RETRY_POLICIES.createResends;
 
 /** The wait a refusal asks for, else the policy's default for its kind. */
-const askedWaitMs = (seconds: number | undefined, defaultMs: number) => (seconds ?? defaultMs / 1000) * 1000;
+const askedWaitMs = (seconds: number | undefined, defaultMs: number) => (seconds === undefined ? defaultMs : seconds * 1000);
 
 /**
  * A create the account accepted. Its job holds `place` in the account's queue (job/accountQueue.ts)

@@ -1,9 +1,9 @@
 /** The Other model choice of the v7 operations, and the refusals that name a field before anything is sent. */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, isExpression } from 'n8n-workflow';
 
 import { OTHER_MODEL } from './modelFields';
-import { describeValue, readFields } from './validate';
+import { describeValue, readField } from './validate';
 
 /** ModelsLab's model IDs are short slugs; anything longer is a mistake, not a model. */
 const MAX_MODEL_ID_LENGTH = 200;
@@ -15,11 +15,11 @@ export function refusal(this: IExecuteFunctions, itemIndex: number, message: str
 	return new NodeOperationError(this.getNode(), message, { itemIndex, description: 'Nothing was sent to ModelsLab.' });
 }
 
-/** A text field's value as text ('' when empty); an object or a list is refused, naming the field. */
+/** A text field's value as text ('' when empty; a number as its digits); anything else is refused, naming the field. */
 export function textOf(this: IExecuteFunctions, itemIndex: number, label: string, value: unknown): string {
 	if (value === undefined || value === null) return '';
 	if (typeof value === 'string') return value;
-	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+	if (typeof value === 'number') return String(value);
 	throw refusal.call(this, itemIndex, `${label} must be text, got ${describeValue(value)}`);
 }
 
@@ -40,35 +40,29 @@ function extraBody(this: IExecuteFunctions, itemIndex: number, value: unknown): 
 }
 
 
-/** The value of the operation's field `name` (its first, if several), read with readFields. */
-function readField(this: IExecuteFunctions, itemIndex: number, fields: INodeProperties[], name: string): unknown {
-	return readFields.call(this, fields.filter((field) => field.name === name).slice(0, 1), itemIndex)[name];
-}
-
 /** Other Model ID…: the model ID given and the Extra Body fields, read from the operation's `fields`. */
 export function otherModel(this: IExecuteFunctions, itemIndex: number, fields: INodeProperties[]): { id: string; extra: IDataObject } {
-	const given = readField.call(this, itemIndex, fields, 'otherModelId');
-	if (typeof given !== 'string' && typeof given !== 'number') throw refusal.call(this, itemIndex, `Model ID must be text, got ${describeValue(given)}`);
-	const id = String(given).trim();
+	const id = textOf.call(this, itemIndex, 'Model ID', readField.call(this, fields, 'otherModelId', itemIndex)).trim();
 	if (!id) throw refusal.call(this, itemIndex, 'Model ID is required for Other Model ID…');
 	if (id.length > MAX_MODEL_ID_LENGTH || /\s/.test(id)) throw refusal.call(this, itemIndex, `Model ID must be one word of at most ${MAX_MODEL_ID_LENGTH} characters, got ${describeValue(id)}`);
-	return { id, extra: extraBody.call(this, itemIndex, readField.call(this, itemIndex, fields, 'extraBody')) };
+	return { id, extra: extraBody.call(this, itemIndex, readField.call(this, fields, 'extraBody', itemIndex)) };
 }
 
 /**
  * The catalog model an item chose (its Model value in the operation's `fields`, also from an
  * expression), or undefined for Other Model ID…; any other value is refused, naming the choices.
+ * `fromExpression`: n8n then shows, and fills in, every model's fields, so only the model's own count.
  */
 export function chosenModel<Model extends { id: string }>(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	catalog: readonly Model[],
 	fields: INodeProperties[],
-): { chosen: unknown; model: Model | undefined } {
-	const chosen = readField.call(this, itemIndex, fields, 'model');
+): { chosen: unknown; model: Model | undefined; fromExpression: boolean } {
+	const chosen = readField.call(this, fields, 'model', itemIndex);
 	const model = catalog.find((candidate) => candidate.id === chosen);
 	if (!model && chosen !== OTHER_MODEL) {
 		throw refusal.call(this, itemIndex, `Model must be one of ${[...catalog.map((entry) => entry.id), OTHER_MODEL].join(', ')}, got ${describeValue(chosen)}`);
 	}
-	return { chosen, model };
+	return { chosen, model, fromExpression: isExpression(this.getNode().parameters.model) };
 }

@@ -92,6 +92,11 @@ export function readFields(this: IExecuteFunctions, fields: INodeProperties[], i
 	);
 }
 
+/** The value of field `name` of `fields` (its first definition, where variants share the name), read as readFields reads. */
+export function readField(this: IExecuteFunctions, fields: INodeProperties[], name: string, itemIndex: number): unknown {
+	return readFields.call(this, fields.filter((field) => field.name === name).slice(0, 1), itemIndex)[name];
+}
+
 /** The validated values, or a field-named error for the item before anything is sent. */
 export function parseParameters<Schema extends ZodTypeAny>(
 	node: INode,

@@ -7,7 +7,7 @@ import { mp4File } from '../../images/mp4';
 import type { Checked } from '../../jobs/create';
 import type { V7References } from './catalog';
 import { checkReferences, checkV7Create, hostedSize, listedString, parseRatio, prohibit, type Size, urlField } from './fields';
-import { type V7VideoDirection, type V7VideoImage, V7_VIDEO_MODELS, V7_VIDEO_REQUIRED } from './videoCatalog';
+import { type V7VideoDirection, type V7VideoImage, type V7VideoOption, V7_VIDEO_MODELS, V7_VIDEO_REQUIRED } from './videoCatalog';
 
 export const V7_VIDEO_PATHS: Readonly<Record<V7VideoDirection, string>> = {
 	imageToVideo: '/api/v7/video-fusion/image-to-video',
@@ -35,6 +35,14 @@ function option(c: FieldChecker, field: string, values: readonly string[] | unde
 	return listedString(c, field, values);
 }
 
+/** A model's own optional field, when sent: a boolean, or a string within its length. */
+function checkOwnOption(c: FieldChecker, own: V7VideoOption): void {
+	const value = c.body[own.field];
+	if (isAbsent(value)) return;
+	if (own.kind === 'boolean' && typeof value !== 'boolean') c.add(own.field, `The ${label(own.field)} field must be true or false.`);
+	if (own.kind === 'text' && (typeof value !== 'string' || value.length > own.maxLength)) c.add(own.field, `The ${label(own.field)} must be a string of at most ${own.maxLength} characters.`);
+}
+
 const even = (x: number) => Math.max(2, Math.round(x / 2) * 2);
 
 /**
@@ -55,12 +63,7 @@ export function checkV7Video(ctx: SandboxContext, body: Body, direction: V7Video
 		const ratio = option(c, 'aspect_ratio', model.aspectRatios, required);
 		const duration = option(c, 'duration', model.durations, required);
 		const resolution = option(c, 'resolution', model.resolutions, required);
-		for (const own of model.options ?? []) {
-			const value = c.body[own.field];
-			if (isAbsent(value)) continue;
-			if (own.kind === 'boolean' && typeof value !== 'boolean') c.add(own.field, `The ${label(own.field)} field must be true or false.`);
-			if (own.kind === 'text' && (typeof value !== 'string' || value.length > own.maxLength)) c.add(own.field, `The ${label(own.field)} must be a string of at most ${own.maxLength} characters.`);
-		}
+		for (const own of model.options ?? []) checkOwnOption(c, own);
 		if (model.audio) urlField(c, 'init_audio', false);
 		else prohibit(c, ['init_audio']);
 		const durationMs = 1000 * (duration === undefined ? DEFAULT_DURATION_SECONDS : Number(duration));

@@ -6,7 +6,7 @@ import { waitAndOutputFields } from '../../parameters/outputFields';
 import { videoWaitAndOutputFields } from '../../parameters/videoFields';
 import { startJobContext } from '../../job/context';
 import { collectJob } from '../../job/runJob';
-import { describeValue, parseParameters, readFields } from '../../parameters/validate';
+import { describeValue, parseParameters, readField } from '../../parameters/validate';
 import { LIMITS } from '../../schemas/limits';
 import { fetchApiSchema } from '../../schemas/settings';
 import { API_KINDS, APIS } from '../../api/apis';
@@ -89,9 +89,8 @@ export function fetchResultOperation(makers: readonly Operation[]): Operation<'f
 }
 
 async function collect(this: IExecuteFunctions, itemIndex: number, description: INodeProperties[]): Promise<INodeExecutionData[]> {
-	const byName = (name: string) => description.filter((field) => field.name === name);
 	// the ID is checked before the API is read
-	const rawId = readFields.call(this, byName('requestId'), itemIndex).requestId;
+	const rawId = readField.call(this, description, 'requestId', itemIndex);
 	const requestId = typeof rawId === 'number' || typeof rawId === 'string' ? String(rawId).trim() : '';
 	if (!REQUEST_ID.test(requestId)) {
 		throw new NodeOperationError(
@@ -103,7 +102,7 @@ async function collect(this: IExecuteFunctions, itemIndex: number, description: 
 	const { api } = parseParameters(
 		this.getNode(),
 		fetchApiSchema,
-		readFields.call(this, byName(API_PARAMETER), itemIndex),
+		{ [API_PARAMETER]: readField.call(this, description, API_PARAMETER, itemIndex) },
 		description,
 		itemIndex,
 	);

@@ -1,5 +1,4 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { isExpression } from 'n8n-workflow';
 
 import type { ImageModel, ModelDirection } from '../../catalogs/images';
 import { IMAGE_MODELS, modelsFor } from '../../catalogs/images';
@@ -89,11 +88,11 @@ export function modelsOperation<Value extends string>(
 		facts: { ...facts, apis: ['v7Images'] },
 		description: properties,
 		async execute(this: IExecuteFunctions, itemIndex: number) {
-			const { chosen, model } = (chosenModel<ImageModel>).call(this, itemIndex, catalog, fields);
+			const { chosen, model, fromExpression } = (chosenModel<ImageModel>).call(this, itemIndex, catalog, fields);
 			// only the fields the chosen model takes are read: with a model from an expression, n8n keeps every model's
 			const wanted = ['prompt', 'options', ...(model?.size.by === 'none' || !model ? [] : ['format']), ...(model?.samples ? ['samples'] : [])];
 			const read = readFields.call(this, wanted.flatMap(byName), itemIndex);
-			const values = model && isExpression(this.getNode().parameters.model) ? { ...read, options: ownOptions(read.options, model) } : read;
+			const values = model && fromExpression ? { ...read, options: ownOptions(read.options, model) } : read;
 			if (model?.size.by === 'pixels' && values.format === CUSTOM_FORMAT) Object.assign(values, readFields.call(this, [...byName('width'), ...byName('height')], itemIndex));
 			// Other Model ID… is checked as a model that takes no size: its prompt and options have the same rules
 			const schema = model ? schemas.get(model.id)! : otherSchema;

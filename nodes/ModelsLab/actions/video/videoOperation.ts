@@ -1,5 +1,4 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
-import { isExpression } from 'n8n-workflow';
 
 import { APIS } from '../../api/apis';
 import type { VideoDirection, VideoModel } from '../../catalogs/videos';
@@ -9,8 +8,8 @@ import { runJob } from '../../job/runJob';
 import type { InputImage } from '../../media/inputImages';
 import { readInputImage, uploadImage } from '../../media/inputImages';
 import { chosenModel, otherModel, refusal, textOf } from '../../parameters/otherModel';
-import { describeValue, parseParameters, readFields } from '../../parameters/validate';
-import { ownOptions } from '../../parameters/modelFields';
+import { describeValue, parseParameters, readField, readFields } from '../../parameters/validate';
+import { OTHER_MODEL, ownOptions } from '../../parameters/modelFields';
 import { videoFields } from '../../parameters/videoFields';
 import { chosenImageInputs, imageInputOf, withImageInputs } from '../../schemas/imageEditing';
 import { toApiFields } from '../../schemas/requestBody';
@@ -23,13 +22,12 @@ type VideoFacts<Value extends string> = Omit<OperationFacts<Value>, 'apis' | 'ro
 
 /** The end frame of a start-and-end model, from the same source as the start image. */
 async function lastFrame(this: IExecuteFunctions, itemIndex: number, source: unknown, properties: INodeProperties[]): Promise<InputImage> {
-	const read = (name: string) => readFields.call(this, properties.filter((field) => field.name === name), itemIndex)[name];
 	if (source === 'url') {
-		const url = textOf.call(this, itemIndex, 'Last Frame URL', read('lastFrameUrl')).trim();
+		const url = textOf.call(this, itemIndex, 'Last Frame URL', readField.call(this, properties, 'lastFrameUrl', itemIndex)).trim();
 		if (!httpUrl.safeParse(url).success) throw refusal.call(this, itemIndex, `Last Frame URL must be an http(s) URL, got ${describeValue(url)}`);
 		return { name: 'image', source: 'url', url };
 	}
-	const binaryField = textOf.call(this, itemIndex, 'Last Frame Binary Field', read('lastFrameBinaryField')).trim();
+	const binaryField = textOf.call(this, itemIndex, 'Last Frame Binary Field', readField.call(this, properties, 'lastFrameBinaryField', itemIndex)).trim();
 	if (!binaryField) throw refusal.call(this, itemIndex, 'Last Frame Binary Field is required: the binary field holding the end frame');
 	return await readInputImage.call(this, itemIndex, 'image', { source: 'binary', binaryField }, 'Last Frame Binary Field');
 }
@@ -65,18 +63,20 @@ export function videoOperation<Value extends string>({ direction, ...facts }: Vi
 	const imageFields = ['imageSource', 'inputBinaryField', 'imageUrl'].flatMap((name) => properties.filter((field) => field.name === name));
 	// n8n may fill a field from the other video operation's variants too
 	const everyVariant = (['imageToVideo', 'textToVideo'] as const).flatMap((each) => videoFields(each, videoModelsFor(each, fullCatalog)));
+	// each model's schema, and Other Model ID…'s: a model of no fields of its own
+	const withImage = (schema: ReturnType<typeof videoSchema>) => withImageInputs(schema, direction === 'imageToVideo' ? ['image'] : []);
+	const schemas = new Map([...catalog, { id: OTHER_MODEL, name: 'this model', direction, source: '' }].map((model) => [model.id, withImage(videoSchema(model))]));
 	return {
 		facts: { ...facts, apis: ['v7Video'] },
 		description: properties,
 		async execute(this: IExecuteFunctions, itemIndex: number) {
-			const { chosen, model } = (chosenModel<VideoModel>).call(this, itemIndex, catalog, properties);
+			const { chosen, model, fromExpression } = (chosenModel<VideoModel>).call(this, itemIndex, catalog, properties);
 			// only the fields the chosen model takes are read: with a model from an expression, n8n keeps every model's
 			const wanted = ['prompt', 'options', ...(model?.aspectRatios ? ['format'] : []), ...(model?.durations ? ['duration'] : []), ...(model?.resolutions ? ['resolution'] : [])];
 			const read = readFields.call(this, wanted.flatMap(byName), itemIndex);
-			const values = model && isExpression(this.getNode().parameters.model) ? ownDefaults(read, model, properties, everyVariant) : read;
+			const values = model && fromExpression ? ownDefaults(read, model, properties, everyVariant) : read;
 			const images = direction === 'imageToVideo' ? chosenImageInputs(readFields.call(this, imageFields, itemIndex), ['image']) : {};
-			const schema = withImageInputs(model ? videoSchema(model) : videoSchema({ id: '', name: 'this model', direction, source: '' }), direction === 'imageToVideo' ? ['image'] : []);
-			const params = parseParameters(this.getNode(), schema, { ...values, ...images }, properties, itemIndex) as VideoParams & Record<string, unknown>;
+			const params = parseParameters(this.getNode(), schemas.get(model?.id ?? OTHER_MODEL)!, { ...values, ...images }, properties, itemIndex) as VideoParams & Record<string, unknown>;
 			const other = model ? undefined : otherModel.call(this, itemIndex, properties);
 			const inputs: InputImage[] = [];
 			if (direction === 'imageToVideo') {
